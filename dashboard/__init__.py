@@ -1,0 +1,1 @@
+"""Seutu Invest In dashboard: Dash pages over the DuckDB warehouse."""

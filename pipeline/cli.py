@@ -1,0 +1,181 @@
+"""The `investin` command line: fetch, build, check, export, serve.
+
+Each command is a thin shell around one function of the pipeline or dashboard; the functions are
+imported inside the commands so that `investin --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from pipeline import DEFAULT_CATALOGUE, DEFAULT_SNAPSHOT, DEFAULT_WAREHOUSE
+
+DEFAULT_BASE_URL = "https://pxdata.stat.fi/PxWeb/api/v1/fi"
+
+catalogue_option = click.option(
+    "--catalogue",
+    "catalogue_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_CATALOGUE,
+    show_default=True,
+    help="The indicator catalogue (indicators.yaml).",
+)
+snapshot_option = click.option(
+    "--snapshot",
+    "snapshot_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_SNAPSHOT,
+    show_default=True,
+    help="The snapshot folder with manifest.yaml.",
+)
+warehouse_option = click.option(
+    "--warehouse",
+    "warehouse_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_WAREHOUSE,
+    show_default=True,
+    help="The DuckDB warehouse file.",
+)
+
+
+@click.group()
+def main() -> None:
+    """Seutu Invest In: public statistics for Finland's regional towns."""
+
+
+@main.command()
+@click.option("--base-url", default=DEFAULT_BASE_URL, show_default=True, help="PxWeb API v1 base.")
+@click.option("--only", "only", multiple=True, help="Fetch only this source id (repeatable).")
+@catalogue_option
+@snapshot_option
+def fetch(base_url: str, only: tuple[str, ...], catalogue_path: Path, snapshot_dir: Path) -> None:
+    """Refresh the snapshot from a PxWeb server (skips tables whose `updated` is unchanged)."""
+    from pipeline.catalogue import load_catalogue
+    from pipeline.snapshot import FetchError, fetch_sources
+
+    catalogue = load_catalogue(catalogue_path)
+    try:
+        report = fetch_sources(catalogue, snapshot_dir, base_url=base_url, only=only, echo=click.echo)
+    except FetchError as exc:
+        raise click.ClickException(f"{exc}\nThe previous snapshot is unchanged.") from exc
+    click.echo(report.summary())
+
+
+@main.command()
+@catalogue_option
+@snapshot_option
+def check(catalogue_path: Path, snapshot_dir: Path) -> None:
+    """Verify manifest checksums and that every declared source is present and readable."""
+    from pipeline.catalogue import load_catalogue
+    from pipeline.snapshot import check_snapshot
+
+    problems = check_snapshot(load_catalogue(catalogue_path), snapshot_dir)
+    for problem in problems:
+        click.echo(f"FAIL {problem}", err=True)
+    if problems:
+        raise SystemExit(1)
+    click.echo("snapshot OK")
+
+
+@main.command()
+@catalogue_option
+@snapshot_option
+@warehouse_option
+def build(catalogue_path: Path, snapshot_dir: Path, warehouse_path: Path) -> None:
+    """Build the warehouse from the snapshot: temporary file, validate, then replace."""
+    from pipeline.catalogue import load_catalogue
+    from pipeline.warehouse import BuildError, build_warehouse
+
+    started = time.perf_counter()
+    try:
+        report = build_warehouse(load_catalogue(catalogue_path), snapshot_dir, warehouse_path)
+    except BuildError as exc:
+        click.echo(str(exc), err=True)
+        click.echo(f"Build failed; {warehouse_path} is unchanged.", err=True)
+        raise SystemExit(1) from exc
+    click.echo(report.summary())
+    click.echo(f"built {warehouse_path} in {time.perf_counter() - started:.2f} s")
+
+
+@main.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "xlsx", "parquet"]), required=True
+)
+@click.option("--indicator", "indicators", multiple=True, help="Indicator id (repeatable).")
+@click.option("--area", "areas", multiple=True, help="Area code (repeatable).")
+@click.option("--group", "groups", multiple=True, help="Group id or code (repeatable).")
+@click.option("--from", "year_from", type=int, default=None, help="First year.")
+@click.option("--to", "year_to", type=int, default=None, help="Last year.")
+@click.option("--wide", is_flag=True, help="One column per indicator.")
+@click.option("--lang", type=click.Choice(["fi", "sv", "en"]), default="fi", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@warehouse_option
+def export(
+    fmt: str,
+    indicators: tuple[str, ...],
+    areas: tuple[str, ...],
+    groups: tuple[str, ...],
+    year_from: int | None,
+    year_to: int | None,
+    wide: bool,
+    lang: str,
+    output: Path,
+    warehouse_path: Path,
+) -> None:
+    """Export indicator values as CSV, Excel or Parquet."""
+    from pipeline.export import ExportError, Selection, export_file
+
+    selection = Selection(
+        indicators=indicators,
+        areas=areas,
+        groups=groups,
+        year_from=year_from,
+        year_to=year_to,
+        wide=wide,
+        lang=lang,
+    )
+    try:
+        rows = export_file(warehouse_path, selection, fmt, output)
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"wrote {rows} rows to {output}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8050, show_default=True, type=int)
+@click.option("--prod", is_flag=True, help="Serve with gunicorn.")
+@click.option("--workers", default=2, show_default=True, type=int, help="gunicorn workers.")
+@click.option("--debug", is_flag=True, help="Dash debug mode (development only).")
+@warehouse_option
+def serve(host: str, port: int, prod: bool, workers: int, debug: bool, warehouse_path: Path) -> None:
+    """Serve the dashboard (read-only over the warehouse)."""
+    if not warehouse_path.exists():
+        raise click.ClickException(f"{warehouse_path} does not exist: run `investin build` first.")
+    if prod:
+        env = {**os.environ, "INVESTIN_WAREHOUSE": str(warehouse_path.resolve())}
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"{host}:{port}",
+            "dashboard.wsgi:server",
+        ]
+        raise SystemExit(subprocess.call(command, env=env))
+    from dashboard.app import create_app
+
+    app = create_app(warehouse_path)
+    app.run(host=host, port=port, debug=debug)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""Browser fixtures: one `investin serve` subprocess and one headless Chromium per session.
+
+Chromium and chromedriver are the Debian packages (`/usr/bin/chromium`, `/usr/bin/chromedriver`).
+When they are missing the browser tests fail under CI (the env var `CI` is set) and are skipped
+with the reason otherwise, so a developer without Chromium can still run the rest of the suite.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("INVESTIN_CHROMIUM", "/usr/bin/chromium"))
+CHROMEDRIVER = Path(os.environ.get("INVESTIN_CHROMEDRIVER", "/usr/bin/chromedriver"))
+CHROME_ARGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=1280,1800",
+)
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+SERVER_START_TIMEOUT = 60.0
+
+
+def _require_chromium() -> None:
+    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not os.access(p, os.X_OK)]
+    if not missing:
+        return
+    reason = (
+        f"headless browser tests need {', '.join(missing)} (apt install chromium chromium-driver)"
+    )
+    if os.environ.get("CI"):
+        pytest.fail(f"CI is set but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _investin_command() -> list[str]:
+    beside_python = Path(sys.executable).parent / "investin"
+    if beside_python.exists():
+        return [str(beside_python)]
+    found = shutil.which("investin")
+    return [found] if found else [sys.executable, "-m", "pipeline.cli"]
+
+
+def _wait_until_serving(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"investin serve exited with {process.returncode}:\n{log.read_text()}"
+            )
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.25)
+    raise RuntimeError(
+        f"investin serve did not answer {url} in {SERVER_START_TIMEOUT} s:\n{log.read_text()}"
+    )
+
+
+@pytest.fixture(scope="session")
+def base_url(warehouse_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of a dashboard served by `investin serve` over the session's warehouse."""
+    _require_chromium()
+    port = _free_port()
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    command = [
+        *_investin_command(),
+        "serve",
+        "--port",
+        str(port),
+        "--warehouse",
+        str(warehouse_path),
+    ]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_serving(f"{url}/", process, log)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def download_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("downloads")
+
+
+@pytest.fixture(scope="session")
+def driver(base_url: str, download_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+    """A headless Chromium with a fresh profile that saves downloads into `download_dir`."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in CHROME_ARGS:
+        options.add_argument(argument)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.add_experimental_option(
+        "prefs",
+        {
+            "download.default_directory": str(download_dir),
+            "download.prompt_for_download": False,
+            "download.directory_upgrade": True,
+            "safebrowsing.enabled": False,
+        },
+    )
+    browser = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    browser.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(download_dir)}
+    )
+    browser.set_page_load_timeout(30)
+    try:
+        yield browser
+    finally:
+        browser.quit()
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS

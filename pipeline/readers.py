@@ -1,0 +1,471 @@
+"""Readers: one per snapshot file format, from a file to a frame.
+
+Each format has a `read_*` function (the file as published: the warehouse's `raw.*` tables) and,
+where the file carries statistics, a `tidy_*` function that turns the raw frame into the staging
+shape `area_code, year, month, variable, value` (plus extra dimension columns such as `age`).
+Apart from opening the file these functions are pure; errors are `ReaderError`s naming the file,
+the row and the value at fault.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+
+STAGING_COLUMNS = ["area_code", "year", "month", "variable", "value"]
+COUNTRY_CODE = "SSS"
+COUNTRY_NAMES = {"KOKO MAA", "WHOLE COUNTRY", "HELA LANDET", "KOKO SUOMI"}
+_YEAR_LABEL = re.compile(r"^(?P<label>.*?),\s*(?P<year>\d{4})\s*$")
+MISSING_MARKERS = (".", "..", "...", "....")  # Statistics Finland: not available / confidential
+_MONTH = re.compile(r"^(?P<year>\d{4})M(?P<month>\d{2})\*?$")
+
+
+class ReaderError(ValueError):
+    """A snapshot file could not be read or does not have the expected shape."""
+
+
+# --------------------------------------------------------------------------- area codes
+
+
+def normalise_area_code(value: object) -> str:
+    """`KU091` → `091`, `5` → `005`, `MK1`/`1` (region) stay as given; `SSS` stays `SSS`."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        raise ReaderError("empty area code")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    if text.upper().startswith("KU"):
+        text = text[2:]
+    if text.isdigit():
+        return text.zfill(3)
+    return text.upper()
+
+
+def region_code(value: object) -> str:
+    """Maakunta code as `MKxx`: `1` → `MK01`, `MK1` → `MK01`."""
+    text = str(value).strip().upper().removeprefix("MK")
+    return f"MK{int(text):02d}"
+
+
+def subregion_code(value: object) -> str:
+    """Seutukunta code as `SKxxx`: `11` → `SK011`."""
+    text = str(value).strip().upper().removeprefix("SK")
+    return f"SK{int(text):03d}"
+
+
+def municipality_group_code(value: object) -> str:
+    """Kuntaryhmitys code as `KRx`: `1` → `KR1`."""
+    text = str(value).strip().upper().removeprefix("KR")
+    return f"KR{int(text)}"
+
+
+def parse_period(value: object) -> tuple[int, pd.Timestamp | None]:
+    """`2022M01` → (2022, 2022-01-01); `2021` → (2021, None)."""
+    text = str(value).strip()
+    match = _MONTH.match(text)
+    if match:
+        year, month = int(match["year"]), int(match["month"])
+        return year, pd.Timestamp(year=year, month=month, day=1)
+    if re.fullmatch(r"\d{4}(\.0)?", text):
+        return int(float(text)), None
+    raise ReaderError(f"period {value!r} is neither a year nor a month like 2022M01")
+
+
+def _periods(values: pd.Series, file: str) -> tuple[pd.Series, pd.Series]:
+    uniques = {v: None for v in values.unique()}
+    for v in uniques:
+        try:
+            uniques[v] = parse_period(v)
+        except ReaderError as exc:
+            raise ReaderError(f"{file}: {exc}") from None
+    years = values.map(lambda v: uniques[v][0]).astype("int32")
+    months = pd.to_datetime(values.map(lambda v: uniques[v][1]))
+    return years, months
+
+
+# --------------------------------------------------------------------------- key figures
+
+
+def read_keyfigures_xlsx(path: Path) -> pd.DataFrame:
+    """The first sheet of a Kuntien avainluvut workbook, as published.
+
+    The first column holds the area name (its header cell is empty in the 2022 edition and is
+    then called `area_name`); the other headers are labels like "Väkiluku, 2021".
+    """
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    finally:
+        workbook.close()
+    if not rows:
+        raise ReaderError(f"{path.name}: the first sheet is empty")
+    header = ["area_name" if i == 0 else h for i, h in enumerate(rows[0])]
+    if any(h is None for h in header):
+        raise ReaderError(f"{path.name}: header row has an empty cell: {header}")
+    body = [r for r in rows[1:] if any(c is not None for c in r)]
+    return pd.DataFrame(body, columns=[str(h) for h in header])
+
+
+def read_keyfigures_csv(path: Path) -> pd.DataFrame:
+    """The regional key figures CSV (same column labels as the xlsx, areas by name)."""
+    frame = pd.read_csv(path, encoding="utf-8-sig")
+    return frame.rename(columns={frame.columns[0]: "area_name"})
+
+
+def keyfigure_columns(columns: Iterable[str], variables: Mapping[str, str], file: str):
+    """Map each variable to the columns whose label (before ", <unit>, <year>") matches it.
+
+    A selector matches a label that equals it or starts with it followed by a comma, so
+    "Väkiluku" matches "Väkiluku, 2021" but not "Väkiluvun muutos ..., %, 2021".
+    Returns a list of (variable, column, year).
+    """
+    parsed = []
+    for column in columns:
+        match = _YEAR_LABEL.match(str(column))
+        if match:
+            parsed.append((column, match["label"].strip(), int(match["year"])))
+    found = []
+    for variable, selector in variables.items():
+        sel = selector.strip()
+        hits = [(c, y) for c, label, y in parsed if label == sel or label.startswith(sel + ",")]
+        if not hits:
+            raise ReaderError(
+                f"{file}: no column label starts with {selector!r} (variable {variable}); "
+                f"labels are: {[label for _, label, _ in parsed]}"
+            )
+        years = [y for _, y in hits]
+        if len(set(years)) != len(years):
+            raise ReaderError(
+                f"{file}: selector {selector!r} (variable {variable}) matches several columns "
+                f"for one year: {[c for c, _ in hits]}"
+            )
+        found.extend((variable, c, y) for c, y in hits)
+    return found
+
+
+def tidy_keyfigures(
+    raw: pd.DataFrame, variables: Mapping[str, str], name_to_code: Mapping[str, str], file: str
+) -> pd.DataFrame:
+    """Wide key-figures frame → staging rows; area names become codes via `name_to_code`."""
+    codes = names_to_codes(raw["area_name"], name_to_code, file)
+    parts = []
+    for variable, column, year in keyfigure_columns(raw.columns, variables, file):
+        values = pd.to_numeric(raw[column], errors="coerce")
+        bad = values.isna() & raw[column].notna()
+        if bad.any():
+            row = int(bad.idxmax())
+            raise ReaderError(
+                f"{file}: row {row + 2}, column {column!r}: {raw[column][row]!r} is not a number"
+            )
+        parts.append(
+            pd.DataFrame(
+                {"area_code": codes, "year": year, "month": pd.NaT, "variable": variable}
+            ).assign(value=values.astype("float64"))
+        )
+    return _staging(pd.concat(parts, ignore_index=True))
+
+
+def clean_name(name: object) -> str:
+    return " ".join(str(name).split()).casefold()
+
+
+def names_to_codes(names: pd.Series, name_to_code: Mapping[str, str], file: str) -> pd.Series:
+    """Look each name up (whitespace-stripped, case-insensitive); fail naming file, row, name.
+
+    Row numbers are spreadsheet rows (the header is row 1).
+    """
+    index = {clean_name(k): v for k, v in name_to_code.items()}
+    codes = []
+    for position, name in enumerate(names):
+        if clean_name(name) in COUNTRY_NAMES_FOLDED:
+            codes.append(COUNTRY_CODE)
+            continue
+        code = index.get(clean_name(name)) if name is not None else None
+        if code is None:
+            raise ReaderError(
+                f"{file}: row {position + 2}: area name {name!r} matches no municipality or "
+                "region in the classification or the merger list"
+            )
+        codes.append(code)
+    return pd.Series(codes, index=names.index, dtype="str")
+
+
+COUNTRY_NAMES_FOLDED = {n.casefold() for n in COUNTRY_NAMES}
+
+
+# --------------------------------------------------------------------------- tidy CSV
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    """A tidy CSV as published; codes are kept as text so leading zeros survive.
+
+    Statistics Finland's missing-value dots (".", "..", "...") are read as missing.
+    """
+    return pd.read_csv(
+        path, encoding="utf-8-sig", dtype=str, keep_default_na=True, na_values=list(MISSING_MARKERS)
+    )
+
+
+def tidy_csv(
+    raw: pd.DataFrame, columns: Mapping[str, str], variables: Mapping[str, str], file: str
+) -> pd.DataFrame:
+    """`columns` names the area and period columns; `variables` map variable → value column."""
+    for role in ("area", "period"):
+        if columns.get(role) not in raw.columns:
+            raise ReaderError(f"{file}: no {role} column {columns.get(role)!r} in {list(raw)}")
+    codes = raw[columns["area"]].map(normalise_area_code)
+    years, months = _periods(raw[columns["period"]], file)
+    parts = []
+    for variable, column in variables.items():
+        if column not in raw.columns:
+            raise ReaderError(f"{file}: no value column {column!r} (variable {variable})")
+        values = pd.to_numeric(raw[column], errors="coerce")
+        bad = values.isna() & raw[column].notna()
+        if bad.any():
+            row = int(bad.idxmax())
+            raise ReaderError(
+                f"{file}: row {row + 2}, column {column!r}: {raw[column][row]!r} is not a number"
+            )
+        parts.append(
+            pd.DataFrame(
+                {"area_code": codes, "year": years, "month": months, "variable": variable}
+            ).assign(value=values.astype("float64"))
+        )
+    return _staging(pd.concat(parts, ignore_index=True))
+
+
+# --------------------------------------------------------------------------- JSON-stat 2
+
+
+def read_jsonstat_file(path: Path) -> tuple[pd.DataFrame, dict, dict]:
+    """A json-stat2 file → (long frame, roles, labels).
+
+    The frame has one code column per dimension (in category order) and `value`; `roles` is the
+    dataset's role map; `labels` maps dimension id → {code: label}. Uses
+    `pipeline.jsonstat.read_jsonstat` when engineer A's module is present.
+    """
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    frame = None
+    try:
+        from pipeline.jsonstat import read_jsonstat as shared_reader
+    except ImportError:
+        shared_reader = None
+    if shared_reader is not None:
+        frame = _from_shared(shared_reader, data)
+    if frame is None:
+        frame = _jsonstat_frame(data, Path(path).name)
+    labels = {
+        dim: dict(data["dimension"][dim]["category"].get("label") or {}) for dim in data["id"]
+    }
+    return frame, dict(data.get("role") or {}), labels
+
+
+def _from_shared(reader, data: dict) -> pd.DataFrame | None:
+    """Adapter for the shared reader; returns None (local fallback) if its shape differs."""
+    try:
+        frame = reader(data)
+    except (TypeError, ValueError, KeyError):
+        return None
+    if not isinstance(frame, pd.DataFrame):
+        return None
+    if not set(data["id"]) <= set(frame.columns) or "value" not in frame.columns:
+        return None
+    return frame[[*data["id"], "value"]].reset_index(drop=True)
+
+
+def _jsonstat_frame(data: dict, file: str) -> pd.DataFrame:
+    if data.get("class") != "dataset":
+        raise ReaderError(f"{file}: not a json-stat2 dataset (class {data.get('class')!r})")
+    ids, sizes = data["id"], data["size"]
+    codes = []
+    for dim in ids:
+        category = data["dimension"][dim]["category"]
+        index = category.get("index") or list(category["label"])
+        ordered = sorted(index, key=index.get) if isinstance(index, dict) else list(index)
+        codes.append(ordered)
+    if [len(c) for c in codes] != list(sizes):
+        raise ReaderError(f"{file}: dimension sizes {sizes} do not match the categories")
+    grid = pd.MultiIndex.from_product(codes, names=ids).to_frame(index=False)
+    total = len(grid)
+    raw_values = data["value"]
+    if isinstance(raw_values, dict):
+        values = [None] * total
+        for key, v in raw_values.items():
+            values[int(key)] = v
+    else:
+        values = list(raw_values)
+    if len(values) != total:
+        raise ReaderError(f"{file}: {len(values)} values for {total} cells")
+    grid["value"] = pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce")
+    return grid
+
+
+def _filter_mask(raw: pd.DataFrame, dim: str, spec, labels: Mapping[str, str], file: str):
+    """Rows whose `dim` code is in `spec`: a code, a list of codes or an inclusive range "a-b"."""
+    order = list(dict.fromkeys(raw[dim]))
+    by_label = {label: code for code, label in labels.items()}
+    if isinstance(spec, str) and spec not in order and "-" in spec:
+        low, high = (part.strip() for part in spec.split("-", 1))
+        if low not in order or high not in order:
+            raise ReaderError(f"{file}: range {spec!r} of {dim} names unknown codes")
+        wanted = order[order.index(low) : order.index(high) + 1]
+    else:
+        items = [spec] if isinstance(spec, str) else list(spec)
+        wanted = [by_label.get(i, i) for i in items]
+        missing = [i for i in wanted if i not in order]
+        if missing:
+            raise ReaderError(f"{file}: {dim} has no code {missing[0]!r}")
+    return raw[dim].isin(wanted)
+
+
+def tidy_jsonstat(
+    raw: pd.DataFrame,
+    roles: Mapping[str, list[str]],
+    variables: Mapping[str, str],
+    labels: Mapping[str, Mapping[str, str]],
+    file: str,
+    *,
+    filters: Mapping[str, Mapping[str, object]] | None = None,
+    variable_dimension: str | None = None,
+) -> pd.DataFrame:
+    """Long json-stat frame → staging rows.
+
+    Geo and time dimensions are found by role (falling back to usual names); the variable
+    dimension is `variable_dimension` or the metric one, and a selector matches a code or a
+    label there. `filters[variable]` restricts other dimensions and sums over them. Remaining
+    dimensions with more than one category stay as extra columns (`Ikä` → `age`).
+    """
+    dims = [c for c in raw.columns if c != "value"]
+    geo = _role(roles, "geo", dims, ("alue", "maakunta", "region", "area"), file)
+    time = _role(roles, "time", dims, ("vuosi", "year", "kuukausi", "month"), file)
+    metric = variable_dimension or _role(
+        roles, "metric", dims, ("tiedot", "contentscode", "tunnusluku"), file
+    )
+    if metric not in dims:
+        raise ReaderError(f"{file}: no dimension {metric!r} among {dims}")
+    metric_labels = labels.get(metric, {})
+    parts = []
+    for variable, selector in variables.items():
+        codes = [
+            c
+            for c in dict.fromkeys(raw[metric])
+            if c == selector or str(metric_labels.get(c, "")).strip() == selector
+        ]
+        if not codes:
+            raise ReaderError(
+                f"{file}: no {metric} value with code or label {selector!r} (variable {variable})"
+            )
+        mask = raw[metric] == codes[0]
+        spec = (filters or {}).get(variable) or {}
+        for dim, wanted in spec.items():
+            if dim not in dims:
+                raise ReaderError(f"{file}: filter of {variable} names unknown dimension {dim!r}")
+            mask &= _filter_mask(raw, dim, wanted, labels.get(dim, {}), file)
+        rows = raw[mask]
+        keep = [d for d in dims if d not in (geo, time, metric, *spec) and raw[d].nunique() > 1]
+        if spec:
+            rows = rows.groupby([geo, time, *keep], sort=False, as_index=False)["value"].sum(
+                min_count=1
+            )
+        years, months = _periods(rows[time].astype(str), file)
+        part = pd.DataFrame(
+            {
+                "area_code": rows[geo].map(normalise_area_code).to_numpy(),
+                "year": years.to_numpy(),
+                "month": months.to_numpy(),
+                "variable": variable,
+                "value": rows["value"].astype("float64").to_numpy(),
+            }
+        )
+        for dim in keep:
+            name = "age" if dim.lower() in ("ikä", "ika", "age") else dim.lower()
+            values = rows[dim].to_numpy()
+            part[name] = pd.to_numeric(values, errors="coerce") if name == "age" else values
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True)
+    if "age" in out.columns:
+        out["age"] = out["age"].astype("Int32")
+    return _staging(out, extra=[c for c in out.columns if c not in STAGING_COLUMNS])
+
+
+def _role(roles, role, dims, names, file) -> str:
+    for dim in roles.get(role) or []:
+        if dim in dims:
+            return dim
+    for dim in dims:
+        if dim.lower() in names:
+            return dim
+    raise ReaderError(f"{file}: no {role} dimension among {dims}")
+
+
+# --------------------------------------------------------------------------- classification
+
+
+def read_classification_csv(path: Path) -> pd.DataFrame:
+    """The geofi municipality key as published (codes as integers)."""
+    return pd.read_csv(path, encoding="utf-8-sig")
+
+
+def tidy_classification(raw: pd.DataFrame) -> pd.DataFrame:
+    """Municipality key → one row per municipality with normalised codes and names."""
+    frame = pd.DataFrame(
+        {
+            "area_code": raw["kunta"].map(normalise_area_code),
+            "name_fi": raw["municipality_name_fi"].map(_strip),
+            "name_sv": raw["municipality_name_sv"].map(_strip),
+            "name_en": raw["municipality_name_en"].map(_strip),
+            "region_code": raw["maakunta_code"].map(region_code),
+            "subregion_code": raw["seutukunta_code"].map(subregion_code),
+            "municipality_group_code": raw["kuntaryhmitys_code"].map(municipality_group_code),
+        }
+    )
+    for prefix, key in (
+        ("region", "maakunta"),
+        ("subregion", "seutukunta"),
+        ("municipality_group", "kuntaryhmitys"),
+    ):
+        for lang in ("fi", "sv", "en"):
+            frame[f"{prefix}_name_{lang}"] = raw[f"{key}_name_{lang}"].map(_strip)
+    return frame
+
+
+def _strip(value: object) -> str:
+    return " ".join(str(value).split())
+
+
+# --------------------------------------------------------------------------- geo
+
+
+def read_geojson(path: Path) -> pd.DataFrame:
+    """Feature properties plus the geometry as GeoJSON text, one row per feature."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    rows = [
+        {**(f.get("properties") or {}), "geometry": json.dumps(f.get("geometry"))}
+        for f in data.get("features", [])
+    ]
+    return pd.DataFrame(rows)
+
+
+def read_topojson(path: Path) -> pd.DataFrame:
+    """Object properties of every TopoJSON geometry collection, one row per geometry."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    rows = []
+    for name, obj in (data.get("objects") or {}).items():
+        for geom in obj.get("geometries", []):
+            rows.append({"object": name, **(geom.get("properties") or {})})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _staging(frame: pd.DataFrame, extra: list[str] | None = None) -> pd.DataFrame:
+    frame = frame.dropna(subset=["value"])
+    frame = frame.astype({"area_code": "str", "year": "int32", "variable": "str"})
+    frame["month"] = pd.to_datetime(frame["month"])
+    return frame[[*STAGING_COLUMNS, *(extra or [])]].reset_index(drop=True)

@@ -55,6 +55,9 @@ __all__ = [
     "TableMetadata",
     "Variable",
     "build_query",
+    "count_cells",
+    "query_body",
+    "resolve_dimension",
     "resolve_selection",
     "split_selection",
 ]

@@ -1,0 +1,27 @@
+"""Fixtures for integration tests: the PxWeb replay server (tests/replay_server.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.replay_server import ReplayServer
+
+
+@pytest.fixture(scope="session")
+def _replay_server_session() -> Iterator[ReplayServer]:
+    with ReplayServer() as server:
+        yield server
+
+
+@pytest.fixture
+def replay_server(_replay_server_session: ReplayServer) -> Iterator[ReplayServer]:
+    """A running replay server, reset (no faults, default limits, empty log) for each test.
+
+    ``.base_url(lang)`` / ``.base_urls`` give the fi/sv/en API bases; ``.set_limits(...)``,
+    ``.set_fault(...)``, ``.clear_faults()`` and ``.log`` drive and observe it.
+    """
+    _replay_server_session.reset()
+    yield _replay_server_session
+    _replay_server_session.reset()

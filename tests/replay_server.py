@@ -1,0 +1,796 @@
+"""A PxWeb API v1 server on 127.0.0.1 that answers from the recorded responses in tests/fixtures/.
+
+Serves, under ``/PxWeb/api/v1/{fi,sv,en}/``:
+
+- folder listings ``StatFin`` and ``StatFin/vaerak`` (fi, recorded);
+- ``?config`` (limits, configurable);
+- table metadata (GET) and data (POST, formats ``json-stat2``, ``json-stat`` and ``json``) for:
+  - ``StatFin/vaerak/statfin_vaerak_pxt_11re.px`` (fi): the pre-June-2026 form; metadata recorded,
+    data = the recorded full table (310 areas x 52 years, age and sex totals);
+  - ``StatFin/11re.px`` (also ``StatFin/vaerak/11re.px``, fi): the 2026 form; metadata recorded.
+    Its data are a RELABELLING FOR TESTING: the old-form numbers under the new codes
+    (``contentscode``/``vaerak-vaesto``, ...), restricted to the areas the new metadata lists, with
+    the recorded 2026-form cells (Helsinki 2021-2025, Espoo/Vantaa 2025, whole country 2023-2025)
+    laid over them. Areas that changed in a merger carry their old-division numbers here, so
+    these data are for exercising the client only, never as figures;
+  - ``StatFin/velk/statfin_velk_pxt_13kt.px`` (fi, sv, en): metadata and cells recorded;
+  - ``Kuntien_talous_ja_toiminta/Kunnat/9._Tunnusluvut/006_kta_19_2020.px`` (en) and
+    ``StatFin/vaenn/statfin_vaenn_pxt_14wx.px`` (en): served from recorded json-stat2 files; their
+    metadata is derived from those files.
+
+Cells the recordings do not hold are answered as missing (``null`` with status ``..``).
+Omitted variables with elimination are answered at their total (``SSS`` or a "total" label).
+
+Configurable: cell limit (403 HTML page), rate limit over a sliding window that counts rejected
+calls too (429 with or without ``Retry-After``), faults switched on for the next N matching
+requests (``503``, ``500``, ``502``, ``429``, ``reset``, ``slow``, ``truncated``, ``nonjson``,
+``metadata_change``) and a request log with arrival times.
+
+Standalone: ``python -m tests.replay_server --port 8765`` prints the base URLs and serves until
+interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import math
+import socket
+import struct
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+SNAPSHOT = ROOT / "data" / "snapshot" / "statfin"
+API_PREFIX = "/PxWeb/api/v1"
+LANGS = ("fi", "sv", "en")
+
+OLD_11RE = "StatFin/vaerak/statfin_vaerak_pxt_11re.px"
+NEW_11RE = "StatFin/11re.px"
+VELK_13KT = "StatFin/velk/statfin_velk_pxt_13kt.px"
+KTA = "Kuntien_talous_ja_toiminta/Kunnat/9._Tunnusluvut/006_kta_19_2020.px"
+PROJECTION = "StatFin/vaenn/statfin_vaenn_pxt_14wx.px"
+_TOTALS = {"sss", "yhteensä", "total", "totalt", "koko maa", "whole country", "hela landet"}
+_GEO = ("alue", "område", "area", "region", "maakunta", "kunta", "landskap")
+
+
+def _load(name: str) -> Any:
+    path = FIXTURES / name if (FIXTURES / name).exists() else SNAPSHOT / name
+    return json.loads(path.read_text(encoding="utf-8-sig"))
+
+
+# --------------------------------------------------------------------------- tables
+
+
+@dataclass
+class Table:
+    """One served table: metadata variables plus the recorded cells.
+
+    ``cube`` is dense over the *recorded* values of each variable (``recorded[i]``); cells of
+    values the recording lacks are missing.
+    """
+
+    title: str
+    variables: list[dict[str, Any]]
+    recorded: list[list[str]]
+    cube: np.ndarray
+    updated: str
+    source: str
+
+    def metadata_json(self) -> dict[str, Any]:
+        return {"title": self.title, "variables": self.variables}
+
+
+def _table_from_cells(
+    title: str,
+    variables: list[dict],
+    cells: dict[tuple[str, ...], float],
+    updated: str,
+    source: str,
+) -> Table:
+    recorded = [
+        [v for v in var["values"] if any(key[i] == v for key in cells)]
+        for i, var in enumerate(variables)
+    ]
+    pos = [{v: j for j, v in enumerate(r)} for r in recorded]
+    cube = np.full([len(r) for r in recorded], np.nan)
+    for key, value in cells.items():
+        cube[tuple(p[k] for p, k in zip(pos, key, strict=True))] = value
+    return Table(title, variables, recorded, cube, updated, source)
+
+
+def _jsonstat_cells(doc: dict, codes: dict[str, str] | None = None) -> dict[tuple, float]:
+    """Cells of a json-stat2 response keyed by codes in ``doc['id']`` order (dims renamed)."""
+    ids, sizes = doc["id"], doc["size"]
+    cats = []
+    for d in ids:
+        index = doc["dimension"][d]["category"]["index"]
+        cats.append(sorted(index, key=index.get) if isinstance(index, dict) else list(index))
+    values = doc["value"]
+    out = {}
+    for flat, key in enumerate(np.ndindex(*sizes)):
+        v = values[flat] if isinstance(values, list) else values.get(str(flat))
+        if v is not None:
+            out[tuple(cats[i][k] for i, k in enumerate(key))] = float(v)
+    return out
+
+
+def _variables_from_jsonstat(doc: dict) -> list[dict]:
+    """Metadata variables derived from a json-stat2 document (for tables with no recorded GET)."""
+    time_ids = set((doc.get("role") or {}).get("time", []))
+    out = []
+    for d in doc["id"]:
+        dim = doc["dimension"][d]
+        index = dim["category"]["index"]
+        codes = sorted(index, key=index.get) if isinstance(index, dict) else list(index)
+        var = {
+            "code": d,
+            "text": dim.get("label", d),
+            "values": codes,
+            "valueTexts": [dim["category"].get("label", {}).get(c, c) for c in codes],
+        }
+        if d in time_ids:
+            var["time"] = True
+        out.append(var)
+    return out
+
+
+def _old_11re_cells() -> tuple[dict, dict]:
+    doc = _load("reconstructed_statfin_vaerak_pxt_11re_2025api_POST_json_allareas_allyears.json")
+    cells = {}
+    for row in doc["data"]:
+        area, age, sex, year = row["key"]
+        cells[(area, age, sex, year, "vaesto")] = float(row["values"][0])
+    return cells, doc["metadata"][0]
+
+
+def build_tables() -> dict[tuple[str, str], Table]:
+    """All served tables keyed by ``(language, path)``."""
+    tables: dict[tuple[str, str], Table] = {}
+    old_md = _load("reconstructed_statfin_vaerak_pxt_11re_2025api_GET_metadata_fi.json")
+    old_cells, old_info = _old_11re_cells()
+    tables[("fi", OLD_11RE)] = _table_from_cells(
+        old_md["title"], old_md["variables"], old_cells, old_info["updated"], old_info["source"]
+    )
+
+    new_md = _load("statfin_11re_2026api_GET_metadata_fi.json")
+    areas = set(new_md["variables"][0]["values"])
+    new_cells = {
+        (a, g, s, y, "vaerak-vaesto"): v for (a, g, s, y, _), v in old_cells.items() if a in areas
+    }
+    recorded = None
+    for name in (
+        "statfin_11re_2026api_POST_jsonstat2_KU049_KU091_KU092_2025.json",
+        "statfin_11re_2026api_POST_jsonstat2_KU091_top5years.json",
+        "markusl-statfin-mcp_api-query-population-finland_POST_jsonstat2_fi_11re_SSS_top3.json",
+    ):
+        recorded = _load(name)
+        new_cells.update(_jsonstat_cells(recorded))
+    tables[("fi", NEW_11RE)] = _table_from_cells(
+        new_md["title"], new_md["variables"], new_cells, recorded["updated"], recorded["source"]
+    )
+    tables[("fi", "StatFin/vaerak/11re.px")] = tables[("fi", NEW_11RE)]
+
+    for lang in LANGS:
+        md = _load(f"StatisticsFinland-PxGraf_velk_13kt_GET_metadata_{lang}.json")
+        doc = _load(f"StatisticsFinland-PxGraf_velk_13kt_POST_jsonstat2_{lang}.json")
+        order = [v["code"] for v in md["variables"]]
+        cells = {
+            tuple(k[doc["id"].index(c)] for c in order): v for k, v in _jsonstat_cells(doc).items()
+        }
+        tables[(lang, VELK_13KT)] = _table_from_cells(
+            md["title"], md["variables"], cells, doc["updated"], doc["source"]
+        )
+
+    for path, name in (
+        (KTA, "kta_006_2020_POST_jsonstat2_en_loan_keyfigures_all_municipalities.json"),
+        (
+            PROJECTION,
+            "vaenn_14wx_population_projection2024_years2024_2035_2040_by_age_jsonstat2_en.json",
+        ),
+    ):
+        doc = _load(name)
+        tables[("en", path)] = _dense_table(doc)
+    return tables
+
+
+def _dense_table(doc: dict) -> Table:
+    variables = _variables_from_jsonstat(doc)
+    values = np.array([np.nan if v is None else v for v in doc["value"]], dtype=float)
+    return Table(
+        doc["label"],
+        variables,
+        [v["values"] for v in variables],
+        values.reshape(doc["size"]),
+        doc["updated"],
+        doc.get("source", ""),
+    )
+
+
+FOLDERS = {
+    ("fi", "StatFin"): "markusl-statfin-mcp_api-subject-areas_GET_fi_StatFin.json",
+    (
+        "fi",
+        "StatFin/vaerak",
+    ): "markusl-statfin-mcp_api-table-list-vaerak_GET_fi_StatFin_vaerak.json",
+}
+
+
+# --------------------------------------------------------------------------- answering queries
+
+
+class QueryError(Exception):
+    """A bad query: answered 400 with this plain-text message."""
+
+
+def _elimination_value(var: dict) -> str:
+    for code, text in zip(var["values"], var["valueTexts"], strict=True):
+        if code.casefold() in _TOTALS or text.strip().casefold() in _TOTALS:
+            return code
+    return var["values"][0]
+
+
+def _selected(table: Table, query: list[dict]) -> list[tuple[dict, list[str]] | tuple[dict, str]]:
+    """Per variable: (var, [codes]) when in the answer, (var, code) when eliminated."""
+    by_code = {v["code"]: v for v in table.variables}
+    asked = {}
+    for q in query:
+        code = q.get("code")
+        if code not in by_code:
+            raise QueryError(f"Parameter error: variable '{code}' does not exist in the table")
+        sel = q.get("selection") or {}
+        var, flt, vals = by_code[code], sel.get("filter"), [str(v) for v in sel.get("values", [])]
+        if flt == "all":
+            chosen = list(var["values"])
+        elif flt == "top":
+            chosen = list(var["values"][-int(vals[0]) :])
+        elif flt == "item":
+            unknown = [v for v in vals if v not in var["values"]]
+            if unknown:
+                raise QueryError(f"Parameter error: value '{unknown[0]}' not in variable '{code}'")
+            chosen = [v for v in var["values"] if v in set(vals)]
+        else:
+            raise QueryError(f"Parameter error: filter '{flt}' not supported")
+        asked[code] = chosen
+    out: list = []
+    for var in table.variables:
+        if var["code"] in asked:
+            out.append((var, asked[var["code"]]))
+        elif var.get("elimination"):
+            out.append((var, _elimination_value(var)))
+        else:
+            raise QueryError(f"Parameter error: variable '{var['code']}' must be selected")
+    return out
+
+
+def _cells(table: Table, selected: list) -> np.ndarray:
+    """Dense values over the answered variables (eliminated ones fixed at their total)."""
+    index_arrays = []
+    for (_, chosen), recorded in zip(selected, table.recorded, strict=True):
+        pos = {v: j for j, v in enumerate(recorded)}
+        codes = chosen if isinstance(chosen, list) else [chosen]
+        index_arrays.append(np.array([pos.get(c, -1) for c in codes]))
+    grids = np.ix_(*index_arrays)
+    ok = np.ones([len(a) for a in index_arrays], dtype=bool)
+    for g in grids:
+        ok = ok & (g >= 0)
+    out = np.full(ok.shape, np.nan)
+    safe = tuple(np.where(g >= 0, g, 0) for g in grids)
+    out[ok] = table.cube[safe][ok]
+    keep = [len(a) for (_, c), a in zip(selected, index_arrays, strict=True) if isinstance(c, list)]
+    return out.reshape(keep)
+
+
+def _role(answered: list[dict]) -> dict[str, list[str]]:
+    role: dict[str, list[str]] = {}
+    for var in answered:
+        code, text = var["code"].casefold(), var["text"].strip().casefold()
+        if var.get("time"):
+            role.setdefault("time", []).append(var["code"])
+        elif code.startswith("alue") or text.split(" ")[0] in _GEO:
+            role.setdefault("geo", []).append(var["code"])
+        elif code in ("tiedot", "contentscode") or text in ("tiedot", "information", "uppgifter"):
+            role.setdefault("metric", []).append(var["code"])
+    return role
+
+
+def _num(v: float) -> float | int | None:
+    if math.isnan(v):
+        return None
+    return int(v) if float(v).is_integer() else float(v)
+
+
+def answer(table: Table, body: dict) -> tuple[bytes, int]:
+    """The response body for a data POST and its cell count."""
+    if not isinstance(body, dict) or not isinstance(body.get("query"), list):
+        raise QueryError("Parameter error: body must be {query: [...], response: {format}}")
+    fmt = (body.get("response") or {}).get("format", "json-stat2")
+    selected = _selected(table, body["query"])
+    answered = [(var, c) for var, c in selected if isinstance(c, list)]
+    values = _cells(table, selected).ravel()
+    flat = [_num(v) for v in values.tolist()]
+    status = {str(i): ".." for i, v in enumerate(flat) if v is None}
+    dims: dict[str, Any] = {}
+    for var, chosen in answered:
+        texts = dict(zip(var["values"], var["valueTexts"], strict=True))
+        dims[var["code"]] = {
+            "label": var["text"],
+            "category": {
+                "index": {c: i for i, c in enumerate(chosen)},
+                "label": {c: texts[c] for c in chosen},
+            },
+        }
+    ids = [var["code"] for var, _ in answered]
+    sizes = [len(chosen) for _, chosen in answered]
+    if fmt == "json-stat2":
+        doc: dict[str, Any] = {
+            "version": "2.0",
+            "class": "dataset",
+            "label": table.title,
+            "source": table.source,
+            "updated": table.updated,
+            "id": ids,
+            "size": sizes,
+            "role": _role([v for v, _ in answered]),
+            "dimension": dims,
+            "value": flat,
+        }
+        if status:
+            doc["status"] = status
+    elif fmt == "json-stat":
+        dims.update({"id": ids, "size": sizes, "role": _role([v for v, _ in answered])})
+        doc = {
+            "dataset": {
+                "dimension": dims,
+                "label": table.title,
+                "source": table.source,
+                "updated": table.updated,
+                "value": flat,
+                **({"status": status} if status else {}),
+            }
+        }
+    elif fmt == "json":
+        doc = _plain_json(table, answered, flat)
+    else:
+        raise QueryError(f"Parameter error: response format '{fmt}' not supported")
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8"), len(flat)
+
+
+def _plain_json(table: Table, answered: list, flat: list) -> dict:
+    """PxWeb's ``json`` format: the last answered variable is the contents (type ``c``)."""
+    *keys, (cvar, ccodes) = answered
+    columns = [
+        {"code": v["code"], "text": v["text"], "type": "t" if v.get("time") else "d"}
+        for v, _ in keys
+    ]
+    texts = dict(zip(cvar["values"], cvar["valueTexts"], strict=True))
+    columns += [{"code": c, "text": texts[c], "type": "c"} for c in ccodes]
+    combos = list(np.ndindex(*[len(c) for _, c in keys])) if keys else [()]
+    data = []
+    for n, combo in enumerate(combos):
+        row = flat[n * len(ccodes) : (n + 1) * len(ccodes)]
+        data.append(
+            {
+                "key": [keys[i][1][j] for i, j in enumerate(combo)],
+                "values": [".." if v is None else str(v) for v in row],
+            }
+        )
+    meta = [{"updated": table.updated, "label": table.title, "source": table.source}]
+    return {"columns": columns, "comments": [], "data": data, "metadata": meta}
+
+
+# --------------------------------------------------------------------------- server state
+
+
+@dataclass
+class Fault:
+    kind: str
+    times: int | None  # None = until cleared
+    method: str | None = None
+    path: str | None = None
+    delay: float = 1.0
+    retry_after: int | None = None
+
+    def matches(self, method: str, path: str) -> bool:
+        return (self.method is None or self.method == method) and (
+            self.path is None or self.path in path
+        )
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    time: float  # time.monotonic() when the request arrived
+    method: str
+    path: str
+    status: int
+    cells: int | None = None
+    body: Any = None
+    fault: str | None = None
+
+
+@dataclass
+class ServerState:
+    max_cells: int = 100_000
+    max_calls: int | None = None  # None = no rate limit
+    window_s: float = 10.0
+    retry_after: bool = True
+    config_enabled: bool = True
+    faults: list[Fault] = field(default_factory=list)
+    log: list[LogEntry] = field(default_factory=list)
+    arrivals: collections.deque = field(default_factory=collections.deque)
+    switched: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    pending_switch: set[tuple[str, str]] = field(default_factory=set)
+
+
+FAULT_KINDS = {
+    "503",
+    "500",
+    "502",
+    "429",
+    "reset",
+    "slow",
+    "truncated",
+    "nonjson",
+    "metadata_change",
+}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _PxServer
+
+    def log_message(self, fmt: str, *args: Any) -> None:  # keep test output quiet
+        return
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    # ---------------------------------------------------------------- plumbing
+
+    def _send(self, status: int, body: bytes, ctype: str, headers: dict | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _reset(self) -> None:
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+
+    def _handle(self, method: str) -> None:
+        arrived = time.monotonic()
+        srv = self.server
+        url = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            body = raw.decode("utf-8", "replace")
+        status, cells, fault = srv.dispatch(self, method, url, body, arrived)
+        srv.record(LogEntry(arrived, method, self.path, status, cells, body, fault))
+
+
+class _PxServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, addr: tuple[str, int], tables: dict) -> None:
+        super().__init__(addr, _Handler)
+        self.tables = tables
+        self.state = ServerState()
+        self.lock = threading.Lock()
+        self.folders = {key: _load(name) for key, name in FOLDERS.items()}
+
+    def record(self, entry: LogEntry) -> None:
+        with self.lock:
+            self.state.log.append(entry)
+
+    def _take_fault(self, method: str, path: str) -> Fault | None:
+        with self.lock:
+            for f in self.state.faults:
+                if f.matches(method, path) and (f.times is None or f.times > 0):
+                    if f.times is not None:
+                        f.times -= 1
+                    return f
+        return None
+
+    def _rate_limited(self, arrived: float) -> bool:
+        st = self.state
+        if st.max_calls is None:
+            return False
+        with self.lock:
+            while st.arrivals and st.arrivals[0] <= arrived - st.window_s:
+                st.arrivals.popleft()
+            st.arrivals.append(arrived)  # rejected calls count too, as at Statistics Finland
+            return len(st.arrivals) > st.max_calls
+
+    def dispatch(self, h: _Handler, method: str, url, body: Any, arrived: float):
+        path = unquote(url.path)
+        if not path.startswith(API_PREFIX + "/"):
+            h._send(404, b"Not found", "text/plain; charset=utf-8")
+            return 404, None, None
+        lang, _, rest = path[len(API_PREFIX) + 1 :].partition("/")
+        rest = rest.strip("/")
+        if self._rate_limited(arrived):
+            headers = {"Retry-After": str(math.ceil(self.state.window_s))}
+            h._send(
+                429,
+                b"429 - Too many requests in too short timeframe. Please try again later.",
+                "text/plain; charset=utf-8",
+                headers if self.state.retry_after else None,
+            )
+            return 429, None, "rate"
+        fault = self._take_fault(method, path)
+        if fault is not None and fault.kind != "metadata_change":
+            status = self._fault(h, fault)
+            if status is not None:
+                return status, None, fault.kind
+        if lang not in LANGS:
+            h._send(404, b"Not found: language", "text/plain; charset=utf-8")
+            return 404, None, None
+        if url.query == "config" and not rest:
+            return self._config(h), None, None
+        if method == "GET" and (lang, rest) in self.folders:
+            h._send(200, _json(self.folders[(lang, rest)]), "application/json; charset=utf-8")
+            return 200, None, None
+        key = self._table_key(lang, rest)
+        if key not in self.tables:
+            h._send(404, b"404 - File or directory not found.", "text/html; charset=utf-8")
+            return 404, None, None
+        table = self.tables[key]
+        if method == "GET":
+            if fault is not None and fault.kind == "metadata_change":
+                with self.lock:
+                    self.state.pending_switch.add((lang, rest))
+            else:
+                self._apply_switch(lang, rest)
+            h._send(200, _json(table.metadata_json()), "application/json; charset=utf-8")
+            return 200, None, fault.kind if fault else None
+        self._apply_switch(lang, rest)
+        key = self._table_key(lang, rest)
+        return self._data(h, self.tables[key], body, fault)
+
+    def _table_key(self, lang: str, rest: str) -> tuple[str, str]:
+        with self.lock:
+            return self.state.switched.get((lang, rest), (lang, rest))
+
+    def _apply_switch(self, lang: str, rest: str) -> None:
+        """After a ``metadata_change`` fault the old-form table answers in the new form."""
+        with self.lock:
+            if (lang, rest) in self.state.pending_switch:
+                self.state.pending_switch.discard((lang, rest))
+                self.state.switched[(lang, rest)] = (lang, NEW_11RE)
+
+    def _config(self, h: _Handler) -> int:
+        st = self.state
+        if not st.config_enabled:
+            h._send(404, b"Not found", "text/plain; charset=utf-8")
+            return 404
+        cfg = {
+            "maxValues": st.max_cells,
+            "maxCells": st.max_cells,
+            "maxCalls": st.max_calls if st.max_calls is not None else 1_000_000,
+            "timeWindow": st.window_s,
+            "CORS": True,
+        }
+        h._send(200, _json(cfg), "application/json; charset=utf-8")
+        return 200
+
+    def _data(self, h: _Handler, table: Table, body: Any, fault: Fault | None):
+        try:
+            payload, cells = self._answer_checked(table, body)
+        except QueryError as exc:
+            h._send(400, str(exc).encode(), "text/plain; charset=utf-8")
+            return 400, None, None
+        except _TooMany as exc:
+            page = (
+                "<!DOCTYPE html><html><head><title>403 - Forbidden: Access is denied.</title>"
+                "</head><body><h2>403 - Forbidden: Access is denied.</h2>"
+                f"<p>Too many cells selected ({exc.cells} &gt; {self.state.max_cells}).</p>"
+                "</body></html>"
+            )
+            h._send(403, page.encode(), "text/html; charset=utf-8")
+            return 403, exc.cells, None
+        h._send(200, payload, "application/json; charset=utf-8")
+        return 200, cells, fault.kind if fault else None
+
+    def _answer_checked(self, table: Table, body: Any) -> tuple[bytes, int]:
+        if isinstance(body, dict) and isinstance(body.get("query"), list):
+            sel = _selected(table, body["query"])
+            n = math.prod(len(c) for _, c in sel if isinstance(c, list))
+            if n > self.state.max_cells:
+                raise _TooMany(n)
+        return answer(table, body)
+
+    def _fault(self, h: _Handler, fault: Fault) -> int | None:
+        kind = fault.kind
+        if kind in ("500", "502", "503"):
+            headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else None
+            h._send(int(kind), b"Service unavailable", "text/plain; charset=utf-8", headers)
+            return int(kind)
+        if kind == "429":
+            headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else None
+            h._send(429, b"429 - Too many requests", "text/plain; charset=utf-8", headers)
+            return 429
+        if kind == "reset":
+            h._reset()
+            return 0
+        if kind == "slow":
+            time.sleep(fault.delay)
+            return None  # then answer normally (the client has usually given up)
+        if kind == "truncated":
+            h.send_response(200)
+            h.send_header("Content-Type", "application/json; charset=utf-8")
+            h.send_header("Content-Length", "5000")
+            h.end_headers()
+            h.wfile.write(b'{"version": "2.0", "class": "dataset", "label": "V')
+            h.close_connection = True
+            return 200
+        if kind == "nonjson":
+            page = b"<html><body><h1>Service temporarily under maintenance</h1></body></html>"
+            h._send(200, page, "text/html; charset=utf-8")
+            return 200
+        return None
+
+
+class _TooMany(Exception):
+    def __init__(self, cells: int) -> None:
+        super().__init__(cells)
+        self.cells = cells
+
+
+def _json(obj: Any) -> bytes:
+    return json.dumps(obj, ensure_ascii=False).encode("utf-8")
+
+
+# --------------------------------------------------------------------------- public wrapper
+
+
+_TABLES: dict | None = None
+
+
+class ReplayServer:
+    """Start/stop wrapper with the knobs tests and benchmarks use."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        global _TABLES
+        if _TABLES is None:
+            _TABLES = build_tables()
+        self._server = _PxServer((host, port), _TABLES)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1]
+
+    @property
+    def root_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}{API_PREFIX}"
+
+    def base_url(self, lang: str = "fi") -> str:
+        return f"{self.root_url}/{lang}"
+
+    @property
+    def base_urls(self) -> dict[str, str]:
+        return {lang: self.base_url(lang) for lang in LANGS}
+
+    def start(self) -> ReplayServer:
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> ReplayServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # ---------------------------------------------------------------- knobs
+
+    def reset(self) -> None:
+        """Default limits, no faults, empty log, tables back in their recorded form."""
+        with self._server.lock:
+            self._server.state = ServerState()
+
+    def set_limits(
+        self,
+        *,
+        max_cells: int | None = None,
+        max_calls: int | None = None,
+        window_s: float | None = None,
+        retry_after: bool | None = None,
+        config: bool | None = None,
+    ) -> None:
+        """Cell limit (403 above it), rate limit (``max_calls`` per sliding ``window_s``; 429
+        with ``Retry-After`` unless ``retry_after=False``) and whether ``?config`` answers."""
+        st = self._server.state
+        with self._server.lock:
+            if max_cells is not None:
+                st.max_cells = max_cells
+            if max_calls is not None:
+                st.max_calls = max_calls
+            if window_s is not None:
+                st.window_s = window_s
+            if retry_after is not None:
+                st.retry_after = retry_after
+            if config is not None:
+                st.config_enabled = config
+
+    def set_fault(
+        self,
+        kind: str,
+        times: int | None = 1,
+        *,
+        method: str | None = None,
+        path: str | None = None,
+        delay: float = 1.0,
+        retry_after: int | None = None,
+    ) -> None:
+        """Answer the next ``times`` requests matching ``method``/``path`` (substring) with a
+        fault; ``times=None`` keeps it on until :meth:`clear_faults`."""
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault {kind!r}; known: {', '.join(sorted(FAULT_KINDS))}")
+        with self._server.lock:
+            self._server.state.faults.append(
+                Fault(kind, times, method, path, delay=delay, retry_after=retry_after)
+            )
+
+    def clear_faults(self) -> None:
+        with self._server.lock:
+            self._server.state.faults.clear()
+
+    @property
+    def log(self) -> list[LogEntry]:
+        with self._server.lock:
+            return list(self._server.state.log)
+
+    def clear_log(self) -> None:
+        with self._server.lock:
+            self._server.state.log.clear()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="PxWeb v1 replay server (recorded fixtures)")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--max-cells", type=int, default=100_000)
+    parser.add_argument("--max-calls", type=int, default=None)
+    parser.add_argument("--window", type=float, default=10.0)
+    args = parser.parse_args(argv)
+    server = ReplayServer(port=args.port)
+    server.set_limits(max_cells=args.max_cells, max_calls=args.max_calls, window_s=args.window)
+    server.start()
+    for lang, url in server.base_urls.items():
+        print(f"{lang}: {url}", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""The snapshot store on the bundled real files: manifest, checksums, atomic writes, check."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline import DEFAULT_SNAPSHOT
+from pipeline.catalogue import load_catalogue
+from pipeline.snapshot import (
+    MANIFEST_NAME,
+    Manifest,
+    SnapshotError,
+    atomic_write_bytes,
+    check_snapshot,
+    load_manifest,
+    rebuild_manifest,
+    sha256_file,
+)
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return load_catalogue()
+
+
+@pytest.fixture()
+def snapshot_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "snapshot"
+    shutil.copytree(DEFAULT_SNAPSHOT, target)
+    return target
+
+
+def test_bundled_snapshot_passes_check(catalogue) -> None:
+    assert check_snapshot(catalogue, DEFAULT_SNAPSHOT) == []
+
+
+def test_manifest_lists_every_catalogue_source_with_real_checksums(catalogue) -> None:
+    manifest = load_manifest(DEFAULT_SNAPSHOT)
+    for source in catalogue.sources:
+        entry = manifest.entry(source.id)
+        assert entry is not None, source.id
+        assert entry.file == source.file
+        path = DEFAULT_SNAPSHOT / entry.file
+        assert entry.sha256 == sha256_file(path)
+        assert entry.bytes == path.stat().st_size
+        assert entry.licence == "CC BY 4.0"
+
+
+def test_manifest_provenance_is_the_declared_one() -> None:
+    entry = load_manifest(DEFAULT_SNAPSHOT).entry("population_11re")
+    assert entry.request == (
+        "POST https://pxdata.stat.fi:443/PxWeb/api/v1/fi/StatFin/vaerak/statfin_vaerak_pxt_11re.px"
+    )
+    assert entry.updated == "2024-04-26"
+    assert entry.fetched == "2025-03-19"
+    assert entry.copy == "converted"
+    assert "b5767a7c0ee4ab9499f6d45deeee6af2aecda82e" in entry.origin
+
+
+def test_rebuild_reproduces_the_committed_manifest(snapshot_copy: Path) -> None:
+    before = (snapshot_copy / MANIFEST_NAME).read_bytes()
+    rebuild_manifest(snapshot_copy)
+    assert (snapshot_copy / MANIFEST_NAME).read_bytes() == before
+
+
+def test_rebuild_refuses_an_undeclared_file(snapshot_copy: Path) -> None:
+    (snapshot_copy / "statfin" / "extra.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(SnapshotError, match="extra.csv"):
+        rebuild_manifest(snapshot_copy)
+
+
+def test_corrupted_file_is_named(catalogue, snapshot_copy: Path) -> None:
+    path = snapshot_copy / "statfin" / "vaerak_11re_population_1972_2023_by_municipality.csv"
+    data = bytearray(path.read_bytes())
+    data[100] = ord("9") if data[100] != ord("9") else ord("8")
+    path.write_bytes(bytes(data))
+    problems = check_snapshot(catalogue, snapshot_copy)
+    assert len(problems) == 1
+    assert "vaerak_11re_population_1972_2023_by_municipality.csv" in problems[0]
+    assert "sha256" in problems[0]
+
+
+def test_truncated_json_is_named_and_unreadable(catalogue, snapshot_copy: Path) -> None:
+    path = snapshot_copy / "geo" / "maakunnat2024.topojson.json"
+    path.write_bytes(path.read_bytes()[:500])
+    problems = check_snapshot(catalogue, snapshot_copy)
+    assert any("maakunnat2024.topojson.json" in p and "unreadable" in p for p in problems)
+    assert any("maakunnat2024.topojson.json" in p and "bytes" in p for p in problems)
+
+
+def test_missing_file_is_named(catalogue, snapshot_copy: Path) -> None:
+    (
+        snapshot_copy / "statfin" / "kuntien_avainluvut_2022ed_309kuntaa_2020_2021_kunnat.xlsx"
+    ).unlink()
+    problems = check_snapshot(catalogue, snapshot_copy)
+    assert problems == [
+        "statfin/kuntien_avainluvut_2022ed_309kuntaa_2020_2021_kunnat.xlsx (keyfig_2022): "
+        "file is missing"
+    ]
+
+
+def test_source_missing_from_manifest_is_named(catalogue, snapshot_copy: Path) -> None:
+    doc = yaml.safe_load((snapshot_copy / MANIFEST_NAME).read_text(encoding="utf-8"))
+    doc["files"] = [f for f in doc["files"] if f["id"] != "unemployment_12r5"]
+    (snapshot_copy / MANIFEST_NAME).write_text(yaml.safe_dump(doc), encoding="utf-8")
+    problems = check_snapshot(catalogue, snapshot_copy)
+    assert len(problems) == 1
+    assert "unemployment_12r5" in problems[0] and "not in manifest.yaml" in problems[0]
+
+
+def test_unparseable_manifest_is_reported(catalogue, snapshot_copy: Path) -> None:
+    (snapshot_copy / MANIFEST_NAME).write_text("files: [unclosed", encoding="utf-8")
+    problems = check_snapshot(catalogue, snapshot_copy)
+    assert len(problems) == 1 and "manifest.yaml" in problems[0]
+
+
+def test_atomic_write_keeps_the_old_file_when_validation_fails(tmp_path: Path) -> None:
+    target = tmp_path / "data.json"
+    target.write_bytes(b'{"ok": 1}')
+
+    def reject(path: Path) -> None:
+        raise ValueError(f"bad {path.name}")
+
+    with pytest.raises(ValueError, match="bad"):
+        atomic_write_bytes(target, b"{broken", validate=reject)
+    assert target.read_bytes() == b'{"ok": 1}'
+    assert [p.name for p in tmp_path.iterdir()] == ["data.json"]
+    atomic_write_bytes(target, b'{"ok": 2}')
+    assert target.read_bytes() == b'{"ok": 2}'
+
+
+def test_manifest_round_trip_and_validation(tmp_path: Path) -> None:
+    manifest = load_manifest(DEFAULT_SNAPSHOT)
+    manifest.save(tmp_path / MANIFEST_NAME)
+    assert Manifest.load(tmp_path / MANIFEST_NAME) == manifest
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("files:\n  - {id: a, file: x.csv, format: csv, sha256: abc}\n", encoding="utf-8")
+    with pytest.raises(SnapshotError, match="missing bytes"):
+        Manifest.load(bad)

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from tests.replay_server import ReplayServer
+# `tests` is a package at the repository root; pytest's rootdir is not always on sys.path.
+_ROOT = str(Path(__file__).resolve().parents[2])
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+from tests.replay_server import ReplayServer  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,10 @@ Schema rules that are not obvious from the dataclasses:
   source; `Catalogue.variable_sources(v)` returns the base followed by its editions.
 - An indicator lists one or more sources (`source: a` or `source: [a, b]`). Its formula, numerator,
   denominator and weight may name variables of any listed source (editions included). The
-  warehouse stacks the listed sources' staging rows, pivots them wide by (area_code, year, month)
-  (annual values also fill the months of their year), and evaluates the expressions row by row.
+  warehouse stacks the listed sources' staging rows (the first listed source wins where two give
+  the same variable, area and period), pivots them wide by (area_code, year, month) - monthly if
+  any listed source is monthly, annual values then filling the months of their year - and
+  evaluates the expressions row by row; rows where the formula is NULL are dropped.
 - Expressions are SQL over variable ids, numbers, operators and the functions in
   `SQL_FUNCTIONS`; two period functions look across rows of the same area:
   `lag(x, n)` is x for the same area n periods earlier (years for annual series, months for

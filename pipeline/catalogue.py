@@ -380,6 +380,7 @@ class _Map(dict):
 
     line: int = 0
     key_lines: dict[str, int]
+    duplicates: list[tuple[str, int]]
 
 
 class _List(list):
@@ -395,14 +396,33 @@ def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> _Map:
     result = _Map()
     result.line = node.start_mark.line + 1
     result.key_lines = {}
+    result.duplicates = []
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1
         if key in result:
-            raise CatalogueError(f"line {line}: duplicate key {key!r}")
+            result.duplicates.append((key, line))
+            continue
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = line
     return result
+
+
+def _first_duplicate(node: Any) -> tuple[str, int] | None:
+    """The first duplicate mapping key anywhere under `node` (yaml would keep the last)."""
+    if isinstance(node, _Map):
+        if node.duplicates:
+            return node.duplicates[0]
+        children = node.values()
+    elif isinstance(node, list):
+        children = node
+    else:
+        return None
+    for child in children:
+        found = _first_duplicate(child)
+        if found:
+            return found
+    return None
 
 
 def _construct_list(loader: _LineLoader, node: yaml.SequenceNode) -> _List:
@@ -451,6 +471,8 @@ def _mapping(node: Any, where: _Where, required: Iterable[str], optional: Iterab
     """Check that `node` is a mapping with all `required` keys and no keys outside both lists."""
     if not isinstance(node, dict):
         raise where.error(f"expected a mapping, got {type(node).__name__}")
+    for key, line in getattr(node, "duplicates", ()):
+        raise where.error(f"duplicate key {key!r}", line)
     allowed = set(required) | set(optional)
     for key in node:
         if key not in allowed:
@@ -508,6 +530,8 @@ def _text(node: Any, key: str, where: _Where, *, required: bool = True) -> Text 
     if not isinstance(value, dict):
         raise where.error(f"{key!r} must be a mapping of fi, sv and en", line)
     inner = _Where(where.file, where.kind, where.ident, getattr(value, "line", line))
+    for lang, dup_line in getattr(value, "duplicates", ()):
+        raise inner.error(f"duplicate key {lang!r} in {key!r}", dup_line)
     for lang in value:
         if lang not in LANGUAGES:
             raise inner.error(f"unknown language {lang!r} in {key!r}", _line_of(value, lang, line))
@@ -637,6 +661,8 @@ def _source(node: Any, where: _Where) -> Source:
     variables_node = node.get("variables") or {}
     if not isinstance(variables_node, dict):
         raise where.error("'variables' must be a mapping of variable id to selector")
+    for key, line in getattr(variables_node, "duplicates", ()):
+        raise where.error(f"duplicate variable id {key!r} within the source", line)
     variables = tuple(
         _variable(
             key, spec, where.ident, where.at(None).with_line(_line_of(variables_node, key, 0))
@@ -882,8 +908,6 @@ def parse_catalogue(text: str, file: str = "<string>") -> Catalogue:
     """Parse and check catalogue yaml text; `file` is used in error messages."""
     try:
         doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
-    except CatalogueError as exc:
-        raise CatalogueError(f"{file}: {exc}") from None
     except yaml.YAMLError as exc:
         raise CatalogueError(f"{file}: invalid yaml: {exc}") from None
     top = _Where(file, "catalogue", "", 1)
@@ -931,6 +955,10 @@ def parse_catalogue(text: str, file: str = "<string>") -> Catalogue:
         indicator = _indicator(node, where)
         _check_indicator(indicator, where, node, source_map, theme_ids)
         indicators.append(indicator)
+
+    duplicate = _first_duplicate(doc)
+    if duplicate:
+        raise top.error(f"duplicate key {duplicate[0]!r}", duplicate[1])
 
     return Catalogue(
         themes=tuple(themes),

@@ -25,11 +25,15 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import yaml
+
+from pipeline.jsonstat import jsonstat_meta, read_jsonstat
 
 MANIFEST_NAME = "manifest.yaml"
 PROVENANCE_NAME = "provenance.yaml"
@@ -322,8 +326,6 @@ def parse_file(path: Path, fmt: str) -> None:
         doc = json.loads(path.read_text(encoding="utf-8"))
         _check_json_shape(doc, fmt)
     elif fmt in CSV_FORMATS:
-        import pandas as pd
-
         frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str)
         if frame.empty or len(frame.columns) < 2:
             raise SnapshotError(f"{len(frame)} rows × {len(frame.columns)} columns")
@@ -353,6 +355,447 @@ def _check_json_shape(doc: Any, fmt: str) -> None:
         raise SnapshotError("GeoJSON has no features")
     elif fmt == "topojson" and not doc.get("objects"):
         raise SnapshotError("TopoJSON has no objects")
+
+
+# --------------------------------------------------------------------------- fetched data (pure)
+
+
+def frame_to_jsonstat2(frame: pd.DataFrame) -> dict[str, Any]:
+    """A json-stat2 dataset from a frame read by `pipeline.jsonstat` (codes, labels, roles,
+    units, status and `updated` kept; cells placed by their codes, so row order does not matter).
+    """
+    meta = jsonstat_meta(frame)
+    ids = list(meta.dimensions)
+    categories = [list(dict.fromkeys(frame[d].tolist())) for d in ids]
+    sizes = [len(c) for c in categories]
+    positions = [
+        frame[d].map({code: i for i, code in enumerate(c)}).to_numpy()
+        for d, c in zip(ids, categories, strict=True)
+    ]
+    flat = np.ravel_multi_index(positions, sizes) if ids else np.zeros(len(frame), dtype=int)
+    total = int(np.prod(sizes, dtype=np.int64))
+    if len(set(flat.tolist())) != len(frame):
+        raise ValueError("the frame has duplicate cells")
+    values: list[Any] = [None] * total
+    for index, value in zip(flat.tolist(), frame["value"].tolist(), strict=True):
+        values[index] = _json_number(value)
+    metric = set(meta.role.get("metric", ()))
+    dimension = {}
+    for dim, codes in zip(ids, categories, strict=True):
+        labels = dict(zip(frame[dim], frame.get(f"{dim}_label", frame[dim]), strict=True))
+        category: dict[str, Any] = {
+            "index": {code: i for i, code in enumerate(codes)},
+            "label": {code: str(labels[code]) for code in codes},
+        }
+        units = {c: meta.units[c] for c in codes if dim in metric and c in meta.units}
+        if units:
+            category["unit"] = units
+        dimension[dim] = {"label": meta.dimension_labels.get(dim, dim), "category": category}
+    doc: dict[str, Any] = {"version": "2.0", "class": "dataset"}
+    doc.update({k: v for k, v in (("label", meta.label), ("source", meta.source)) if v})
+    if meta.updated:
+        doc["updated"] = meta.updated
+    doc.update(id=ids, size=sizes, role={k: list(v) for k, v in meta.role.items() if v})
+    doc.update(dimension=dimension, value=values)
+    if "status" in frame.columns:
+        status = {
+            str(i): str(s)
+            for i, s in zip(flat.tolist(), frame["status"].tolist(), strict=True)
+            if s is not None and not (isinstance(s, float) and np.isnan(s))
+        }
+        if status:
+            doc["status"] = status
+    return doc
+
+
+def _json_number(value: Any) -> int | float | None:
+    if value is None or (isinstance(value, float) and not np.isfinite(value)):
+        return None
+    number = float(value)
+    return int(number) if number.is_integer() else number
+
+
+def frame_to_csv(
+    frame: pd.DataFrame, columns: Mapping[str, str], variables: Iterable[Any], roles: Mapping
+) -> str:
+    """A tidy CSV in a csv source's `columns` shape: area, name, period, period label, then one
+    value column per variable (the variable's selector), one row per area and period.
+
+    Other dimensions must be fixed at one value (totals); the metric dimension maps onto the
+    value columns only when that is unambiguous (one variable, or selectors naming metric codes
+    or labels).
+    """
+    geo, time = roles.get("geo"), roles.get("time")
+    metric = roles.get("metric")
+    for role, dim in (("geo", geo), ("time", time)):
+        if dim is None or dim not in frame.columns:
+            raise ValueError(f"no {role} dimension in the data (dimensions: {_dims(frame)})")
+    fixed = [d for d in jsonstat_meta(frame).dimensions if d not in (geo, time, metric)]
+    for dim in fixed:
+        if frame[dim].nunique() != 1:
+            raise ValueError(
+                f"dimension {dim} has {frame[dim].nunique()} values; the csv shape needs one"
+            )
+    value_columns = _metric_columns(frame, metric, [v.selector for v in variables])
+    keys = [geo, time]
+    out = frame[keys].drop_duplicates().reset_index(drop=True)
+    data: dict[str, Any] = {columns["area"]: out[geo]}
+    if columns.get("name"):
+        labels = frame.drop_duplicates(geo).set_index(geo)[f"{geo}_label"]
+        data[columns["name"]] = out[geo].map(labels)
+    data[columns["period"]] = out[time]
+    if columns.get("period_label"):
+        labels = frame.drop_duplicates(time).set_index(time)[f"{time}_label"]
+        data[columns["period_label"]] = out[time].map(labels)
+    table = pd.DataFrame(data)
+    for code, column in value_columns.items():
+        part = frame if code is None else frame[frame[metric] == code]
+        series = part.set_index(keys)["value"]
+        values = pd.MultiIndex.from_frame(out[keys]).map(series.to_dict())
+        table[column] = [_csv_number(v) for v in values]
+    return table.to_csv(index=False, lineterminator="\n")
+
+
+def _dims(frame: pd.DataFrame) -> str:
+    return ", ".join(jsonstat_meta(frame).dimensions)
+
+
+def _metric_columns(
+    frame: pd.DataFrame, metric: str | None, selectors: list[str]
+) -> dict[str | None, str]:
+    codes = list(dict.fromkeys(frame[metric])) if metric in frame.columns else []
+    if len(codes) <= 1 and len(selectors) == 1:
+        return {codes[0] if codes else None: selectors[0]}
+    labels = dict(zip(frame[metric], frame[f"{metric}_label"], strict=True)) if codes else {}
+    found = {}
+    for selector in selectors:
+        match = [c for c in codes if selector in (c, labels.get(c))]
+        if len(match) != 1:
+            raise ValueError(
+                f"cannot tell which of the metric values {', '.join(map(str, codes))} fills the "
+                f"csv column {selector!r}"
+            )
+        found[match[0]] = selector
+    return found
+
+
+def _csv_number(value: Any) -> str:
+    number = _json_number(value)
+    return "" if number is None else repr(number)
+
+
+# --------------------------------------------------------------------------- fetch
+
+
+@dataclass
+class SourceResult:
+    source_id: str
+    table: str
+    action: str  # skipped | unchanged | updated
+    updated_before: str | None
+    updated_after: str | None
+    data_requests: int = 0
+    file: str | None = None
+
+
+@dataclass
+class FetchReport:
+    results: list[SourceResult] = field(default_factory=list)
+    requests: dict[str, int] = field(default_factory=dict)
+
+    def count(self, action: str) -> int:
+        return sum(r.action == action for r in self.results)
+
+    @property
+    def data_requests(self) -> int:
+        return self.requests.get("data", 0)
+
+    def summary(self) -> str:
+        req = self.requests
+        return (
+            f"tables checked {len(self.results)}, skipped {self.count('skipped')}, "
+            f"unchanged {self.count('unchanged')}, updated {self.count('updated')}; "
+            f"requests: {req.get('metadata', 0)} metadata, {req.get('list', 0)} list, "
+            f"{req.get('data', 0)} data, {req.get('config', 0)} config, "
+            f"{req.get('retries', 0)} retries"
+        )
+
+
+@dataclass
+class _Staged:
+    temp: Path
+    target: Path
+    entry: ManifestEntry
+
+
+def fetch_sources(
+    catalogue: Any,
+    snapshot_dir: str | Path,
+    *,
+    base_url: str,
+    only: Iterable[str] = (),
+    echo: Callable[[str], Any] = print,
+    client_factory: Callable[[str], Any] | None = None,
+) -> FetchReport:
+    """Refresh the PxWeb-backed sources whose table `updated` differs from the manifest's.
+
+    `base_url` is the API v1 base with a language (`…/api/v1/fi`); each source's `pxweb.language`
+    replaces it. `client_factory(base_url)` makes a client (default `PxWebClient`). Raises
+    `FetchError` (the snapshot and manifest untouched) when anything fails.
+    """
+    snapshot_dir = Path(snapshot_dir)
+    sources = _sources_to_fetch(catalogue, tuple(only))
+    try:
+        manifest = load_manifest(snapshot_dir)
+    except SnapshotError as exc:
+        raise FetchError("-", str(snapshot_dir / MANIFEST_NAME), str(exc)) from exc
+    factory = client_factory or _default_client
+    clients: dict[str, Any] = {}
+    staged: list[_Staged] = []
+    report = FetchReport()
+    try:
+        for source in sources:
+            url = _language_base(base_url, source.pxweb.language)
+            client = clients.get(url) or clients.setdefault(url, factory(url))
+            result, stage = _refresh(source, manifest.entry(source.id), client, snapshot_dir, echo)
+            report.results.append(result)
+            if stage is not None:
+                staged.append(stage)
+                manifest = manifest.with_entry(stage.entry)
+        if staged:
+            _commit(staged, manifest, snapshot_dir)
+            echo(f"replaced {len(staged)} file(s) and {MANIFEST_NAME}")
+    finally:
+        for stage in staged:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(stage.temp)
+        report.requests = _request_totals(clients.values())
+        for client in clients.values():
+            with contextlib.suppress(Exception):
+                client.close()
+    return report
+
+
+def _commit(staged: list[_Staged], manifest: Manifest, snapshot_dir: Path) -> None:
+    """Rename the staged files into place, then replace the manifest (last)."""
+    current = staged[0]
+    try:
+        for current in staged:
+            os.replace(current.temp, current.target)
+        _fsync_dir(snapshot_dir)
+        manifest.save(snapshot_dir / MANIFEST_NAME)
+    except (OSError, SnapshotError) as exc:
+        raise FetchError(
+            current.entry.id, current.entry.table or "-", f"writing failed: {exc}"
+        ) from exc
+
+
+def _request_totals(clients: Iterable[Any]) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for client in clients:
+        stats = client.stats
+        for kind in ("metadata", "list", "data", "config"):
+            totals[kind] = totals.get(kind, 0) + int(getattr(stats, f"{kind}_requests", 0))
+        totals["retries"] = totals.get("retries", 0) + int(getattr(stats, "retries", 0))
+    return totals
+
+
+def _default_client(url: str) -> Any:
+    from pipeline.pxweb import PxWebClient
+
+    return PxWebClient(url)
+
+
+def _sources_to_fetch(catalogue: Any, only: tuple[str, ...]) -> list[Any]:
+    backed = [s for s in catalogue.sources if s.pxweb is not None]
+    known = {s.id for s in backed}
+    for source_id in only:
+        if source_id not in known:
+            raise FetchError(
+                source_id, "-", f"not a PxWeb-backed source (those are: {', '.join(sorted(known))})"
+            )
+    return [s for s in backed if not only or s.id in only]
+
+
+def _language_base(base_url: str, language: str) -> str:
+    head, _, last = base_url.rstrip("/").rpartition("/")
+    return f"{head}/{language}" if last in ("fi", "sv", "en") else f"{base_url.rstrip('/')}"
+
+
+def _refresh(
+    source: Any, entry: ManifestEntry | None, client: Any, snapshot_dir: Path, echo: Callable
+) -> tuple[SourceResult, _Staged | None]:
+    from pipeline.pxweb import PxWebError
+
+    spec = source.pxweb
+    table = f"{spec.database}/{spec.table}"
+    if spec.legacy_table:
+        table += f" (or legacy {spec.database}/{spec.legacy_table})"
+    before = entry.updated if entry else None
+    try:
+        table, metadata = _metadata(client, spec)
+        updated = metadata.updated or _listed_updated(client, spec)
+        present = entry is not None and (snapshot_dir / entry.file).is_file()
+        if present and updated is not None and same_updated(before, updated):
+            echo(f"{source.id}: {table} unchanged (updated {updated}); skipped")
+            return SourceResult(source.id, table, "skipped", before, updated), None
+        echo(f"{source.id}: {table} updated {updated or 'not published'} (had {before}); fetching")
+        data_before = client.stats.data_requests
+        frame = client.fetch(table, _plain(spec.selection))
+        data_requests = client.stats.data_requests - data_before
+        published = jsonstat_meta(frame).updated
+        if present and updated is None and same_updated(before, published):
+            echo(f"{source.id}: {table} data unchanged (updated {published}); kept")
+            return SourceResult(
+                source.id, table, "unchanged", before, published, data_requests
+            ), None
+        payload = _serialise(source, frame, metadata.roles)
+        target = snapshot_dir / source.file
+        temp = _write_temp(target, payload)
+        try:
+            validate_fetched(temp, source.format, metadata.roles)
+        except BaseException:
+            os.unlink(temp)
+            raise
+    except (PxWebError, ValueError, KeyError, OSError) as exc:
+        raise FetchError(source.id, table, f"{type(exc).__name__}: {exc}") from exc
+    new = ManifestEntry(
+        id=source.id,
+        file=source.file,
+        format=source.format,
+        table=table,
+        request=f"POST {client.base_url}/{table}",
+        query=_plain(spec.selection),
+        updated=updated or published,
+        fetched=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        licence=source.licence,
+        origin=f"investin fetch from {client.base_url}",
+        sha256=hashlib.sha256(payload).hexdigest(),
+        bytes=len(payload),
+        copy=FETCHED,
+        credit=source.citation,
+    )
+    echo(
+        f"{source.id}: staged {len(frame)} cells for {source.file} ({data_requests} data requests)"
+    )
+    result = SourceResult(
+        source.id, table, "updated", before, new.updated, data_requests, source.file
+    )
+    return result, _Staged(temp, target, new)
+
+
+def _metadata(client: Any, spec: Any) -> tuple[str, Any]:
+    """Metadata of the short (2026) table id, or of `legacy_table` if the server lacks it."""
+    from pipeline.pxweb import PxWebBadRequestError, PxWebNotFoundError
+
+    table = f"{spec.database}/{spec.table}"
+    try:
+        return table, client.metadata(table)
+    except (PxWebNotFoundError, PxWebBadRequestError):
+        if not spec.legacy_table:
+            raise
+    legacy = f"{spec.database}/{spec.legacy_table}"
+    return legacy, client.metadata(legacy)
+
+
+def _listed_updated(client: Any, spec: Any) -> str | None:
+    """`updated` from the subject folder listing (`StatFin/vaerak` lists `11re.px`); the short
+    ids live at the database root, whose listing holds folders only."""
+    from pipeline.pxweb import PxWebError
+
+    if not spec.legacy_table or "/" not in spec.legacy_table:
+        return None
+    folder, _, legacy_name = spec.legacy_table.rpartition("/")
+    try:
+        items = client.list(f"{spec.database}/{folder}")
+    except PxWebError:
+        return None
+    names = {spec.table.rpartition("/")[2], legacy_name}
+    return next((i.updated for i in items if i.id in names and i.updated), None)
+
+
+def same_updated(a: str | None, b: str | None) -> bool:
+    """Whether two `updated` stamps are the same moment (a date-only stamp matches its day).
+
+    Accepts ISO forms with `Z` and PxGraf's dotted times (`2022-12-21T06.00.00Z`)."""
+    if a is None or b is None:
+        return False
+    pa, pb = _parse_updated(a), _parse_updated(b)
+    if pa is None or pb is None:
+        return str(a).strip() == str(b).strip()
+    if isinstance(pa, dt.datetime) and isinstance(pb, dt.datetime):
+        return pa == pb
+    return _day(pa) == _day(pb)
+
+
+def _parse_updated(value: str) -> dt.date | dt.datetime | None:
+    text = str(value).strip().replace("Z", "+00:00")
+    date, sep, time = text.partition("T")
+    try:
+        if not sep:
+            return dt.date.fromisoformat(date)
+        parsed = dt.datetime.fromisoformat(f"{date}T{time[:8].replace('.', ':')}{time[8:]}")
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def _day(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _plain(value: Any) -> Any:
+    """Mapping proxies and tuples → dicts and lists (for YAML and the client)."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _serialise(source: Any, frame: pd.DataFrame, roles: Mapping[str, str]) -> bytes:
+    if frame.empty:
+        raise ValueError("the server returned no cells")
+    if source.format == "jsonstat2":
+        doc = frame_to_jsonstat2(frame)
+        return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    if source.format == "csv":
+        text = frame_to_csv(frame, source.columns, source.variables, _roles(frame, roles))
+        return text.encode("utf-8")
+    raise ValueError(f"cannot store fetched data as {source.format!r} (only jsonstat2 and csv)")
+
+
+def _roles(frame: pd.DataFrame, metadata_roles: Mapping[str, str]) -> dict[str, str]:
+    """Dimension ids by role: the dataset's own `role`, else the client's detection."""
+    meta = jsonstat_meta(frame)
+    roles = dict(metadata_roles)
+    for role in ("geo", "time", "metric"):
+        dim = meta.role_dimension(role)
+        if dim is not None:
+            roles[role] = dim
+    return roles
+
+
+def validate_fetched(path: Path, fmt: str, roles: Mapping[str, str]) -> None:
+    """Raise ValueError unless `path` parses, has cells, geo and time, and numeric values."""
+    parse_file(path, fmt)
+    if fmt == "jsonstat2":
+        frame = read_jsonstat(path.read_text(encoding="utf-8"))
+        found = _roles(frame, roles)
+        for role in ("geo", "time"):
+            if found.get(role) not in frame.columns:
+                raise ValueError(f"{path.name}: no {role} dimension ({_dims(frame)})")
+        values = frame["value"]
+    else:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+        values = pd.Series(dtype=float)
+        for column in raw.columns[-1:]:
+            cells = raw[column][raw[column] != ""]
+            values = pd.to_numeric(cells, errors="raise")
+    if not values.notna().any():
+        raise ValueError(f"{path.name}: no numeric values")
+    if not np.isfinite(values.dropna().to_numpy(float)).all():
+        raise ValueError(f"{path.name}: non-finite values")
 
 
 # --------------------------------------------------------------------------- command line

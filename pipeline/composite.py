@@ -104,6 +104,18 @@ def normalise(
     return 1.0 - scaled if direction == "lower_is_better" else scaled
 
 
+def index_indicators(meta: pd.DataFrame) -> list[str]:
+    """The indicators that enter the indices: those with a direction (not neutral) that are
+    intensive (rates, shares, per-capita values). Indicators aggregated by `sum` are absolute
+    counts (population, jobs, loans in euros): they measure size, not performance, so they are
+    left out (`meta` may lack `aggregation`, then only neutral ones are dropped)."""
+    meta = _meta(meta)
+    keep = meta["direction"] != "neutral"
+    if "aggregation" in meta.columns:
+        keep &= meta["aggregation"] != "sum"
+    return [str(i) for i in meta.index[keep]]
+
+
 def normalise_frame(wide: pd.DataFrame, meta: pd.DataFrame, **options) -> pd.DataFrame:
     """Normalise every non-neutral indicator of `wide` (areas × indicators); drop the others.
 

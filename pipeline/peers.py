@@ -17,14 +17,37 @@ import pandas as pd
 
 MIN_SHARED = 0.5
 DISTANCE_DECIMALS = 12
+# The default profile for the `peers:<code>` groups: size (on a log scale, so that a town of
+# 20,000 is as far from one of 10,000 as one of 40,000 is), age structure, language, skills, jobs
+# and the local economy's shape. Neutral descriptors belong here: peers are about likeness.
+DEFAULT_PROFILE = (
+    "population",
+    "population_change_pct",
+    "share_0_14",
+    "share_65_plus",
+    "swedish_speakers_share",
+    "urbanisation_rate",
+    "tertiary_share",
+    "employment_rate",
+    "unemployment_rate",
+    "job_self_sufficiency",
+    "jobs_primary_share",
+    "jobs_services_share",
+)
+DEFAULT_LOG = ("population",)
 
 
-def standardise(profile_wide: pd.DataFrame, indicators: Sequence[str]) -> pd.DataFrame:
-    """z-scores of `indicators` over all rows of `profile_wide`; constant columns dropped."""
+def standardise(
+    profile_wide: pd.DataFrame, indicators: Sequence[str], log: Sequence[str] = ()
+) -> pd.DataFrame:
+    """z-scores of `indicators` over all rows of `profile_wide`; constant columns dropped.
+    Indicators in `log` are log10-transformed first (non-positive values become missing)."""
     unknown = [i for i in indicators if i not in profile_wide.columns]
     if unknown:
         raise ValueError(f"profile has no indicator {', '.join(map(repr, unknown))}")
     x = profile_wide[list(dict.fromkeys(indicators))].astype("float64")
+    for column in set(log) & set(x.columns):
+        x[column] = np.log10(x[column].where(x[column] > 0))
     sd = x.std(ddof=0)
     keep = sd[sd > 0].index
     return (x[keep] - x[keep].mean()) / sd[keep]
@@ -36,6 +59,7 @@ def nearest_peers(
     indicators: Sequence[str],
     k: int = 10,
     *,
+    log: Sequence[str] = (),
     min_shared: float = MIN_SHARED,
 ) -> pd.DataFrame:
     """The `k` areas most similar to `code` on `indicators`.
@@ -46,7 +70,7 @@ def nearest_peers(
     profile_wide = profile_wide.set_axis(profile_wide.index.astype(str), axis=0)
     if code not in profile_wide.index:
         raise ValueError(f"area {code!r} is not in the profile")
-    z = standardise(profile_wide, indicators)
+    z = standardise(profile_wide, indicators, log)
     z = z.loc[:, z.loc[code].notna()]  # skip indicators the town lacks
     p = z.shape[1]
     if p == 0:
@@ -66,14 +90,20 @@ def nearest_peers(
 
 
 def all_peers(
-    profile_wide: pd.DataFrame, indicators: Sequence[str], k: int = 10, **options
+    profile_wide: pd.DataFrame,
+    indicators: Sequence[str],
+    k: int = 10,
+    *,
+    log: Sequence[str] = (),
+    **options,
 ) -> pd.DataFrame:
     """`nearest_peers` for every area that has at least one of `indicators`:
     `area_code, peer_code, distance, rank, n_indicators`."""
-    z = standardise(profile_wide.set_axis(profile_wide.index.astype(str), axis=0), indicators)
+    profile_wide = profile_wide.set_axis(profile_wide.index.astype(str), axis=0)
+    z = standardise(profile_wide, indicators, log)
     frames = []
     for code in z.index[z.notna().any(axis=1)]:
-        peers = nearest_peers(profile_wide, code, indicators, k, **options)
+        peers = nearest_peers(profile_wide, code, indicators, k, log=log, **options)
         frames.append(peers.rename(columns={"area_code": "peer_code"}).assign(area_code=code))
     columns = ["area_code", "peer_code", "distance", "rank", "n_indicators"]
     if not frames:

@@ -14,6 +14,7 @@ from hypothesis.extra import numpy as hnp
 from pipeline.composite import (
     composite_scores,
     describe_normalisation,
+    index_indicators,
     latest_common_year,
     normalise,
     normalise_frame,
@@ -275,3 +276,20 @@ def test_theme_scores_respect_indicator_weights():
     by_theme, counts = theme_scores(normalised, {"a": "t", "b": "t"}, {"a": 3.0})
     assert by_theme["t"].tolist() == pytest.approx([0.25, 1.0])
     assert counts["t"].tolist() == [2, 2]
+
+
+def test_index_indicators_leave_out_neutral_and_size_counts():
+    meta = pd.DataFrame(
+        {
+            "theme": ["d", "d", "d", "e"],
+            "direction": ["higher_is_better", "neutral", "higher_is_better", "lower_is_better"],
+            "aggregation": ["sum", "ratio", "ratio", "none"],
+        },
+        index=["population", "share_65_plus", "population_change_pct", "relative_indebtedness"],
+    )
+    assert index_indicators(meta) == ["population_change_pct", "relative_indebtedness"]
+    assert index_indicators(meta.drop(columns="aggregation")) == [
+        "population",
+        "population_change_pct",
+        "relative_indebtedness",
+    ]

@@ -119,3 +119,12 @@ def test_peer_properties(matrix, k, data):
     assert out["rank"].tolist() == list(range(1, len(out) + 1))
     again = nearest_peers(profile.iloc[::-1], code, list(profile.columns), k=k)
     pd.testing.assert_frame_equal(out, again)
+
+
+def test_log_scale_for_size():
+    # sizes 1000, 2000, 4000, 100000: on a log scale 2000 is as far from 1000 as from 4000
+    profile = pd.DataFrame({"n": [1000.0, 2000, 4000, 100000]}, index=["A", "B", "C", "D"])
+    out = nearest_peers(profile, "B", ["n"], k=3, log=["n"]).set_index("area_code")
+    assert out.loc["A", "distance"] == pytest.approx(out.loc["C", "distance"])
+    assert nearest_peers(profile, "B", ["n"], k=1)["area_code"].tolist() == ["A"]
+    assert np.isnan(standardise(profile.assign(n=[0.0, 1, 2, 3]), ["n"], log=["n"]).loc["A", "n"])

@@ -364,6 +364,12 @@ def check_expression(expr: str, known: Iterable[str]) -> None:
         is_call = index + 1 < len(tokens) and tokens[index + 1][1] == "("
         if is_call and text.lower() not in SQL_FUNCTIONS:
             raise ValueError(f"unknown function {text!r} in {expr!r}")
+        if is_call and text.lower() in PERIOD_FUNCTIONS:
+            shape = [
+                kind if kind != "op" else value for kind, value in tokens[index + 1 : index + 6]
+            ]
+            if shape != ["(", "name", ",", "number", ")"]:
+                raise ValueError(f"{text}() takes (variable, integer) in {expr!r}")
     if depth:
         raise ValueError(f"unbalanced '(' in {expr!r}")
     known_set = set(known)

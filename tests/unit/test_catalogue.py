@@ -165,6 +165,9 @@ def test_expression_helpers() -> None:
         check_expression("exec(a)", ["a"])
     with pytest.raises(ValueError, match="unexpected character"):
         check_expression("a; drop table x", ["a"])
+    with pytest.raises(ValueError, match=r"lag\(\) takes \(variable, integer\)"):
+        check_expression("lag(a + b, 1)", ["a", "b"])
+    check_expression("a - at_year(a, 2024)", ["a"])
     with pytest.raises(ValueError, match="unbalanced"):
         check_expression("(a", ["a"])
 

@@ -168,7 +168,7 @@ class Source:
     table: str
     publisher: str
     licence: str
-    updated: str
+    updated: str | None
     division: int
     area_level: str
     period: str
@@ -590,13 +590,13 @@ _SOURCE_REQUIRED = (
     "table",
     "publisher",
     "licence",
-    "updated",
     "division",
     "area_level",
     "period",
     "citation",
 )
 _SOURCE_OPTIONAL = (
+    "updated",
     "pxweb",
     "columns",
     "variables",
@@ -683,7 +683,7 @@ def _source(node: Any, where: _Where) -> Source:
         table=_str(node, "table", where),
         publisher=_str(node, "publisher", where),
         licence=_str(node, "licence", where),
-        updated=_str(node, "updated", where),
+        updated=_str(node, "updated", where, required=False),
         division=_int(node, "division", where),
         area_level=_enum(node, "area_level", where, AREA_LEVELS),
         period=_enum(node, "period", where, PERIODS),

@@ -18,6 +18,9 @@ import openpyxl
 import pandas as pd
 
 STAGING_COLUMNS = ["area_code", "year", "month", "variable", "value"]
+# `source_row`: the spreadsheet/CSV line (header = 1) or the json-stat cell index a value came
+# from (missing where values were summed over a filter); used to name rows in error reports.
+ROW_COLUMN = "source_row"
 COUNTRY_CODE = "SSS"
 COUNTRY_NAMES = {"KOKO MAA", "WHOLE COUNTRY", "HELA LANDET", "KOKO SUOMI"}
 _YEAR_LABEL = re.compile(r"^(?P<label>.*?),\s*(?P<year>\d{4})\s*$")
@@ -165,7 +168,7 @@ def tidy_keyfigures(
         parts.append(
             pd.DataFrame(
                 {"area_code": codes, "year": year, "month": pd.NaT, "variable": variable}
-            ).assign(value=values.astype("float64"))
+            ).assign(value=values.astype("float64"), source_row=raw.index + 2)
         )
     return _staging(pd.concat(parts, ignore_index=True))
 
@@ -234,7 +237,7 @@ def tidy_csv(
         parts.append(
             pd.DataFrame(
                 {"area_code": codes, "year": years, "month": months, "variable": variable}
-            ).assign(value=values.astype("float64"))
+            ).assign(value=values.astype("float64"), source_row=raw.index + 2)
         )
     return _staging(pd.concat(parts, ignore_index=True))
 
@@ -380,6 +383,7 @@ def tidy_jsonstat(
                 "month": months.to_numpy(),
                 "variable": variable,
                 "value": rows["value"].astype("float64").to_numpy(),
+                "source_row": pd.NA if spec else rows.index.to_numpy(),
             }
         )
         for dim in keep:
@@ -390,7 +394,7 @@ def tidy_jsonstat(
     out = pd.concat(parts, ignore_index=True)
     if "age" in out.columns:
         out["age"] = out["age"].astype("Int32")
-    return _staging(out, extra=[c for c in out.columns if c not in STAGING_COLUMNS])
+    return _staging(out, extra=[c for c in out.columns if c not in (*STAGING_COLUMNS, ROW_COLUMN)])
 
 
 def _role(roles, role, dims, names, file) -> str:
@@ -465,7 +469,9 @@ def read_topojson(path: Path) -> pd.DataFrame:
 
 
 def _staging(frame: pd.DataFrame, extra: list[str] | None = None) -> pd.DataFrame:
-    frame = frame.dropna(subset=["value"])
+    """Staging column order and types. Cells the publisher left empty or marked "..." stay as
+    rows with a missing value, so the build can tell a suppressed value from an absent area."""
     frame = frame.astype({"area_code": "str", "year": "int32", "variable": "str"})
     frame["month"] = pd.to_datetime(frame["month"])
-    return frame[[*STAGING_COLUMNS, *(extra or [])]].reset_index(drop=True)
+    frame[ROW_COLUMN] = frame[ROW_COLUMN].astype("Int64")
+    return frame[[*STAGING_COLUMNS, *(extra or []), ROW_COLUMN]].reset_index(drop=True)

@@ -116,7 +116,7 @@ def test_tidy_csv_months():
     )
     assert len(raw) == 66836
     # 692 cells are Statistics Finland's "..." (not available): read as missing, not as values
-    assert len(tidy) == 66836 - 692
+    assert len(tidy) == 66836 and tidy.value.isna().sum() == 692
     first = tidy.iloc[0]
     assert (first.area_code, first.year, first.month) == ("005", 2007, pd.Timestamp("2007-01-01"))
 

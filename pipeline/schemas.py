@@ -1,0 +1,188 @@
+"""pandera schemas for every warehouse layer, and a readable failure report.
+
+Rules: column types; area codes in the expected form; years 1900–2100; values finite;
+count variables (population, jobs, households, …) never negative; share indicators (unit "%" and
+an id naming a share or a rate) within 0–100; unique keys. Validation is lazy, so one report lists
+every failure, naming table, column, value and the row (with the source file and line where known).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+STAGING_AREA = r"^(\d{3}|SSS|MK\d{2})$"
+MUNICIPALITY = r"^\d{3}$"
+COUNT_VARIABLE = re.compile(
+    r"^(?!.*(change|increase|migration|margin))"
+    r".*(population|^jobs$|^employed$|^families$|^households$|establishments|^projected_age)"
+)
+SHARE_INDICATOR = re.compile(r"(^share_|_share$|_share_|_rate$|_rate_)")
+AREA_KINDS = ["municipality", "country", "region", "subregion", "municipality_group", "group"]
+MAX_REPORTED = 25
+
+
+def is_share(indicator_id: str, unit_en: str) -> bool:
+    """A share indicator: unit "%" and an id naming a share or a rate (not a change or index)."""
+    return unit_en.strip() == "%" and bool(SHARE_INDICATOR.search(indicator_id))
+
+
+def _finite(series: pd.Series) -> pd.Series:
+    return series.isna() | np.isfinite(series.astype("float64"))
+
+
+FINITE = pa.Check(_finite, name="finite", ignore_na=False)
+YEAR = pa.Column(int, pa.Check.in_range(1900, 2100), coerce=True)
+MONTH = pa.Column("datetime64[ns]", nullable=True, coerce=True)
+
+
+def staging_schema(extra_keys: Iterable[str] = ()) -> pa.DataFrameSchema:
+    def counts_non_negative(frame: pd.DataFrame) -> pd.Series:
+        counts = frame["variable"].map(lambda v: bool(COUNT_VARIABLE.search(v)))
+        return ~(counts & (frame["value"] < 0))
+
+    return pa.DataFrameSchema(
+        {
+            "area_code": pa.Column(str, pa.Check.str_matches(STAGING_AREA)),
+            "year": YEAR,
+            "month": MONTH,
+            "variable": pa.Column(str),
+            "value": pa.Column(float, FINITE, nullable=True),
+        },
+        checks=[pa.Check(counts_non_negative, name="count_variable_not_negative")],
+        unique=["area_code", "year", "month", "variable", *extra_keys],
+        report_duplicates="all",
+    )
+
+
+def indicator_values_schema(
+    municipalities: Iterable[str], share_indicators: Iterable[str]
+) -> pa.DataFrameSchema:
+    shares = set(share_indicators)
+
+    def share_range(frame: pd.DataFrame) -> pd.Series:
+        in_share = frame["indicator_id"].isin(shares)
+        return ~in_share | frame["value"].between(0, 100)
+
+    return pa.DataFrameSchema(
+        {
+            "indicator_id": pa.Column(str),
+            "area_code": pa.Column(str, pa.Check.isin(sorted(set(municipalities)))),
+            "year": YEAR,
+            "month": MONTH,
+            "value": pa.Column(float, FINITE),
+            "numerator": pa.Column(float, FINITE, nullable=True),
+            "denominator": pa.Column(float, FINITE, nullable=True),
+            "weight": pa.Column(float, FINITE, nullable=True),
+            "source_id": pa.Column(str),
+        },
+        checks=[pa.Check(share_range, name="share_within_0_100")],
+        unique=["indicator_id", "area_code", "year", "month"],
+        report_duplicates="all",
+    )
+
+
+def group_values_schema(group_codes: Iterable[str], share_indicators: Iterable[str]):
+    shares = set(share_indicators)
+
+    def share_range(frame: pd.DataFrame) -> pd.Series:
+        return ~frame["indicator_id"].isin(shares) | frame["value"].between(0, 100)
+
+    def values_within_members(frame: pd.DataFrame) -> pd.Series:
+        return frame["n_values"] <= frame["n_members"]
+
+    return pa.DataFrameSchema(
+        {
+            "indicator_id": pa.Column(str),
+            "group_code": pa.Column(str, pa.Check.isin(sorted(set(group_codes)))),
+            "year": YEAR,
+            "month": MONTH,
+            "value": pa.Column(float, FINITE),
+            "published_value": pa.Column(float, FINITE, nullable=True),
+            "n_members": pa.Column(int, pa.Check.ge(1), coerce=True),
+            "n_values": pa.Column(int, pa.Check.ge(0), coerce=True),
+        },
+        checks=[
+            pa.Check(share_range, name="share_within_0_100"),
+            pa.Check(values_within_members, name="n_values_at_most_n_members"),
+        ],
+        unique=["indicator_id", "group_code", "year", "month"],
+        report_duplicates="all",
+    )
+
+
+AREAS_SCHEMA = pa.DataFrameSchema(
+    {
+        "area_code": pa.Column(str, unique=True),
+        "kind": pa.Column(str, pa.Check.isin(AREA_KINDS)),
+        "name_fi": pa.Column(str),
+        "name_sv": pa.Column(str),
+        "name_en": pa.Column(str),
+    }
+)
+
+GROUP_MEMBERS_SCHEMA = pa.DataFrameSchema(
+    {
+        "group_code": pa.Column(str),
+        "area_code": pa.Column(str, pa.Check.str_matches(MUNICIPALITY)),
+    },
+    unique=["group_code", "area_code"],
+)
+
+
+def validate(
+    table: str,
+    schema: pa.DataFrameSchema,
+    frame: pd.DataFrame,
+    *,
+    key_columns: Iterable[str] = (),
+    where: str = "",
+) -> list[str]:
+    """Validate lazily; return readable problems (empty when the frame passes)."""
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        return failure_report(table, exc.failure_cases, frame, key_columns, where)
+    return []
+
+
+def failure_report(
+    table: str,
+    cases: pd.DataFrame,
+    frame: pd.DataFrame,
+    key_columns: Iterable[str],
+    where: str,
+) -> list[str]:
+    keys = [c for c in key_columns if c in frame.columns]
+    lines = []
+    for case in cases.head(MAX_REPORTED).itertuples(index=False):
+        column = case.column if isinstance(case.column, str) else "(row)"
+        text = f"{table}{where}: column {column}, check {case.check}"
+        value = case.failure_case
+        index = case.index
+        if isinstance(index, int | np.integer) and 0 <= index < len(frame):
+            row = frame.iloc[int(index)]
+            described = ", ".join(f"{k}={_show(row[k])}" for k in keys)
+            if column in frame.columns and column != "(row)":
+                value = row[column]
+            elif "value" in frame.columns:
+                value = row["value"]
+            text += f": value {_show(value)} at row {described}"
+        else:
+            text += f": value {_show(value)}"
+        lines.append(text)
+    if len(cases) > MAX_REPORTED:
+        lines.append(f"{table}{where}: … and {len(cases) - MAX_REPORTED} more failures")
+    return lines
+
+
+def _show(value: object) -> str:
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m")
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
+        return "NULL"
+    return repr(value) if isinstance(value, str) else str(value)

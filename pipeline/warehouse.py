@@ -1,0 +1,818 @@
+"""Build the DuckDB warehouse from the snapshot: raw → staging → core, validated, atomic.
+
+`build_warehouse` writes into `<out>.tmp`, validates every layer with pandera
+(`pipeline.schemas`) plus the completeness rule, and only then `os.replace`s the file onto
+`out_path`. Any failure raises `BuildError` (its text is the readable report) and leaves the
+previous warehouse untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import yaml
+
+from pipeline import readers, schemas
+from pipeline.aggregate import aggregate
+from pipeline.catalogue import Catalogue, Indicator, Source
+
+MODELS = Path(__file__).resolve().parent / "models"
+KEYS = ["area_code", "year", "month"]
+DATA_FORMATS = {"keyfigures_xlsx", "keyfigures_csv", "csv", "jsonstat2"}
+GROUP_KIND = {
+    "maakunta": "region",
+    "seutukunta": "subregion",
+    "kuntaryhmitys": "municipality_group",
+}
+CODE_WIDTH = {"maakunta": 2, "seutukunta": 3}
+_LAG = re.compile(r"\blag\(\s*([A-Za-z_]\w*)\s*,\s*(\d+)\s*\)", re.IGNORECASE)
+_AT_YEAR = re.compile(r"\bat_year\(\s*([A-Za-z_]\w*)\s*,\s*(\d{4})\s*\)", re.IGNORECASE)
+
+
+class BuildError(RuntimeError):
+    """The warehouse could not be built; `str()` is the readable failure report."""
+
+
+@dataclass
+class BuildReport:
+    out_path: Path
+    seconds: float
+    rows: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [f"warehouse {self.out_path} built in {self.seconds:.2f} s"]
+        lines += [f"  {table}: {count} rows" for table, count in self.rows.items()]
+        lines += [f"  note: {note}" for note in self.notes]
+        return "\n".join(lines)
+
+
+class _Problems(Exception):
+    def __init__(self, lines: list[str]):
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def build_warehouse(catalogue: Catalogue, snapshot_dir: Path, out_path: Path) -> BuildReport:
+    """Build `out_path` from `snapshot_dir`; raise `BuildError` and keep the old file on failure."""
+    started = time.perf_counter()
+    out_path = Path(out_path)
+    tmp = out_path.with_name(out_path.name + ".tmp")
+    for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    report = BuildReport(out_path=out_path, seconds=0.0)
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            _build(con, catalogue, Path(snapshot_dir), report)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+    except Exception as exc:
+        tmp.unlink(missing_ok=True)
+        tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+        if isinstance(exc, _Problems):
+            body = "\n".join(f"  - {line}" for line in exc.lines)
+            raise BuildError(f"warehouse build failed validation:\n{body}") from exc
+        raise BuildError(f"warehouse build failed: {type(exc).__name__}: {exc}") from exc
+    os.replace(tmp, out_path)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+# --------------------------------------------------------------------------- the build
+
+
+@dataclass
+class _Context:
+    catalogue: Catalogue
+    snapshot_dir: Path
+    municipalities: pd.DataFrame  # tidy 2025 classification
+    names: dict[str, str]  # municipality name → code (2025 names, merged municipalities)
+    region_names: dict[str, str]  # region name → MKxx
+    code_map: dict[str, str]  # pre-merger code → 2025 code
+    staging: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def _build(con, catalogue: Catalogue, snapshot_dir: Path, report: BuildReport) -> None:
+    for schema in ("raw", "staging", "core"):
+        con.execute(f"CREATE SCHEMA {schema}")
+    ctx = _context(catalogue, snapshot_dir)
+    problems: list[str] = []
+    for source in catalogue.sources:
+        problems += _load_source(con, ctx, source)
+    if problems:
+        raise _Problems(problems)
+
+    areas, members = _areas(ctx)
+    problems += schemas.validate(
+        "core.areas", schemas.AREAS_SCHEMA, areas, key_columns=["area_code"]
+    )
+    problems += schemas.validate(
+        "core.group_members", schemas.GROUP_MEMBERS_SCHEMA, members, key_columns=["group_code"]
+    )
+    values, published, notes, gaps = _indicator_values(con, ctx, problems)
+    group_values = _group_values(ctx, values, published, members, areas, problems)
+    indicators = _indicators_table(catalogue, notes)
+    shares = [i.id for i in catalogue.indicators if schemas.is_share(i.id, i.unit.en)]
+    problems += schemas.validate(
+        "core.indicator_values",
+        schemas.indicator_values_schema(ctx.municipalities.area_code, shares),
+        values,
+        key_columns=["indicator_id", "area_code", "year", "month", "source_id"],
+    )
+    problems += schemas.validate(
+        "core.group_values",
+        schemas.group_values_schema(areas.area_code, shares),
+        group_values,
+        key_columns=["indicator_id", "group_code", "year", "month"],
+    )
+    problems += _completeness(values, ctx, gaps)
+    if problems:
+        raise _Problems(problems)
+
+    _write(con, "core.areas", areas)
+    _write(con, "core.group_members", members)
+    _write(con, "core.indicators", indicators)
+    _write(con, "core.indicator_values", values)
+    _write(con, "core.group_values", group_values)
+    _write(con, "core.provenance", _provenance(catalogue, snapshot_dir))
+    _write(con, "core.build_info", _build_info(catalogue, snapshot_dir))
+    for sql_file in sorted((MODELS / "core").glob("*.sql")):
+        con.execute(sql_file.read_text(encoding="utf-8"))
+    for table in (
+        "core.areas",
+        "core.group_members",
+        "core.indicators",
+        "core.indicator_values",
+        "core.group_values",
+        "core.provenance",
+    ):
+        report.rows[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+    report.notes += [f"{ind}: {note}" for ind, note in notes.items() if note]
+
+
+def _write(con, table: str, frame: pd.DataFrame) -> None:
+    con.register("_frame", frame)
+    try:
+        con.execute(f"CREATE TABLE {table} AS SELECT * FROM _frame")  # noqa: S608 - fixed names
+    finally:
+        con.unregister("_frame")
+
+
+# --------------------------------------------------------------------------- classification
+
+
+def _context(catalogue: Catalogue, snapshot_dir: Path) -> _Context:
+    keys = [s for s in catalogue.sources if s.format == "classification_csv"]
+    if not keys:
+        raise BuildError("the catalogue declares no classification_csv source (municipality key)")
+    key = max(keys, key=lambda s: s.division)
+    municipalities = readers.tidy_classification(
+        readers.read_classification_csv(snapshot_dir / key.file)
+    )
+    names: dict[str, str] = {}
+    for lang in ("fi", "sv"):
+        names.update(zip(municipalities[f"name_{lang}"], municipalities.area_code, strict=True))
+    code_map: dict[str, str] = {}
+    for merger in catalogue.mergers:
+        code_map[merger.from_code] = merger.to_code
+        if merger.name:
+            names.setdefault(merger.name.split("→")[0].strip(), merger.from_code)
+    for code in list(code_map):  # follow chains (a → b → c)
+        target = code_map[code]
+        while target in code_map:
+            target = code_map[target]
+        code_map[code] = target
+    regions = municipalities.drop_duplicates("region_code")
+    region_names: dict[str, str] = {}
+    for lang in ("fi", "sv", "en"):
+        region_names.update(zip(regions[f"region_name_{lang}"], regions.region_code, strict=True))
+    return _Context(catalogue, snapshot_dir, municipalities, names, region_names, code_map)
+
+
+def _areas(ctx: _Context) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """core.areas (municipalities, then one row per group) and core.group_members."""
+    muni = ctx.municipalities
+    member_rows: list[pd.DataFrame] = []
+    group_rows: list[dict] = []
+    for group in ctx.catalogue.groups:
+        if group.kind == "country":
+            member_rows.append(
+                pd.DataFrame({"group_code": group.code, "area_code": muni.area_code})
+            )
+            group_rows.append(_group_row(group.code, "country", group.name))
+        elif group.kind == "list":
+            member_rows.append(pd.DataFrame({"group_code": group.code, "area_code": group.members}))
+            group_rows.append(_group_row(group.code, "group", group.name))
+        else:
+            codes, labels = _classification_codes(ctx, group.by, group.code)
+            member_rows.append(pd.DataFrame({"group_code": codes, "area_code": muni.area_code}))
+            kind = GROUP_KIND.get(group.by, "group")
+            for code in sorted(set(codes)):
+                group_rows.append({"area_code": code, "kind": kind, **labels[code]})
+    members = pd.concat(member_rows, ignore_index=True).drop_duplicates()
+    flags = {}
+    for group_id, column in (
+        ("network", "is_network"),
+        ("university_cities", "is_university_city"),
+    ):
+        listed = members.loc[members.group_code == group_id, "area_code"]
+        flags[column] = muni.area_code.isin(set(listed))
+    municipal = pd.DataFrame(
+        {
+            "area_code": muni.area_code,
+            "kind": "municipality",
+            "name_fi": muni.name_fi,
+            "name_sv": muni.name_sv,
+            "name_en": muni.name_en,
+            "region_code": muni.region_code,
+            "subregion_code": muni.subregion_code,
+            "municipality_group_code": muni.municipality_group_code,
+            **flags,
+        }
+    )
+    groups = pd.DataFrame(group_rows).assign(is_network=False, is_university_city=False)
+    areas = pd.concat([municipal, groups], ignore_index=True)
+    for column in ("region_code", "subregion_code", "municipality_group_code"):
+        areas[column] = areas[column].astype("str").where(areas[column].notna(), None)
+    return areas, members.reset_index(drop=True)
+
+
+def _group_row(code: str, kind: str, name) -> dict:
+    return {
+        "area_code": code,
+        "kind": kind,
+        "name_fi": name.fi,
+        "name_sv": name.sv,
+        "name_en": name.en,
+    }
+
+
+def _classification_codes(ctx: _Context, by: str, prefix: str):
+    """Group codes (prefix + zero-padded value) per municipality, and each code's names."""
+    tidy = {"maakunta": "region", "seutukunta": "subregion", "kuntaryhmitys": "municipality_group"}
+    muni = ctx.municipalities
+    if by in tidy:
+        codes = muni[f"{tidy[by]}_code"]
+        names = muni[[f"{tidy[by]}_name_{lang}" for lang in ("fi", "sv", "en")]]
+    else:
+        key = max(
+            (s for s in ctx.catalogue.sources if s.format == "classification_csv"),
+            key=lambda s: s.division,
+        )
+        raw = readers.read_classification_csv(ctx.snapshot_dir / key.file)
+        width = CODE_WIDTH.get(by, 1)
+        codes = raw[f"{by}_code"].map(lambda v: f"{prefix}{int(v):0{width}d}")
+        names = raw[[f"{by}_name_{lang}" for lang in ("fi", "sv", "en")]]
+    labels = {}
+    for code, row in zip(codes, names.itertuples(index=False), strict=True):
+        labels[code] = {"name_fi": row[0], "name_sv": row[1], "name_en": row[2]}
+    return codes.to_numpy(), labels
+
+
+# --------------------------------------------------------------------------- raw and staging
+
+
+def _load_source(con, ctx: _Context, source: Source) -> list[str]:
+    path = ctx.snapshot_dir / source.file
+    if not path.exists():
+        return [f"source {source.id}: file {source.file} is missing from the snapshot"]
+    try:
+        raw, staging = _read_source(ctx, source, path)
+    except (readers.ReaderError, KeyError, ValueError) as exc:
+        return [f"source {source.id}: {exc}"]
+    _write(con, f"raw.{source.id}", _raw_for_duckdb(raw))
+    if staging is None:
+        return []
+    extra = [c for c in staging.columns if c not in (*readers.STAGING_COLUMNS, readers.ROW_COLUMN)]
+    problems = schemas.validate(
+        f"staging.{source.id}",
+        schemas.staging_schema(extra),
+        staging,
+        key_columns=["area_code", "year", "month", "variable", *extra, readers.ROW_COLUMN],
+        where=f" (file {source.file})",
+    )
+    ctx.staging[source.id] = staging
+    _write(con, f"staging.{source.id}", staging)
+    return problems
+
+
+def _read_source(ctx: _Context, source: Source, path: Path):
+    variables = {v.id: v.selector for v in source.variables}
+    name_index = ctx.region_names if source.area_level == "region" else ctx.names
+    if source.format == "keyfigures_xlsx":
+        raw = readers.read_keyfigures_xlsx(path)
+        return raw, readers.tidy_keyfigures(raw, variables, name_index, source.file)
+    if source.format == "keyfigures_csv":
+        raw = readers.read_keyfigures_csv(path)
+        return raw, readers.tidy_keyfigures(raw, variables, name_index, source.file)
+    if source.format == "csv":
+        raw = readers.read_csv(path)
+        return raw, readers.tidy_csv(raw, source.columns, variables, source.file)
+    if source.format == "jsonstat2":
+        raw, roles, labels = readers.read_jsonstat_file(path)
+        filters = {v.id: dict(v.filter) for v in source.variables if v.filter}
+        tidy = readers.tidy_jsonstat(
+            raw,
+            roles,
+            variables,
+            labels,
+            source.file,
+            filters=filters,
+            variable_dimension=source.variable_dimension,
+        )
+        return raw, tidy
+    if source.format == "classification_csv":
+        return readers.read_classification_csv(path), None
+    if source.format == "geojson":
+        return readers.read_geojson(path), None
+    if source.format == "topojson":
+        return readers.read_topojson(path), None
+    raise readers.ReaderError(f"{source.file}: no reader for format {source.format!r}")
+
+
+def _raw_for_duckdb(raw: pd.DataFrame) -> pd.DataFrame:
+    """Mixed-type object columns become text so DuckDB can store them as published."""
+    frame = raw.copy()
+    for column in frame.columns:
+        if frame[column].dtype == object:
+            frame[column] = frame[column].map(lambda v: None if v is None else str(v))
+    return frame
+
+
+# --------------------------------------------------------------------------- indicator values
+
+
+def _indicator_sources(catalogue: Catalogue, indicator: Indicator) -> list[str]:
+    return list(dict.fromkeys(indicator.sources))
+
+
+def _indicator_values(con, ctx: _Context, problems: list[str]):
+    """Municipal values on the 2025 division, published non-municipal rows, notes and gaps."""
+    frames, published, notes, gaps = [], [], {}, {}
+    for indicator in ctx.catalogue.indicators:
+        evaluated, note, suppressed = _evaluate(con, ctx, indicator, problems)
+        hidden = {
+            (ctx.code_map.get(r.area_code, r.area_code), int(r.year), _month_key(r.month))
+            for r in suppressed.itertuples(index=False)
+            if re.fullmatch(r"\d{3}", r.area_code)
+        }
+        if hidden:
+            example = min(hidden)
+            note = " ".join(
+                filter(
+                    None,
+                    [
+                        note,
+                        f"{len(hidden)} municipal values are suppressed or missing "
+                        f"in the published data (e.g. {example[0]} in {example[1]}).",
+                    ],
+                )
+            )
+        notes[indicator.id] = note
+        if evaluated.empty:
+            gaps[indicator.id] = hidden
+            continue
+        is_municipal = evaluated.area_code.str.fullmatch(r"\d{3}")
+        municipal = evaluated[is_municipal]
+        other = evaluated[~is_municipal & evaluated["value"].notna()]
+        if not other.empty:
+            published.append(other.assign(indicator_id=indicator.id))
+        merged, lost = _merge_onto_current(municipal, indicator, ctx)
+        gaps[indicator.id] = hidden | lost
+        if lost:
+            listed = ", ".join(f"{code} ({year})" for code, year, _ in sorted(lost)[:6])
+            extra = (
+                f"No value for merged municipalities {listed}: the parts of the merger cannot "
+                "be combined (rule 'none', or a part's value is missing)."
+            )
+            notes[indicator.id] = " ".join(filter(None, [notes[indicator.id], extra]))
+        frames.append(merged.assign(indicator_id=indicator.id))
+    columns = ["indicator_id", *KEYS, "value", "numerator", "denominator", "weight", "source_id"]
+    values = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    values = values[values["value"].notna()][columns].reset_index(drop=True)
+    values = values.sort_values(["indicator_id", "area_code", "year", "month"], ignore_index=True)
+    values["year"] = values["year"].astype("int32")
+    published_frame = (
+        pd.concat(published, ignore_index=True) if published else pd.DataFrame(columns=columns)
+    )
+    return values, published_frame, notes, gaps
+
+
+def _evaluate(con, ctx: _Context, indicator: Indicator, problems: list[str]):
+    """Stack the sources' staging rows, pivot wide, evaluate the expressions row by row."""
+    agg = indicator.aggregation
+    exprs = {
+        "value": indicator.formula,
+        "numerator": agg.numerator,
+        "denominator": agg.denominator,
+        "weight": agg.weight,
+    }
+    formula_vars = set(_base_variables(indicator.formula))
+    needed = set(indicator.variables)
+    source_ids = _indicator_sources(ctx.catalogue, indicator)
+    parts = []
+    for order, source_id in enumerate(source_ids):
+        staging = ctx.staging.get(source_id)
+        if staging is None:
+            continue
+        rows = staging[staging.variable.isin(needed)]
+        extra = [c for c in rows.columns if c not in (*readers.STAGING_COLUMNS, readers.ROW_COLUMN)]
+        if extra:  # e.g. ages: a variable without a filter is the total over them
+            rows = rows.groupby([*KEYS, "variable"], dropna=False, as_index=False, sort=False)[
+                "value"
+            ].sum()
+        source = ctx.catalogue.source(source_id)
+        parts.append(
+            rows[[*KEYS, "variable", "value"]].assign(
+                source_id=source_id, _order=order, _monthly=source.period == "month"
+            )
+        )
+    if not parts:
+        return pd.DataFrame(columns=[*KEYS, "value"]), "", pd.DataFrame(columns=KEYS)
+    stacked = pd.concat(parts, ignore_index=True).sort_values("_order", kind="stable")
+    stacked = stacked.drop_duplicates([*KEYS, "variable"], keep="first")
+    suppressed = stacked[stacked.variable.isin(formula_vars) & stacked["value"].isna()][KEYS]
+    stacked = stacked[stacked["value"].notna()]
+    wide, origin = _pivot(stacked, formula_vars)
+    wide = _add_period_columns(wide, stacked, exprs)
+    for name in needed:
+        if name not in wide.columns:
+            wide[name] = np.nan
+    result = _sql_eval(con, wide, exprs)
+    note = ""
+    fill_vars = needed - formula_vars
+    if fill_vars and agg.rule in ("ratio", "weighted_mean"):
+        inputs = ["numerator", "denominator"] if agg.rule == "ratio" else ["weight"]
+        lacking = result["value"].notna() & result[inputs].isna().any(axis=1)
+        if lacking.any():
+            note = _fill_aggregation_inputs(wide, stacked, fill_vars, lacking.to_numpy())
+            result = _sql_eval(con, wide, exprs)
+    result["source_id"] = origin.to_numpy()
+    present = wide[[v for v in formula_vars if v in wide.columns]].notna().any(axis=1).to_numpy()
+    gaps = result.loc[result["value"].isna() & present, KEYS]
+    suppressed = pd.concat([suppressed, gaps])
+    if agg.rule == "ratio":
+        note = " ".join(filter(None, [note, _ratio_consistency(result, agg.scale)]))
+    result = result[result["value"].notna() | present]  # gaps stay until mergers are done
+    return result.reset_index(drop=True), note, suppressed
+
+
+def _ratio_consistency(result: pd.DataFrame, scale: float) -> str:
+    """The municipal value is the formula (the published figure); say how far the group
+    numerator/denominator are from reproducing it, when they are more than rounding apart."""
+    ratio = scale * result["numerator"] / result["denominator"].where(result["denominator"] != 0)
+    both = ratio.notna() & result["value"].notna() & (result["value"].abs() > 0)
+    if not both.any():
+        return ""
+    deviation = (ratio[both] - result.loc[both, "value"]).abs() / result.loc[both, "value"].abs()
+    worst = float(deviation.max())
+    if worst <= 0.005:
+        return ""
+    return (
+        f"Group values use scale * sum(numerator) / sum(denominator); for single municipalities "
+        f"that ratio differs from the published figure by up to {100 * worst:.1f} % "
+        f"(median {100 * float(deviation.median()):.2f} %)."
+    )
+
+
+def _base_variables(expr: str | None) -> list[str]:
+    from pipeline.catalogue import expression_variables
+
+    return list(expression_variables(expr or ""))
+
+
+def _pivot(stacked: pd.DataFrame, formula_vars: set[str]):
+    """Wide frame on (area_code, year, month); annual values fill the months of their year."""
+    monthly = stacked[stacked["_monthly"]]
+    annual = stacked[~stacked["_monthly"]].assign(month=pd.NaT)
+    wide_a = annual.pivot_table(
+        index=["area_code", "year"], columns="variable", values="value", aggfunc="first"
+    )
+    src = stacked[stacked.variable.isin(formula_vars)]
+    if monthly.empty:
+        wide = wide_a.reset_index().assign(month=pd.NaT)
+        origin_src = src.assign(month=pd.NaT)
+    else:
+        wide_m = monthly.pivot_table(
+            index=KEYS, columns="variable", values="value", aggfunc="first"
+        ).reset_index()
+        wide = wide_m.merge(
+            wide_a.reset_index(), on=["area_code", "year"], how="left", suffixes=("", "_annual")
+        )
+        origin_src = src
+    origin_src = origin_src.sort_values("_order", kind="stable").drop_duplicates(KEYS)
+    wide["month"] = pd.to_datetime(wide["month"])
+    origin_src = origin_src.assign(month=pd.to_datetime(origin_src["month"]))
+    origin = wide[KEYS].merge(origin_src[[*KEYS, "source_id"]], on=KEYS, how="left")["source_id"]
+    return wide.reset_index(drop=True), origin.fillna("").reset_index(drop=True)
+
+
+def _add_period_columns(wide: pd.DataFrame, stacked: pd.DataFrame, exprs: dict) -> pd.DataFrame:
+    """Columns for lag(x, n) and at_year(x, y) looked up from the same area's other periods."""
+    text = " ".join(e for e in exprs.values() if e)
+    series = stacked.set_index(KEYS[:2] + ["month", "variable"])["value"]
+    for name, lag in {(m[0], int(m[1])) for m in _LAG.findall(text)}:
+        rows = series.xs(name, level="variable").reset_index()
+        if rows["month"].notna().any():
+            rows["month"] = pd.to_datetime(rows["month"]) + pd.DateOffset(months=lag)
+            rows["year"] = rows["month"].dt.year
+        else:
+            rows["year"] = rows["year"] + lag
+        column = f"{name}__lag_{lag}"
+        rows = rows.rename(columns={"value": column})
+        on = KEYS if rows["month"].notna().any() else ["area_code", "year"]
+        wide = wide.merge(rows[[*on, column]], on=on, how="left")
+    for name, year in {(m[0], int(m[1])) for m in _AT_YEAR.findall(text)}:
+        rows = series.xs(name, level="variable").reset_index()
+        rows = rows[rows["year"] == year]
+        column = f"{name}__at_{year}"
+        on = ["area_code", "month"] if rows["month"].notna().any() else ["area_code"]
+        if "month" in on:
+            parts = pd.DataFrame({"year": year, "month": rows["month"].dt.month, "day": 1})
+            rows = rows.assign(month=pd.to_datetime(parts))
+        rows = rows.rename(columns={"value": column})[[*on, column]]
+        wide = wide.merge(rows, on=on, how="left")
+    return wide
+
+
+def _fill_aggregation_inputs(wide, stacked, variables: Iterable[str], rows) -> str:
+    """Aggregation-only inputs missing on `rows` take the same area's nearest earlier year."""
+    notes = []
+    for name in sorted(variables):
+        series = stacked[stacked.variable == name]
+        annual = series.groupby(["area_code", "year"], as_index=False)["value"].last()
+        missing = rows & wide[name].isna().to_numpy()
+        if not missing.any() or annual.empty:
+            continue
+        targets = wide.loc[missing, ["area_code", "year"]].reset_index().sort_values("year")
+        filled = pd.merge_asof(
+            targets,
+            annual.sort_values("year").rename(columns={"year": "from_year", "value": "_fill"}),
+            left_on="year",
+            right_on="from_year",
+            by="area_code",
+            direction="backward",
+            allow_exact_matches=False,
+        ).dropna(subset=["_fill"])
+        if filled.empty:
+            continue
+        wide.loc[filled["index"].to_numpy(), name] = filled["_fill"].to_numpy()
+        notes.append(
+            f"{name} is missing for {_span(sorted(filled['year'].unique()))}; the nearest "
+            f"earlier year ({_span(sorted(filled['from_year'].unique()))}) is used."
+        )
+    return " ".join(notes)
+
+
+def _span(years) -> str:
+    years = [int(y) for y in years]
+    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+
+
+def _sql_eval(con, wide: pd.DataFrame, exprs: dict) -> pd.DataFrame:
+    """Evaluate the catalogue's (checked) SQL expressions over the wide frame in DuckDB."""
+    selects = []
+    for column, expr in exprs.items():
+        if not expr:
+            selects.append(f"CAST(NULL AS DOUBLE) AS {column}")
+            continue
+        sql = _LAG.sub(lambda m: f'"{m[1]}__lag_{m[2]}"', expr)
+        sql = _AT_YEAR.sub(lambda m: f'"{m[1]}__at_{m[2]}"', sql)
+        selects.append(f"CAST(({sql}) AS DOUBLE) AS {column}")
+    con.register("_wide", wide)
+    try:
+        query = f"SELECT area_code, year, month, {', '.join(selects)} FROM _wide"  # noqa: S608
+        result = con.execute(query).df()
+    finally:
+        con.unregister("_wide")
+    for column in ("value", "numerator", "denominator", "weight"):
+        result[column] = result[column].where(np.isfinite(result[column]))
+    result["month"] = pd.to_datetime(result["month"])
+    return result
+
+
+def _merge_onto_current(frame: pd.DataFrame, indicator: Indicator, ctx: _Context):
+    """Map pre-merger codes onto the 2025 code, combining parts with the indicator's rule."""
+    if frame.empty:
+        return frame, set()
+    frame = frame.assign(target=frame.area_code.map(lambda c: ctx.code_map.get(c, c)))
+    targets = set(frame.loc[frame.target != frame.area_code, "target"])
+    if not targets:
+        return frame.drop(columns="target"), set()
+    involved = frame.target.isin(targets)
+    keep = frame[~involved].drop(columns="target")
+    parts = frame[involved]
+    counts = parts.groupby(["target", "year", "month"], dropna=False).area_code.transform("nunique")
+    single = parts[counts == 1].drop(columns="area_code").rename(columns={"target": "area_code"})
+    multi = parts[counts > 1].assign(_parts=counts[counts > 1])
+    lost: set[tuple[str, int, str | None]] = set()
+    combined = []
+    if not multi.empty:
+        membership = multi[["target", "area_code"]].drop_duplicates()
+        out = aggregate(
+            multi.drop(columns="target"),
+            membership.rename(columns={"target": "group_code"}),
+            indicator.aggregation.rule,
+            indicator.aggregation.scale,
+        ).rename(columns={"group_code": "area_code"})
+        info = multi.groupby(["target", "year", "month"], dropna=False, as_index=False).agg(
+            _parts=("_parts", "first"), source_id=("source_id", "first")
+        )
+        out = out.merge(info.rename(columns={"target": "area_code"}), on=KEYS, how="left")
+        out.loc[out["n_values"] < out["_parts"], "value"] = np.nan
+        lost |= {
+            (r.area_code, int(r.year), _month_key(r.month))
+            for r in out[out.value.isna()].itertuples(index=False)
+        }
+        combined.append(out)
+    columns = [*KEYS, "value", "numerator", "denominator", "weight", "source_id"]
+    pieces = [keep[columns], single[columns], *(c[columns] for c in combined)]
+    return pd.concat(pieces, ignore_index=True), lost
+
+
+def _month_key(month) -> str | None:
+    return None if month is None or pd.isna(month) else pd.Timestamp(month).strftime("%Y-%m")
+
+
+def _completeness(values: pd.DataFrame, ctx: _Context, gaps: dict) -> list[str]:
+    """Every 2025 municipality has a value for each indicator and period it claims."""
+    problems = []
+    everyone = set(ctx.municipalities.area_code)
+    names = dict(zip(ctx.municipalities.area_code, ctx.municipalities.name_fi, strict=True))
+    for (indicator_id, year, month), rows in values.groupby(
+        ["indicator_id", "year", "month"], dropna=False
+    ):
+        key = (int(year), _month_key(month))
+        allowed = {code for code, *period in gaps.get(indicator_id, set()) if tuple(period) == key}
+        missing = sorted(everyone - set(rows.area_code) - allowed)
+        if missing:
+            period = f"{month:%Y-%m}" if isinstance(month, pd.Timestamp) else str(year)
+            shown = ", ".join(f"{c} {names[c]}" for c in missing[:5])
+            more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+            problems.append(
+                f"core.indicator_values: completeness: indicator {indicator_id}, {period}: "
+                f"no value for {len(missing)} municipalities of the 2025 division: {shown}{more}"
+            )
+    return problems[: schemas.MAX_REPORTED]
+
+
+# --------------------------------------------------------------------------- group values
+
+
+def _group_values(ctx, values, published, members, areas, problems) -> pd.DataFrame:
+    sizes = members.groupby("group_code").size()
+    frames = []
+    for indicator in ctx.catalogue.indicators:
+        rows = values[values.indicator_id == indicator.id]
+        if rows.empty or indicator.aggregation.rule == "none":
+            continue
+        out = aggregate(rows, members, indicator.aggregation.rule, indicator.aggregation.scale)
+        sources = ",".join(sorted(set(rows.source_id)))
+        frames.append(out.assign(indicator_id=indicator.id, source_id=sources))
+    computed = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    computed = computed[computed["value"].notna()] if not computed.empty else computed
+    pub = published.rename(columns={"area_code": "group_code", "value": "published_value"})
+    pub = pub[["indicator_id", "group_code", "year", "month", "published_value", "source_id"]]
+    pub = pub[pub.published_value.notna()]
+    unknown = sorted(set(pub.group_code) - set(areas.area_code))
+    if unknown:
+        problems.append(f"core.group_values: published area codes match no group: {unknown[:10]}")
+    keys = ["indicator_id", "group_code", "year", "month"]
+    if computed.empty:
+        merged = pub.assign(value=np.nan)
+    else:
+        merged = computed.merge(pub, on=keys, how="outer", suffixes=("", "_published"))
+        merged["source_id"] = merged["source_id"].fillna(merged.pop("source_id_published"))
+    merged["value"] = merged["value"].fillna(merged["published_value"])
+    merged["n_members"] = merged["group_code"].map(sizes).fillna(1).astype("int64")
+    merged["n_values"] = merged.get("n_values", pd.Series(0, index=merged.index)).fillna(0)
+    merged["n_values"] = merged["n_values"].astype("int64")
+    merged["method"] = np.where(merged["n_values"] > 0, "computed", "published")
+    columns = [
+        *keys,
+        "value",
+        "published_value",
+        "n_members",
+        "n_values",
+        "numerator",
+        "denominator",
+        "weight",
+        "method",
+        "source_id",
+    ]
+    for column in ("numerator", "denominator", "weight"):
+        if column not in merged:
+            merged[column] = np.nan
+    merged["month"] = pd.to_datetime(merged["month"])
+    merged["year"] = merged["year"].astype("int32")
+    return merged[columns].sort_values(keys, ignore_index=True)
+
+
+# --------------------------------------------------------------------------- metadata tables
+
+
+def _indicators_table(catalogue: Catalogue, notes: dict[str, str]) -> pd.DataFrame:
+    rows = []
+    for ind in catalogue.indicators:
+        rows.append(
+            {
+                "indicator_id": ind.id,
+                "theme": ind.theme,
+                **{f"label_{lang}": ind.label.get(lang) for lang in ("fi", "sv", "en")},
+                **{f"description_{lang}": ind.description.get(lang) for lang in ("fi", "sv", "en")},
+                **{f"unit_{lang}": ind.unit.get(lang) for lang in ("fi", "sv", "en")},
+                "decimals": ind.decimals,
+                "direction": ind.direction,
+                "aggregation": ind.aggregation.rule,
+                "numerator": ind.aggregation.numerator,
+                "denominator": ind.aggregation.denominator,
+                "weight": ind.aggregation.weight,
+                "scale": ind.aggregation.scale,
+                "sources": ",".join(ind.sources),
+                "formula": ind.formula,
+                "citation": ind.citation,
+                "note": notes.get(ind.id) or None,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _manifest(snapshot_dir: Path) -> tuple[dict[str, dict], str | None]:
+    path = snapshot_dir / "manifest.yaml"
+    if not path.exists():
+        return {}, None
+    text = path.read_bytes()
+    doc = yaml.safe_load(text) or {}
+    entries = doc.get("files") or doc.get("sources") or []
+    return {e["id"]: e for e in entries if isinstance(e, dict) and "id" in e}, _sha256(text)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _provenance(catalogue: Catalogue, snapshot_dir: Path) -> pd.DataFrame:
+    manifest, _ = _manifest(snapshot_dir)
+    rows = []
+    for source in catalogue.sources:
+        entry = manifest.get(source.id, {})
+        path = snapshot_dir / source.file
+        query = entry.get("query")
+        rows.append(
+            {
+                "source_id": source.id,
+                "table_id": entry.get("table") or source.table,
+                "title_fi": source.title.fi,
+                "title_sv": source.title.sv,
+                "title_en": source.title.en,
+                "publisher": source.publisher,
+                "licence": entry.get("licence") or source.licence,
+                "citation": source.citation,
+                "updated": _text(entry.get("updated") or source.updated),
+                "fetched": _text(entry.get("fetched")),
+                "file": source.file,
+                "sha256": _sha256(path.read_bytes()),
+                "query": json.dumps(query, ensure_ascii=False) if query is not None else None,
+                "request": _text(entry.get("request")),
+                "origin": _text(entry.get("origin")),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def _build_info(catalogue: Catalogue, snapshot_dir: Path) -> pd.DataFrame:
+    catalogue_sha = _sha256(catalogue.path.read_bytes()) if catalogue.path else None
+    _, manifest_sha = _manifest(snapshot_dir)
+    return pd.DataFrame(
+        {
+            "built_at": [pd.Timestamp(dt.datetime.now(dt.UTC).replace(tzinfo=None))],
+            "catalogue_sha256": [catalogue_sha],
+            "snapshot_manifest_sha256": [manifest_sha],
+            "duckdb_version": [duckdb.__version__],
+        }
+    )

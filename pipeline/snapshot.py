@@ -362,7 +362,9 @@ def _check_json_shape(doc: Any, fmt: str) -> None:
 
 def frame_to_jsonstat2(frame: pd.DataFrame) -> dict[str, Any]:
     """A json-stat2 dataset from a frame read by `pipeline.jsonstat` (codes, labels, roles,
-    units, status and `updated` kept; cells placed by their codes, so row order does not matter).
+    units, status and `updated` kept). Categories are ordered by first appearance, which is the
+    row-major order the client returns; cells are placed by their codes, and a duplicate cell is
+    an error.
     """
     meta = jsonstat_meta(frame)
     ids = list(meta.dimensions)
@@ -653,7 +655,7 @@ def _refresh(
         target = snapshot_dir / source.file
         temp = _write_temp(target, payload)
         try:
-            validate_fetched(temp, source.format, metadata.roles)
+            validate_fetched(temp, source, metadata.roles)
         except BaseException:
             os.unlink(temp)
             raise
@@ -776,10 +778,10 @@ def _roles(frame: pd.DataFrame, metadata_roles: Mapping[str, str]) -> dict[str, 
     return roles
 
 
-def validate_fetched(path: Path, fmt: str, roles: Mapping[str, str]) -> None:
+def validate_fetched(path: Path, source: Any, roles: Mapping[str, str]) -> None:
     """Raise ValueError unless `path` parses, has cells, geo and time, and numeric values."""
-    parse_file(path, fmt)
-    if fmt == "jsonstat2":
+    parse_file(path, source.format)
+    if source.format == "jsonstat2":
         frame = read_jsonstat(path.read_text(encoding="utf-8"))
         found = _roles(frame, roles)
         for role in ("geo", "time"):
@@ -788,10 +790,16 @@ def validate_fetched(path: Path, fmt: str, roles: Mapping[str, str]) -> None:
         values = frame["value"]
     else:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-        values = pd.Series(dtype=float)
-        for column in raw.columns[-1:]:
-            cells = raw[column][raw[column] != ""]
-            values = pd.to_numeric(cells, errors="raise")
+        for role in ("area", "period"):
+            column = source.columns.get(role)
+            if column not in raw.columns or (raw[column] == "").any():
+                raise ValueError(f"{path.name}: {role} column {column!r} missing or incomplete")
+        keys = set(source.columns.values())
+        cells = pd.concat([raw[c] for c in raw.columns if c not in keys], ignore_index=True)
+        try:
+            values = pd.to_numeric(cells[cells != ""], errors="raise")
+        except ValueError as exc:
+            raise ValueError(f"{path.name}: a value is not numeric ({exc})") from exc
     if not values.notna().any():
         raise ValueError(f"{path.name}: no numeric values")
     if not np.isfinite(values.dropna().to_numpy(float)).all():

@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 import yaml
 
 from pipeline import DEFAULT_SNAPSHOT
 from pipeline.catalogue import load_catalogue
+from pipeline.jsonstat import read_jsonstat
 from pipeline.snapshot import (
     MANIFEST_NAME,
     Manifest,
     SnapshotError,
     atomic_write_bytes,
     check_snapshot,
+    frame_to_csv,
+    frame_to_jsonstat2,
     load_manifest,
     rebuild_manifest,
+    same_updated,
     sha256_file,
 )
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 @pytest.fixture(scope="module")
@@ -141,3 +150,81 @@ def test_manifest_round_trip_and_validation(tmp_path: Path) -> None:
     bad.write_text("files:\n  - {id: a, file: x.csv, format: csv, sha256: abc}\n", encoding="utf-8")
     with pytest.raises(SnapshotError, match="missing bytes"):
         Manifest.load(bad)
+
+
+# --------------------------------------------------------------------------- fetched data (pure)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("2024-04-26", "2024-04-26T05:00:00Z", True),
+        ("2024-10-24T05:00:00Z", "2024-10-24T05:00:00Z", True),
+        ("2022-12-21T06.00.00Z", "2022-12-21T06:00:00Z", True),  # PxGraf's dotted time
+        ("2026-06-06T21:04:32", "2026-06-06T21:04:30", False),
+        ("2024-04-26", "2026-06-06T21:04:32", False),
+        (None, "2024-04-26", False),
+    ],
+)
+def test_same_updated(a, b, same) -> None:
+    assert same_updated(a, b) is same
+
+
+def _recorded_frame(name: str):
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    return read_jsonstat(text), json.loads(text)
+
+
+def test_jsonstat2_round_trip_of_a_recorded_response() -> None:
+    frame, original = _recorded_frame(
+        "kta_006_2020_POST_jsonstat2_en_loan_keyfigures_all_municipalities.json"
+    )
+    doc = frame_to_jsonstat2(frame)
+    for key in ("id", "size", "value", "updated", "label", "role"):
+        assert doc[key] == original[key], key
+    for dim in original["id"]:
+        assert (
+            doc["dimension"][dim]["category"]["label"]
+            == original["dimension"][dim]["category"]["label"]
+        )
+
+
+def test_csv_shape_of_a_recorded_2026_response() -> None:
+    frame, _ = _recorded_frame("statfin_11re_2026api_POST_jsonstat2_KU091_top5years.json")
+    roles = {"geo": "alue_23_20260101", "time": "timeperiod_y", "metric": "contentscode"}
+    text = frame_to_csv(
+        frame,
+        {"area": "area_code", "name": "area_name", "period": "year"},
+        [SimpleNamespace(selector="population_31dec")],
+        roles,
+    )
+    assert text.splitlines() == [
+        "area_code,area_name,year,population_31dec",
+        "KU091,Helsinki,2021,658457",
+        "KU091,Helsinki,2022,664028",
+        "KU091,Helsinki,2023,674500",
+        "KU091,Helsinki,2024,684018",
+        "KU091,Helsinki,2025,694392",
+    ]
+
+
+def test_csv_shape_refuses_an_ambiguous_metric_mapping() -> None:
+    frame, _ = _recorded_frame(
+        "kta_006_2020_POST_jsonstat2_en_loan_keyfigures_all_municipalities.json"
+    )
+    roles = {"geo": "Alue", "time": "Vuosi", "metric": "Tunnusluku"}
+    with pytest.raises(ValueError, match="cannot tell which"):
+        frame_to_csv(
+            frame,
+            {"area": "area_code", "period": "year"},
+            [SimpleNamespace(selector="loan_stock"), SimpleNamespace(selector="equity")],
+            roles,
+        )
+
+
+def test_jsonstat2_refuses_duplicate_cells() -> None:
+    frame, _ = _recorded_frame("statfin_11re_2026api_POST_jsonstat2_KU091_top5years.json")
+    doubled = pd.concat([frame, frame.tail(1)], ignore_index=True)
+    doubled.attrs = frame.attrs
+    with pytest.raises(ValueError, match="duplicate"):
+        frame_to_jsonstat2(doubled)

@@ -435,10 +435,12 @@ def _reassemble(frames: list[pd.DataFrame], resolved: Mapping[str, Sequence[str]
 
 
 class RateLimiter:
-    """At most ``max_calls`` acquisitions in any sliding window of ``period_s`` seconds.
+    """At most ``max_calls`` calls in any sliding window of ``period_s`` seconds.
 
-    ``clock`` and ``sleep`` are injectable for tests; ``margin_s`` widens the window a little so
-    that network jitter cannot make calls look closer together at the server than at the client.
+    A call is stamped when it is allowed (:meth:`acquire`) and stamped again when its answer has
+    arrived (:meth:`finish`): the server saw the call somewhere in between, so spacing the
+    next calls from the later stamp keeps the server's view within the limit whatever the
+    latency. ``clock`` and ``sleep`` are injectable for tests; ``margin_s`` widens the window.
     """
 
     def __init__(
@@ -457,7 +459,7 @@ class RateLimiter:
         self.margin_s = margin_s
         self._clock = clock
         self._sleep = sleep
-        self._calls: collections.deque[float] = collections.deque()
+        self._calls: collections.deque[list[float]] = collections.deque()
         self._lock = threading.Lock()
 
     def configure(self, max_calls: int, period_s: float) -> None:
@@ -471,14 +473,20 @@ class RateLimiter:
             while True:
                 now = self._clock()
                 window = self.period_s + self.margin_s
-                while self._calls and self._calls[0] <= now - window:
+                while self._calls and self._calls[0][0] <= now - window:
                     self._calls.popleft()
                 if len(self._calls) < self.max_calls:
-                    self._calls.append(now)
+                    self._calls.append([now])
                     return waited
-                delay = self._calls[0] + window - now
+                delay = self._calls[0][0] + window - now
                 self._sleep(delay)
                 waited += delay
+
+    def finish(self) -> None:
+        """Re-stamp the latest call with the time its answer arrived."""
+        with self._lock:
+            if self._calls:
+                self._calls[-1][0] = max(self._calls[-1][0], self._clock())
 
 
 class _PxRetry(Retry):
@@ -502,6 +510,8 @@ class _PxRetry(Retry):
         return super().sleep_for_retry(response)
 
     def sleep(self, response=None) -> None:
+        if self.limiter is not None:
+            self.limiter.finish()
         super().sleep(response)
         if self.stats is not None:
             self.stats.retries += 1
@@ -635,6 +645,8 @@ class PxWebClient:
                 raise PxWebConnectionError(
                     f"PxWeb {method} {url} ({what}) failed after retries: {exc}"
                 ) from exc
+            finally:
+                self.limiter.finish()
             if resp.status_code >= 400:
                 raise self._http_error(resp, method, url, path, body)
             try:
@@ -731,6 +743,10 @@ class PxWebClient:
         self._config = cfg
         return cfg
 
+    def post(self, table: str, body: Mapping[str, Any]) -> Any:
+        """POST a ready query body and return the parsed answer (no splitting, no reading)."""
+        return self._request("POST", table.strip("/"), body=body, kind="data")
+
     def build_query(self, metadata: TableMetadata, selection: Selection) -> dict[str, Any]:
         """The POST body for ``selection`` (pure; see :func:`build_query`)."""
         return build_query(metadata, selection)
@@ -763,7 +779,7 @@ class PxWebClient:
         parts = split_selection(resolved, cfg.max_cells)
         frames = []
         for part in parts:
-            doc = self._request("POST", md.table, body=query_body(part), kind="data")
+            doc = self.post(md.table, query_body(part))
             try:
                 frames.append(read_jsonstat(doc))
             except ValueError as exc:

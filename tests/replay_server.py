@@ -446,6 +446,7 @@ FAULT_KINDS = {
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
     server: _PxServer
 
     def log_message(self, fmt: str, *args: Any) -> None:  # keep test output quiet
@@ -460,6 +461,7 @@ class _Handler(BaseHTTPRequestHandler):
     # ---------------------------------------------------------------- plumbing
 
     def _send(self, status: int, body: bytes, ctype: str, headers: dict | None = None) -> None:
+        self._record(status)  # before answering, so the log is complete when the client returns
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -468,22 +470,41 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _record(self, status: int) -> None:
+        if not self._recorded:
+            self._recorded = True
+            self.server.record(
+                self._generation,
+                LogEntry(
+                    self._arrived,
+                    self.command,
+                    self.path,
+                    status,
+                    self.cells,
+                    self._body,
+                    self.fault_kind,
+                ),
+            )
+
     def _reset(self) -> None:
+        self._record(0)
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.close_connection = True
 
     def _handle(self, method: str) -> None:
-        arrived = time.monotonic()
-        srv = self.server
+        self._arrived = time.monotonic()
+        self._generation = self.server.generation
+        self._recorded = False
+        self.cells: int | None = None
+        self.fault_kind: str | None = None
         url = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         try:
-            body = json.loads(raw) if raw else None
+            self._body = json.loads(raw) if raw else None
         except ValueError:
-            body = raw.decode("utf-8", "replace")
-        status, cells, fault = srv.dispatch(self, method, url, body, arrived)
-        srv.record(LogEntry(arrived, method, self.path, status, cells, body, fault))
+            self._body = raw.decode("utf-8", "replace")
+        self.server.dispatch(self, method, url, self._body, self._arrived)
 
 
 class _PxServer(ThreadingHTTPServer):
@@ -494,12 +515,15 @@ class _PxServer(ThreadingHTTPServer):
         super().__init__(addr, _Handler)
         self.tables = tables
         self.state = ServerState()
+        self.generation = 0
         self.lock = threading.Lock()
         self.folders = {key: _load(name) for key, name in FOLDERS.items()}
 
-    def record(self, entry: LogEntry) -> None:
+    def record(self, generation: int, entry: LogEntry) -> None:
+        """Log a request unless the state was reset since it arrived."""
         with self.lock:
-            self.state.log.append(entry)
+            if generation == self.generation:
+                self.state.log.append(entry)
 
     def _take_fault(self, method: str, path: str) -> Fault | None:
         with self.lock:
@@ -529,6 +553,7 @@ class _PxServer(ThreadingHTTPServer):
         rest = rest.strip("/")
         if self._rate_limited(arrived):
             headers = {"Retry-After": str(math.ceil(self.state.window_s))}
+            h.fault_kind = "rate"
             h._send(
                 429,
                 b"429 - Too many requests in too short timeframe. Please try again later.",
@@ -537,6 +562,7 @@ class _PxServer(ThreadingHTTPServer):
             )
             return 429, None, "rate"
         fault = self._take_fault(method, path)
+        h.fault_kind = fault.kind if fault else None
         if fault is not None and fault.kind != "metadata_change":
             status = self._fault(h, fault)
             if status is not None:
@@ -599,6 +625,7 @@ class _PxServer(ThreadingHTTPServer):
             h._send(400, str(exc).encode(), "text/plain; charset=utf-8")
             return 400, None, None
         except _TooMany as exc:
+            h.cells = exc.cells
             page = (
                 "<!DOCTYPE html><html><head><title>403 - Forbidden: Access is denied.</title>"
                 "</head><body><h2>403 - Forbidden: Access is denied.</h2>"
@@ -607,6 +634,7 @@ class _PxServer(ThreadingHTTPServer):
             )
             h._send(403, page.encode(), "text/html; charset=utf-8")
             return 403, exc.cells, None
+        h.cells = cells
         h._send(200, payload, "application/json; charset=utf-8")
         return 200, cells, fault.kind if fault else None
 
@@ -635,6 +663,7 @@ class _PxServer(ThreadingHTTPServer):
             time.sleep(fault.delay)
             return None  # then answer normally (the client has usually given up)
         if kind == "truncated":
+            h._record(200)
             h.send_response(200)
             h.send_header("Content-Type", "application/json; charset=utf-8")
             h.send_header("Content-Length", "5000")
@@ -713,6 +742,7 @@ class ReplayServer:
         """Default limits, no faults, empty log, tables back in their recorded form."""
         with self._server.lock:
             self._server.state = ServerState()
+            self._server.generation += 1
 
     def set_limits(
         self,
@@ -763,8 +793,9 @@ class ReplayServer:
 
     @property
     def log(self) -> list[LogEntry]:
+        """Requests in order of arrival."""
         with self._server.lock:
-            return list(self._server.state.log)
+            return sorted(self._server.state.log, key=lambda e: e.time)
 
     def clear_log(self) -> None:
         with self._server.lock:

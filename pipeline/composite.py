@@ -252,15 +252,17 @@ def composite_scores(
     indicator, one value per area).
 
     `indicator_meta` is indexed (or keyed by `indicator_id`) with `theme`, `direction` and an
-    optional `weight` column; `weights` maps theme id to its weight in the overall index.
+    optional `index_weight` column; `weights` maps theme id to its weight in the overall index.
     Returns long rows `area_code, index_id, score, rank, n_indicators` for every theme index
     (`index_<theme>`) and the overall index (`index_overall`).
     """
     meta = _meta(indicator_meta)
     normalised = normalise_frame(wide, meta, **options)
     indicator_weights = None
-    if "weight" in meta.columns:
-        indicator_weights = meta["weight"].dropna().reindex(normalised.columns).dropna().to_dict()
+    if "index_weight" in meta.columns:
+        indicator_weights = (
+            meta["index_weight"].dropna().reindex(normalised.columns).dropna().to_dict()
+        )
     themes = meta["theme"].reindex(normalised.columns).to_dict()
     by_theme, counts = theme_scores(normalised, themes, indicator_weights, min_share=min_share)
     overall = overall_scores(by_theme, weights, min_share=min_share)

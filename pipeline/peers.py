@@ -71,16 +71,22 @@ def nearest_peers(
     if code not in profile_wide.index:
         raise ValueError(f"area {code!r} is not in the profile")
     z = standardise(profile_wide, indicators, log)
-    z = z.loc[:, z.loc[code].notna()]  # skip indicators the town lacks
-    p = z.shape[1]
-    if p == 0:
+    if z.loc[code].isna().all():
         raise ValueError(f"area {code!r} has none of the indicators {list(indicators)}")
-    others = z.drop(index=code)
-    diff = others.to_numpy() - z.loc[code].to_numpy()
+    return _nearest(z, code, k, min_shared)
+
+
+def _nearest(z: pd.DataFrame, code: str, k: int, min_shared: float) -> pd.DataFrame:
+    """Nearest peers of `code` on the standardised frame `z` (see the module docstring)."""
+    town = z.loc[code].to_numpy()
+    usable = ~np.isnan(town)  # skip indicators the town lacks
+    p = int(usable.sum())
+    others = z.index != code
+    diff = z.to_numpy()[others][:, usable] - town[usable]
     shared = (~np.isnan(diff)).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         distance = np.sqrt(np.nansum(diff**2, axis=1) * p / shared)
-    out = pd.DataFrame({"area_code": others.index, "distance": distance, "n_indicators": shared})
+    out = pd.DataFrame({"area_code": z.index[others], "distance": distance, "n_indicators": shared})
     out = out[out["n_indicators"] >= min_shared * p]
     out = out.assign(_key=out["distance"].round(DISTANCE_DECIMALS))
     out = out.sort_values(["_key", "area_code"], kind="stable").head(k)
@@ -95,7 +101,7 @@ def all_peers(
     k: int = 10,
     *,
     log: Sequence[str] = (),
-    **options,
+    min_shared: float = MIN_SHARED,
 ) -> pd.DataFrame:
     """`nearest_peers` for every area that has at least one of `indicators`:
     `area_code, peer_code, distance, rank, n_indicators`."""
@@ -103,7 +109,7 @@ def all_peers(
     z = standardise(profile_wide, indicators, log)
     frames = []
     for code in z.index[z.notna().any(axis=1)]:
-        peers = nearest_peers(profile_wide, code, indicators, k, log=log, **options)
+        peers = _nearest(z, code, k, min_shared)
         frames.append(peers.rename(columns={"area_code": "peer_code"}).assign(area_code=code))
     columns = ["area_code", "peer_code", "distance", "rank", "n_indicators"]
     if not frames:

@@ -102,7 +102,7 @@ def test_theme_weights_change_the_overall_only():
 
 def test_indicator_weights_from_meta():
     wide = WIDE.assign(x2=[1.0, 2, 3, 4])  # now x2 is the reverse of x1 after the flip
-    meta = META.assign(weight=[3.0, 1.0, 1.0])
+    meta = META.assign(index_weight=[3.0, 1.0, 1.0])
     t1 = scores(composite_scores(wide, meta), "index_t1")["score"]
     assert t1.tolist() == pytest.approx([(3 * a + (1 - a)) / 4 for a in T1])
 

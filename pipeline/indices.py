@@ -1,0 +1,222 @@
+"""Warehouse step for issue 7: composite indices, their components and the default peer groups.
+
+`index_tables` is pure (frames in, frames out); `write_index_tables` is the small I/O edge the
+warehouse build calls after `core.indicator_values` is written. Tables:
+
+- `core.index_values(index_id, area_code, year, score, rank, n_indicators)`: theme indices
+  (`index_<theme>`) and the overall index (`index_overall`, equal theme weights) per municipality;
+  `year` is the latest year among the index's components.
+- `core.index_components(index_id, indicator_id, theme, direction, year, lower, upper, skewness,
+  transform)`: which indicator entered which index, from which year, and how it was normalised.
+- `core.peers(area_code, peer_code, distance, rank, n_indicators)`: each municipality's ten
+  nearest peers on the default profile (`pipeline.peers.DEFAULT_PROFILE`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import pandera.pandas as pa
+
+from pipeline import composite, peers, schemas
+
+PEER_COUNT = 10
+INDEX_VALUES = "core.index_values"
+INDEX_COMPONENTS = "core.index_components"
+PEERS = "core.peers"
+
+
+@dataclass(frozen=True)
+class IndexTables:
+    values: pd.DataFrame
+    components: pd.DataFrame
+    peers: pd.DataFrame
+
+
+def index_inputs(
+    indicators: pd.DataFrame,
+    values: pd.DataFrame,
+    municipalities: Sequence[str],
+    *,
+    last_observed_year: int | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The indices' inputs: (areas × indicators at their latest common year, metadata with
+    `theme, direction, aggregation, year`). Indicators with values after `last_observed_year`
+    (default: this year) are projections, not observations, and are left out."""
+    if last_observed_year is None:
+        last_observed_year = dt.date.today().year
+    meta = indicators.set_index("indicator_id")[["theme", "direction", "aggregation"]]
+    eligible = set(composite.index_indicators(meta))
+    future = set(values.loc[values["year"] > last_observed_year, "indicator_id"])
+    chosen = values[values["indicator_id"].isin(eligible - future)]
+    years = composite.latest_common_year(chosen, len(municipalities))
+    wide = composite.wide_at_years(chosen, years).reindex(list(municipalities))
+    meta = meta.loc[list(wide.columns)].assign(year=pd.Series(years))
+    return wide, meta
+
+
+def profile_frame(values: pd.DataFrame, municipalities: Sequence[str]) -> pd.DataFrame:
+    """Areas × every annual indicator at its latest common year (the peers' profile)."""
+    years = composite.latest_common_year(values, len(municipalities))
+    return composite.wide_at_years(values, years).reindex(list(municipalities))
+
+
+def index_tables(
+    indicators: pd.DataFrame,
+    values: pd.DataFrame,
+    municipalities: Sequence[str],
+    *,
+    last_observed_year: int | None = None,
+) -> IndexTables:
+    """`core.index_values`, `core.index_components` and `core.peers` from `core.indicators` and
+    `core.indicator_values` (municipal rows)."""
+    wide, meta = index_inputs(
+        indicators, values, municipalities, last_observed_year=last_observed_year
+    )
+    scores = composite.composite_scores(wide, meta)
+    components = _components(wide, meta)
+    used = components[components["index_id"] != composite.index_id(composite.OVERALL)]
+    years = used.groupby("index_id")["year"].max()
+    years[composite.index_id(composite.OVERALL)] = used["year"].max()
+    scores.insert(2, "year", scores["index_id"].map(years).astype("int64"))
+    profile = profile_frame(values, municipalities)
+    chosen = [i for i in peers.DEFAULT_PROFILE if i in profile.columns]
+    peer_table = peers.all_peers(profile, chosen, PEER_COUNT, log=peers.DEFAULT_LOG)
+    return IndexTables(scores, components, peer_table)
+
+
+def _components(wide: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
+    normalised = composite.normalise_frame(wide, meta)
+    rows = []
+    for indicator in normalised.columns:
+        plan = composite.describe_normalisation(wide[indicator])
+        theme = meta.at[indicator, "theme"]
+        row = {
+            "indicator_id": indicator,
+            "theme": theme,
+            "direction": meta.at[indicator, "direction"],
+            "year": int(meta.at[indicator, "year"]),
+            "lower": plan.lower,
+            "upper": plan.upper,
+            "skewness": plan.skewness,
+            "transform": plan.transform,
+        }
+        for index in (composite.index_id(theme), composite.index_id(composite.OVERALL)):
+            rows.append({"index_id": index, **row})
+    columns = ["index_id", "indicator_id", "theme", "direction", "year"]
+    return pd.DataFrame(rows, columns=[*columns, "lower", "upper", "skewness", "transform"])
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def index_values_schema(municipalities: Iterable[str]) -> pa.DataFrameSchema:
+    codes = sorted(set(municipalities))
+
+    def ranks_within_areas(frame: pd.DataFrame) -> pd.Series:
+        return frame["rank"].isna() | frame["rank"].between(1, len(codes))
+
+    def scored_iff_ranked(frame: pd.DataFrame) -> pd.Series:
+        return frame["score"].isna() == frame["rank"].isna()
+
+    return pa.DataFrameSchema(
+        {
+            "index_id": pa.Column(str, pa.Check.str_startswith(composite.INDEX_PREFIX)),
+            "area_code": pa.Column(str, pa.Check.isin(codes)),
+            "year": schemas.YEAR,
+            "score": pa.Column(float, pa.Check.in_range(0.0, 1.0), nullable=True),
+            "rank": pa.Column("Int64", nullable=True, coerce=True),
+            "n_indicators": pa.Column(int, pa.Check.ge(0), coerce=True),
+        },
+        checks=[
+            pa.Check(ranks_within_areas, name="rank_within_1_to_n_areas"),
+            pa.Check(scored_iff_ranked, name="score_iff_rank"),
+        ],
+        unique=["index_id", "area_code"],
+        report_duplicates="all",
+    )
+
+
+COMPONENTS_SCHEMA = pa.DataFrameSchema(
+    {
+        "index_id": pa.Column(str, pa.Check.str_startswith(composite.INDEX_PREFIX)),
+        "indicator_id": pa.Column(str),
+        "direction": pa.Column(str, pa.Check.isin(["higher_is_better", "lower_is_better"])),
+        "year": schemas.YEAR,
+        "transform": pa.Column(str, pa.Check.isin(["none", "sqrt", "sqrt_reflected"])),
+    },
+    unique=["index_id", "indicator_id"],
+)
+
+
+def peers_schema(municipalities: Iterable[str]) -> pa.DataFrameSchema:
+    codes = sorted(set(municipalities))
+
+    def not_own_peer(frame: pd.DataFrame) -> pd.Series:
+        return frame["area_code"] != frame["peer_code"]
+
+    return pa.DataFrameSchema(
+        {
+            "area_code": pa.Column(str, pa.Check.isin(codes)),
+            "peer_code": pa.Column(str, pa.Check.isin(codes)),
+            "distance": pa.Column(float, [pa.Check.ge(0), schemas.FINITE]),
+            "rank": pa.Column(int, pa.Check.in_range(1, PEER_COUNT), coerce=True),
+            "n_indicators": pa.Column(int, pa.Check.ge(1), coerce=True),
+        },
+        checks=[pa.Check(not_own_peer, name="not_own_peer")],
+        unique=["area_code", "peer_code"],
+        report_duplicates="all",
+    )
+
+
+def validate_tables(tables: IndexTables, municipalities: Sequence[str]) -> list[str]:
+    problems = schemas.validate(
+        INDEX_VALUES,
+        index_values_schema(municipalities),
+        tables.values,
+        key_columns=["index_id", "area_code"],
+    )
+    problems += schemas.validate(
+        INDEX_COMPONENTS, COMPONENTS_SCHEMA, tables.components, key_columns=["index_id"]
+    )
+    problems += schemas.validate(
+        PEERS, peers_schema(municipalities), tables.peers, key_columns=["area_code", "peer_code"]
+    )
+    if tables.values.empty:
+        problems.append(f"{INDEX_VALUES}: no index could be computed (no eligible indicators)")
+    return problems
+
+
+# --------------------------------------------------------------------------- I/O edge
+
+
+def write_index_tables(con, municipalities: Sequence[str]) -> tuple[list[str], dict[str, int]]:
+    """Compute, validate and write the issue-7 tables into the open build connection `con`
+    (which already holds `core.indicators` and `core.indicator_values`). Returns (problems,
+    row counts); nothing is written when there are problems."""
+    indicators = con.execute(
+        "SELECT indicator_id, theme, direction, aggregation FROM core.indicators"
+    ).df()
+    values = con.execute(
+        "SELECT indicator_id, area_code, year, month, value FROM core.indicator_values"
+    ).df()
+    tables = index_tables(indicators, values, list(municipalities))
+    problems = validate_tables(tables, list(municipalities))
+    if problems:
+        return problems, {}
+    rows = {}
+    for name, frame in (
+        (INDEX_VALUES, tables.values),
+        (INDEX_COMPONENTS, tables.components),
+        (PEERS, tables.peers),
+    ):
+        con.register("_index_frame", frame)
+        try:
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM _index_frame")  # noqa: S608
+        finally:
+            con.unregister("_index_frame")
+        rows[name] = len(frame)
+    return problems, rows

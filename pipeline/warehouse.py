@@ -164,6 +164,14 @@ def _build(con, catalogue: Catalogue, snapshot_dir: Path, report: BuildReport) -
         "core.provenance",
     ):
         report.rows[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+    # --- composite indices and peers (issue 7): core.index_values, index_components, peers
+    from pipeline.indices import write_index_tables
+
+    index_problems, index_rows = write_index_tables(con, list(ctx.municipalities.area_code))
+    if index_problems:
+        raise _Problems(index_problems)
+    report.rows.update(index_rows)
+    # --- end issue 7
     report.notes += [f"{ind}: {note}" for ind, note in notes.items() if note]
 
 

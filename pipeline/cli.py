@@ -90,9 +90,12 @@ def check(catalogue_path: Path, snapshot_dir: Path) -> None:
 def build(catalogue_path: Path, snapshot_dir: Path, warehouse_path: Path) -> None:
     """Build the warehouse from the snapshot: temporary file, validate, then replace."""
     from pipeline.catalogue import load_catalogue
+    from pipeline.snapshot import recover_interrupted_fetch
     from pipeline.warehouse import BuildError, build_warehouse
 
     started = time.perf_counter()
+    if recover_interrupted_fetch(snapshot_dir):
+        click.echo(f"completed an interrupted fetch in {snapshot_dir}")
     try:
         report = build_warehouse(load_catalogue(catalogue_path), snapshot_dir, warehouse_path)
     except BuildError as exc:

@@ -37,6 +37,7 @@ from pipeline.jsonstat import jsonstat_meta, read_jsonstat
 
 MANIFEST_NAME = "manifest.yaml"
 PROVENANCE_NAME = "provenance.yaml"
+JOURNAL_NAME = "fetch-journal.yaml"
 FETCHED = "fetched"  # `copy` of an entry written by `investin fetch`
 JSON_FORMATS = frozenset({"jsonstat2", "pxweb_json", "geojson", "topojson"})
 CSV_FORMATS = frozenset({"csv", "classification_csv", "keyfigures_csv"})
@@ -265,7 +266,7 @@ def _load_provenance(path: Path) -> list[dict[str, Any]]:
 
 
 def _data_files(snapshot_dir: Path) -> list[str]:
-    own = {MANIFEST_NAME, PROVENANCE_NAME, "SOURCES.md"}
+    own = {MANIFEST_NAME, PROVENANCE_NAME, JOURNAL_NAME, "SOURCES.md"}
     return [
         p.relative_to(snapshot_dir).as_posix()
         for p in snapshot_dir.rglob("*")
@@ -280,6 +281,7 @@ def check_snapshot(catalogue: Any, snapshot_dir: str | Path) -> list[str]:
     """Problems with the snapshot (empty = ok): the manifest parses; every listed file exists
     with its checksum and size; every catalogue source is listed, present and readable."""
     snapshot_dir = Path(snapshot_dir)
+    recover_interrupted_fetch(snapshot_dir)
     try:
         manifest = load_manifest(snapshot_dir)
     except SnapshotError as exc:
@@ -546,6 +548,7 @@ def fetch_sources(
     `FetchError` (the snapshot and manifest untouched) when anything fails.
     """
     snapshot_dir = Path(snapshot_dir)
+    recover_interrupted_fetch(snapshot_dir)
     sources = _sources_to_fetch(catalogue, tuple(only))
     try:
         manifest = load_manifest(snapshot_dir)
@@ -568,9 +571,10 @@ def fetch_sources(
             _commit(staged, manifest, snapshot_dir)
             echo(f"replaced {len(staged)} file(s) and {MANIFEST_NAME}")
     finally:
-        for stage in staged:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(stage.temp)
+        if not (snapshot_dir / JOURNAL_NAME).exists():
+            for stage in staged:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(stage.temp)
         report.requests = _request_totals(clients.values())
         for client in clients.values():
             with contextlib.suppress(Exception):
@@ -579,17 +583,61 @@ def fetch_sources(
 
 
 def _commit(staged: list[_Staged], manifest: Manifest, snapshot_dir: Path) -> None:
-    """Rename the staged files into place, then replace the manifest (last)."""
-    current = staged[0]
+    """Move the staged files and the new manifest into place as one roll-forward transaction.
+
+    The new manifest is staged too, then a journal naming every pending rename is written
+    atomically. Only after that are the renames done, manifest last, and the journal removed.
+    A crash before the journal exists leaves the old snapshot (stray temporary files only); a
+    crash after it is completed by `recover_interrupted_fetch`, so the snapshot is always
+    either the old one or the complete new one.
+    """
+    manifest_path = snapshot_dir / MANIFEST_NAME
+    pending_manifest = _write_temp(manifest_path, manifest.dumps().encode("utf-8"))
+    moves = [(stage.temp, stage.target) for stage in staged] + [(pending_manifest, manifest_path)]
+    journal = [
+        {"temp": temp.name, "target": str(target.relative_to(snapshot_dir))}
+        for temp, target in moves
+    ]
     try:
-        for current in staged:
-            os.replace(current.temp, current.target)
-        _fsync_dir(snapshot_dir)
-        manifest.save(snapshot_dir / MANIFEST_NAME)
+        Manifest.load(pending_manifest)
+        atomic_write_bytes(
+            snapshot_dir / JOURNAL_NAME,
+            yaml.safe_dump({"moves": journal}, sort_keys=False).encode("utf-8"),
+        )
     except (OSError, SnapshotError) as exc:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(pending_manifest)
+        entry = staged[0].entry
+        raise FetchError(entry.id, entry.table or "-", f"writing failed: {exc}") from exc
+    try:
+        recover_interrupted_fetch(snapshot_dir)
+    except OSError as exc:
+        entry = staged[0].entry
         raise FetchError(
-            current.entry.id, current.entry.table or "-", f"writing failed: {exc}"
+            entry.id, entry.table or "-", f"renaming failed ({exc}); run `investin check`"
         ) from exc
+
+
+def recover_interrupted_fetch(snapshot_dir: str | Path) -> bool:
+    """Complete a fetch whose commit was interrupted (see `_commit`); True if one was found.
+
+    Each journal entry moves a complete, validated temporary file onto its target; an entry
+    whose temporary file is gone was already moved. Idempotent, so a crash here is harmless.
+    """
+    snapshot_dir = Path(snapshot_dir)
+    journal_path = snapshot_dir / JOURNAL_NAME
+    if not journal_path.exists():
+        return False
+    doc = yaml.safe_load(journal_path.read_text(encoding="utf-8")) or {}
+    for move in doc.get("moves", []):
+        target = snapshot_dir / move["target"]
+        temp = target.parent / move["temp"]
+        if temp.exists():
+            os.replace(temp, target)
+    _fsync_dir(snapshot_dir)
+    os.unlink(journal_path)
+    _fsync_dir(snapshot_dir)
+    return True
 
 
 def _request_totals(clients: Iterable[Any]) -> dict[str, int]:

@@ -1,0 +1,96 @@
+"""A fetch interrupted between its renames is rolled forward: never half old, half new."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline import DEFAULT_SNAPSHOT
+from pipeline.catalogue import load_catalogue
+from pipeline.snapshot import (
+    JOURNAL_NAME,
+    FetchError,
+    _commit,
+    _Staged,
+    _write_temp,
+    check_snapshot,
+    load_manifest,
+    recover_interrupted_fetch,
+    sha256_file,
+)
+
+TARGETS = (
+    "statfin/muutl_12w7_net_intermunicipal_migration_monthly_2022_2023.csv",
+    "statfin/vamuu_11lj_population_preliminary_monthly_2024_by_municipality.csv",
+)
+
+
+def _stage_reordered_copies(snapshot: Path) -> list[_Staged]:
+    """Stage each target with its lines in another (still valid) order: new bytes, same data."""
+    manifest = load_manifest(snapshot)
+    staged = []
+    for file in TARGETS:
+        target = snapshot / file
+        header, *rows = target.read_text(encoding="utf-8").splitlines(keepends=True)
+        temp = _write_temp(target, (header + "".join(reversed(rows))).encode("utf-8"))
+        entry = dataclasses.replace(
+            manifest.by_file(file), sha256=sha256_file(temp), bytes=temp.stat().st_size
+        )
+        staged.append(_Staged(temp=temp, target=target, entry=entry))
+    return staged
+
+
+@pytest.fixture()
+def snapshot(tmp_path: Path) -> Path:
+    copy = tmp_path / "snapshot"
+    shutil.copytree(DEFAULT_SNAPSHOT, copy)
+    return copy
+
+
+def test_crash_after_first_rename_is_completed_on_recovery(snapshot, monkeypatch):
+    staged = _stage_reordered_copies(snapshot)
+    new_sums = {s.target.name: s.entry.sha256 for s in staged}
+    manifest = load_manifest(snapshot)
+    for stage in staged:
+        manifest = manifest.with_entry(stage.entry)
+
+    real_replace = os.replace
+    calls = []
+
+    def crash_on_second(src, dst):
+        calls.append(dst)
+        if len(calls) == 3:  # journal written (1), first file moved (2), then the "crash"
+            raise OSError("simulated crash")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", crash_on_second)
+    with pytest.raises(FetchError, match="renaming failed"):
+        _commit(staged, manifest, snapshot)
+    monkeypatch.setattr(os, "replace", real_replace)
+
+    assert (snapshot / JOURNAL_NAME).exists()
+    assert recover_interrupted_fetch(snapshot) is True
+    assert not (snapshot / JOURNAL_NAME).exists()
+    for file in TARGETS:
+        assert sha256_file(snapshot / file) == new_sums[Path(file).name]
+    assert check_snapshot(load_catalogue(), snapshot) == []
+
+
+def test_failure_before_the_journal_leaves_the_old_snapshot(snapshot, monkeypatch):
+    before = {f: sha256_file(snapshot / f) for f in (*TARGETS, "manifest.yaml")}
+    staged = _stage_reordered_copies(snapshot)
+    manifest = load_manifest(snapshot)
+
+    def refuse(*_args, **_kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("pipeline.snapshot.atomic_write_bytes", refuse)
+    with pytest.raises(FetchError, match="writing failed"):
+        _commit(staged, manifest, snapshot)
+    assert not (snapshot / JOURNAL_NAME).exists()
+    assert recover_interrupted_fetch(snapshot) is False
+    assert {f: sha256_file(snapshot / f) for f in before} == before

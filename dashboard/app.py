@@ -1,0 +1,224 @@
+"""The Dash application: `create_app(warehouse_path)` builds it; `dashboard.wsgi:server` serves it.
+
+Conventions for every page (engineers adding pages: follow these):
+
+- Multi-page Dash (`use_pages=True`, pages folder `dashboard/pages/`), one module per page that
+  calls `dash.register_page(__name__, path=... | path_template=..., title=...)` and defines
+  `layout(**query)`. The layout receives the path variables and every query parameter as
+  keyword arguments (strings; a repeated parameter arrives as a list), so it MUST accept
+  `**_ignored` and treat every value as untrusted. Parse lists with `layout.query_list`.
+- Component ids are prefixed with the page name: `town-…`, `compare-…`, `map-…`.
+- Language: `?lang=fi|sv|en` (default fi), read with `i18n.lang_of(lang)`. Every page except the
+  embed card wraps its content in `layout.shell(page_id, lang, children)`, which renders the
+  header (brand, visible language switch, navigation) and footer. Internal links are built with
+  `layout.href(path, lang, **params)` so the language travels with them; the switch keeps the
+  whole current query (assets/app.js).
+- State lives in the URL query string. A page that changes its selection writes it back with its
+  own `dcc.Location(id="<page>-url", refresh=False)` (write `search`, e.g.
+  `"?" + urlencode({"lang": lang, "areas": "091,049"})`); refresh=False updates the address
+  without re-rendering the page, and a reload or a shared link restores the same view through
+  `layout(**query)`.
+- Strings: one locale file per page, `dashboard/locales/<page>.yaml`, `key: {fi, sv, en}`;
+  look up with `i18n.t("<page>.<key>", lang, **format_values)`. Shared strings live in
+  `common.yaml`. tests/unit/test_i18n.py checks that every key has all three languages and that
+  every `t("…")` literal in the code exists. Indicator labels/units come from core.indicators
+  (`queries.indicators(lang)`), never from locale files.
+- SQL only in `dashboard/queries.py` (one read-only DuckDB connection per process, a cursor per
+  call, bound `?` parameters only, pandas frames out); add functions under your page's section.
+- Figures are plain functions in `dashboard/figures.py`: `(frame, lang, ...) -> go.Figure` with
+  a title and the Okabe-Ito palette (`figures.PALETTE`); show them with `layout.figure_block`
+  (aria label, visually-hidden text summary, source line with table id, `updated`, licence).
+- Bad input (unknown code, unknown indicator, malformed values) renders a friendly message in the
+  page's language (`layout.message`), never a traceback. Every page layout is wrapped in an
+  error boundary here, and callback exceptions are caught by `on_error` (shown in
+  `#app-error`). For a path template, pass `path_exists=<callable(**path_vars) -> bool>` to
+  `register_page` and the server answers HTTP 404 for paths it rejects; unknown paths get the
+  not-found page with 404.
+- Debug is off unless `investin serve --debug`.
+"""
+
+from __future__ import annotations
+
+import functools
+import html as html_lib
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import dash
+import flask
+from dash import dcc, html
+from dash._pages import PAGE_REGISTRY, _path_to_page
+
+from dashboard import queries
+from dashboard.i18n import lang_of, t
+from dashboard.layout import error_page
+
+PACKAGE = Path(__file__).resolve().parent
+TITLE = "Seutu Invest In"
+log = logging.getLogger(__name__)
+
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="{%lang%}">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        <noscript><p class="noscript">{%noscript%}</p></noscript>
+        {%app_entry%}
+        <footer class="dash-scripts">
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+
+
+def create_app(warehouse_path: str | os.PathLike) -> dash.Dash:
+    """The Dash app over the warehouse at `warehouse_path` (opened read-only)."""
+    queries.configure(warehouse_path)
+    app = dash.Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(PACKAGE / "pages"),
+        assets_folder=str(PACKAGE / "assets"),
+        title=TITLE,
+        update_title=None,
+        suppress_callback_exceptions=True,
+        serve_locally=True,
+        on_error=_callback_error,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.index_string = INDEX_STRING
+    app.interpolate_index = functools.partial(_interpolate_index, app)
+    app.layout = html.Div(
+        [
+            dcc.Store(id="app-lang"),
+            html.Div(id="app-error", role="alert", hidden=True, className="app-error"),
+            dash.page_container,
+        ]
+    )
+    app.clientside_callback(
+        """
+        function(search) {
+            const lang = new URLSearchParams(search || "").get("lang");
+            document.documentElement.lang = ["fi", "sv", "en"].includes(lang) ? lang : "fi";
+            return document.documentElement.lang;
+        }
+        """,
+        dash.Output("app-lang", "data"),
+        dash.Input("_pages_location", "search"),
+    )
+    _wrap_page_layouts()
+    server = app.server
+    server.after_request(_after_request)
+    return app
+
+
+# --------------------------------------------------------------------------- routing and status
+
+
+def route_exists(path: str) -> bool:
+    """Whether a request path is a page of the app (and its path variables are acceptable)."""
+    page, variables = _path_to_page(path.strip("/"))
+    if not page or page.get("module", "").endswith("not_found_404"):
+        return False
+    check = page.get("path_exists")
+    if check is None or not variables:
+        return True
+    try:
+        return bool(check(**variables))
+    except Exception:  # a broken check must not turn a page into a 500
+        log.exception("path_exists failed for %s", path)
+        return False
+
+
+def _is_page_request(request: flask.Request) -> bool:
+    path = request.path
+    internal = ("/_dash", "/_reload-hash", "/_favicon", "/assets/", "/_alive")
+    return request.method == "GET" and not path.startswith(internal)
+
+
+def _after_request(response: flask.Response) -> flask.Response:
+    request = flask.request
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.path.startswith("/embed/"):
+        response.headers["Content-Security-Policy"] = "frame-ancestors *"
+        response.headers.pop("X-Frame-Options", None)
+    else:
+        response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+        response.headers["X-Frame-Options"] = "DENY"
+    if (
+        _is_page_request(request)
+        and response.status_code == 200
+        and response.mimetype == "text/html"
+        and not route_exists(request.path)
+    ):
+        response.status_code = 404
+    return response
+
+
+def _interpolate_index(app: dash.Dash, **parts: str) -> str:
+    """Dash's index page with the lang attribute, localized loading text and a 404 message."""
+    lang = lang_of(flask.request.args.get("lang")) if flask.has_request_context() else "fi"
+    entry = parts.pop("app_entry", "")
+    loading = html_lib.escape(t("common.loading", lang))
+    if flask.has_request_context() and not route_exists(flask.request.path):
+        loading = (
+            f"<h1>{html_lib.escape(t('common.not_found_title', lang))}</h1>"
+            f"<p>{html_lib.escape(t('common.not_found_body', lang))}</p>"
+        )
+    entry = entry.replace("Loading...", loading)
+    return dash._utils.interpolate_str(
+        app.index_string,
+        lang=lang,
+        noscript=html_lib.escape(t("common.noscript", lang)),
+        app_entry=entry,
+        **parts,
+    )
+
+
+# --------------------------------------------------------------------------- error boundaries
+
+
+def _wrap_page_layouts() -> None:
+    for page in PAGE_REGISTRY.values():
+        layout = page.get("layout")
+        if callable(layout) and not getattr(layout, "_error_boundary", False):
+            page["layout"] = _error_boundary(layout)
+
+
+def _error_boundary(layout):
+    @functools.wraps(layout)
+    def safe_layout(*args: Any, **kwargs: Any):
+        try:
+            return layout(*args, **kwargs)
+        except Exception:
+            log.exception("page layout %s failed for %r", layout.__module__, kwargs)
+            return error_page(lang_of(kwargs.get("lang")))
+
+    safe_layout._error_boundary = True
+    return safe_layout
+
+
+def _callback_error(exc: Exception) -> None:
+    """Global callback error handler: log it, show a friendly alert, leave outputs unchanged."""
+    log.error("callback failed: %s", exc, exc_info=exc)
+    lang = "fi"
+    if flask.has_request_context() and flask.request.referrer:
+        from urllib.parse import parse_qs, urlparse
+
+        lang = lang_of(parse_qs(urlparse(flask.request.referrer).query).get("lang"))
+    dash.set_props("app-error", {"children": t("common.callback_error", lang), "hidden": False})
+    return None

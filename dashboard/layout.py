@@ -1,0 +1,230 @@
+"""The page shell (header, language switch, navigation, footer) and shared building blocks.
+
+Every page except the embed card wraps its content with `shell(page, lang, children)`. Links
+inside the app are made with `href(path, lang, **params)` so that the language travels with them.
+`figure_block` puts a titled, described figure above its source line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from dashboard.i18n import LANG_NAMES, LANGS, lang_of, t
+
+# (page id, path): the navigation, in order. Labels are `common.nav_<page id>`.
+NAV: tuple[tuple[str, str], ...] = (
+    ("overview", "/"),
+    ("compare", "/compare"),
+    ("map", "/map"),
+    ("data", "/data"),
+    ("network", "/network"),
+    ("about", "/about"),
+)
+LICENCE_TEXT = "Statistics Finland, CC BY 4.0"
+
+
+def href(path: str, lang: str, **params: Any) -> str:
+    """An app link carrying `lang` and the given query parameters (None values are dropped)."""
+    query = {"lang": lang_of(lang)}
+    for key, value in params.items():
+        if value is None or value == "" or value == []:
+            continue
+        query[key] = ",".join(map(str, value)) if isinstance(value, list | tuple) else value
+    return f"{path}?{urlencode(query, safe=',')}"
+
+
+def query_list(value: Any) -> list[str]:
+    """A comma-separated (or repeated) query value as a list of non-empty strings."""
+    if value is None:
+        return []
+    items = value if isinstance(value, list | tuple) else [value]
+    return [part.strip() for item in items for part in str(item).split(",") if part.strip()]
+
+
+def language_switch(lang: str) -> html.Nav:
+    """Links to the same page in the other languages (assets/app.js keeps the whole query)."""
+    items = []
+    for code in LANGS:
+        attrs = {"lang": code, "hrefLang": code, "data-lang": code}
+        if code == lang:
+            attrs["aria-current"] = "true"
+        items.append(
+            html.Li(
+                html.A(
+                    code.upper(),
+                    href=f"?lang={code}",
+                    title=LANG_NAMES[code],
+                    className="lang-link" + (" active" if code == lang else ""),
+                    **attrs,
+                )
+            )
+        )
+    return html.Nav(
+        html.Ul(items), className="lang-switch", **{"aria-label": t("common.language", lang)}
+    )
+
+
+def header(page: str, lang: str) -> html.Header:
+    """Skip link, brand, language switch and the main navigation with the current page marked."""
+    links = []
+    for page_id, path in NAV:
+        attrs = {"aria-current": "page"} if page_id == page else {}
+        links.append(
+            html.Li(
+                dcc.Link(
+                    t(f"common.nav_{page_id}", lang),
+                    href=href(path, lang),
+                    className="nav-link" + (" active" if page_id == page else ""),
+                    **attrs,
+                )
+            )
+        )
+    return html.Header(
+        [
+            html.A(t("common.skip_to_content", lang), href="#main", className="skip-link"),
+            html.Div(
+                [
+                    dcc.Link(
+                        [
+                            html.Span("Seutu", className="brand-mark"),
+                            html.Span(" Invest In", className="brand-rest"),
+                        ],
+                        href=href("/", lang),
+                        className="brand",
+                    ),
+                    html.P(t("common.tagline", lang), className="tagline"),
+                    language_switch(lang),
+                ],
+                className="header-bar",
+            ),
+            html.Nav(
+                html.Ul(links),
+                className="main-nav",
+                **{"aria-label": t("common.nav_label", lang)},
+            ),
+        ],
+        className="site-header",
+    )
+
+
+def footer(lang: str) -> html.Footer:
+    return html.Footer(
+        [
+            html.P(t("common.footer_data", lang)),
+            html.P(
+                [
+                    dcc.Link(t("common.nav_about", lang), href=href("/about", lang)),
+                    " · ",
+                    html.A(
+                        t("common.footer_code", lang),
+                        href="https://github.com/",
+                        rel="noopener",
+                    ),
+                ]
+            ),
+        ],
+        className="site-footer",
+    )
+
+
+def shell(page: str, lang: str, children: Any) -> html.Div:
+    """The full page: header, <main id="main"> with the content, footer."""
+    return html.Div(
+        [
+            header(page, lang),
+            html.Main(children, id="main", className=f"page page-{page}", tabIndex="-1"),
+            footer(lang),
+        ],
+        className="app-shell",
+        lang=lang,
+    )
+
+
+def message(title: str, body: str, lang: str, links: Iterable[tuple[str, str]] = ()) -> html.Div:
+    """A friendly notice (not found, bad input) with optional (label, href) links."""
+    return html.Div(
+        [
+            html.H1(title),
+            html.P(body),
+            html.Ul([html.Li(dcc.Link(label, href=url)) for label, url in links])
+            if links
+            else None,
+        ],
+        className="notice",
+        role="status",
+        lang=lang,
+    )
+
+
+def error_page(lang: str, page: str = "error") -> html.Div:
+    """The error boundary's output: the shell with a friendly message, never a traceback."""
+    return shell(
+        page,
+        lang,
+        message(
+            t("common.error_title", lang),
+            t("common.error_body", lang),
+            lang,
+            [(t("common.back_to_overview", lang), href("/", lang))],
+        ),
+    )
+
+
+def source_line(sources: pd.DataFrame, lang: str) -> html.P:
+    """'Source: <title> (<table id>, updated <updated>); Statistics Finland, CC BY 4.0'."""
+    parts = []
+    for row in sources.itertuples(index=False):
+        updated = str(row.updated)[:10] if getattr(row, "updated", None) else "–"
+        parts.append(
+            t("common.source_item", lang, title=row.title, table=row.table_id, updated=updated)
+        )
+    text = "; ".join(parts) if parts else t("common.source_unknown", lang)
+    return html.P(
+        [
+            html.Span(t("common.source", lang) + ": ", className="source-label"),
+            text,
+            ". ",
+            LICENCE_TEXT + ".",
+        ],
+        className="source-line",
+    )
+
+
+def figure_block(
+    figure_id: str,
+    figure: go.Figure,
+    summary: str,
+    sources: pd.DataFrame,
+    lang: str,
+    *,
+    config: Mapping[str, Any] | None = None,
+) -> html.Figure:
+    """A graph with its title as aria-label, a visually-hidden text summary and the source line."""
+    title = figure.layout.title.text or ""
+    summary_id = f"{figure_id}-summary"
+    return html.Figure(
+        [
+            dcc.Graph(
+                id=figure_id,
+                figure=figure,
+                config={"displaylogo": False, "responsive": True, **(config or {})},
+                className="graph",
+            ),
+            html.Figcaption(
+                [
+                    html.Span(title, className="figure-title-print"),
+                    html.Span(summary, id=summary_id, className="visually-hidden"),
+                ],
+            ),
+            source_line(sources, lang),
+        ],
+        className="figure-block",
+        role="group",
+        **{"aria-label": title, "aria-describedby": summary_id},
+    )

@@ -1,0 +1,216 @@
+"""`investin fetch` against the PxWeb replay server (tests/replay_server.py) on 127.0.0.1.
+
+Two figures, both on a private copy of data/snapshot:
+
+- a full fetch of every PxWeb source the replay server serves, with a 10,000-cell limit and a
+  call-rate limit: data requests per table against the lower bound ceil(cells / limit), and the
+  most calls the server saw in any window (never above the limit, no 429);
+- a second fetch with nothing changed: metadata requests only, 0 data requests.
+
+Request counts come from the server's request log (what the server saw) and are cross-checked
+against the client's ``stats`` in the fetch report.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import requests
+
+from bench.common import Result, copy_snapshot, median
+from pipeline.catalogue import load_catalogue
+from pipeline.pxweb import PxWebClient
+from pipeline.snapshot import MANIFEST_NAME, fetch_sources, load_manifest
+from tests.replay_server import API_PREFIX, ReplayServer
+
+MAX_CELLS = 10_000
+MAX_CALLS = 10
+WINDOW_S = 2.0
+MAX_RATIO = 1.5
+
+
+def served_sources(server: ReplayServer, catalogue) -> list:
+    """PxWeb-backed sources whose table (or legacy table) the replay server has."""
+    out = []
+    for source in catalogue.sources:
+        spec = source.pxweb
+        if spec is None:
+            continue
+        tables = [spec.table, spec.legacy_table] if spec.legacy_table else [spec.table]
+        for table in tables:
+            url = f"{server.base_url(spec.language)}/{spec.database}/{table}"
+            if requests.get(url, timeout=10).status_code == 200:
+                out.append(source)
+                break
+    server.clear_log()
+    return out
+
+
+def _client(url: str) -> PxWebClient:
+    return PxWebClient(url, timeout=(5, 60))
+
+
+def _forget(snapshot: Path, sources: list) -> None:
+    """Remove the sources' files so the next fetch must fetch them all."""
+    for entry_id in {s.id for s in sources}:
+        entry = load_manifest(snapshot).entry(entry_id)
+        if entry is not None:
+            (snapshot / entry.file).unlink(missing_ok=True)
+
+
+def _table_of(path: str) -> str:
+    """``/PxWeb/api/v1/fi/StatFin/11re.px`` -> ``fi/StatFin/11re.px``."""
+    return path.split("?", 1)[0].removeprefix(API_PREFIX + "/")
+
+
+def _max_in_window(times: list[float], window: float) -> int:
+    best, start = 0, 0
+    for end, t in enumerate(times):
+        while times[start] <= t - window:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+def _analyse(log: list, limit: int, window: float) -> dict:
+    per_table: dict[str, dict] = defaultdict(lambda: {"requests": 0, "cells": 0, "rejected": 0})
+    kinds = {"metadata": 0, "data": 0, "other": 0, "rate_limited": 0}
+    for entry in log:
+        if entry.status == 429:
+            kinds["rate_limited"] += 1
+        if entry.method == "POST":
+            kinds["data"] += 1
+            row = per_table[_table_of(entry.path)]
+            row["requests"] += 1
+            if entry.status == 200:
+                row["cells"] += entry.cells or 0
+            else:
+                row["rejected"] += 1
+        elif entry.path.endswith(".px"):
+            kinds["metadata"] += 1
+        else:
+            kinds["other"] += 1
+    for row in per_table.values():
+        row["lower_bound"] = max(1, math.ceil(row["cells"] / limit))
+        row["ratio"] = row["requests"] / row["lower_bound"]
+    kinds["max_calls_in_window"] = _max_in_window([e.time for e in log], window)
+    return {"tables": dict(per_table), **kinds}
+
+
+def bench_fetch(
+    repeats: int = 3,
+    *,
+    max_cells: int = MAX_CELLS,
+    max_calls: int = MAX_CALLS,
+    window_s: float = WINDOW_S,
+) -> list[Result]:
+    """Full fetch then a nothing-changed fetch, ``repeats`` times on fresh snapshot copies."""
+    catalogue = load_catalogue()
+    full_runs, same_runs = [], []
+    with ReplayServer() as server, tempfile.TemporaryDirectory(prefix="bench-fetch-") as tmp:
+        sources = served_sources(server, catalogue)
+        only = tuple(s.id for s in sources)
+        if not only:
+            raise RuntimeError("the replay server serves none of the catalogue's PxWeb sources")
+        for i in range(max(1, repeats)):
+            snapshot = copy_snapshot(Path(tmp) / str(i))
+            _forget(snapshot, sources)
+            for runs in (full_runs, same_runs):
+                server.reset()
+                server.set_limits(max_cells=max_cells, max_calls=max_calls, window_s=window_s)
+                started = time.perf_counter()
+                report = fetch_sources(
+                    catalogue,
+                    snapshot,
+                    base_url=server.base_url("fi"),
+                    only=only,
+                    echo=lambda _line: None,
+                    client_factory=_client,
+                )
+                seconds = time.perf_counter() - started
+                runs.append(
+                    {
+                        "seconds": seconds,
+                        "report": report,
+                        **_analyse(server.log, max_cells, window_s),
+                    }
+                )
+            assert (snapshot / MANIFEST_NAME).exists()
+            shutil.rmtree(snapshot)
+    return [
+        _full_result(full_runs, only, max_cells, max_calls, window_s),
+        _same_result(same_runs, only),
+    ]
+
+
+def _full_result(runs: list[dict], only, max_cells, max_calls, window_s) -> Result:
+    last = runs[-1]
+    requests_ = sum(t["requests"] for t in last["tables"].values())
+    bound = sum(t["lower_bound"] for t in last["tables"].values())
+    worst = max((t["ratio"] for t in last["tables"].values()), default=math.nan)
+    over = max(r["max_calls_in_window"] for r in runs)
+    limited = sum(r["rate_limited"] for r in runs)
+    client_data = last["report"].data_requests
+    passed = (
+        worst <= MAX_RATIO
+        and over <= max_calls
+        and limited == 0
+        and client_data == last["data"]
+        and all(r["report"].count("updated") == len(only) for r in runs)
+    )
+    secs = median([r["seconds"] for r in runs])
+    return Result(
+        bench="fetch_full",
+        what=f"full fetch of {len(only)} PxWeb sources, {max_cells:,}-cell limit",
+        reference=f"lower bound {bound} data requests",
+        measured=(
+            f"{requests_} data requests (worst table {worst:.2f}x); "
+            f"max {over}/{max_calls} calls per {window_s:g} s, {limited} x 429; {secs:.2f} s"
+        ),
+        target=f"<= {MAX_RATIO}x bound per table, <= {max_calls} calls/{window_s:g} s",
+        passed=passed,
+        values={
+            "sources": list(only),
+            "tables": last["tables"],
+            "data_requests": requests_,
+            "lower_bound": bound,
+            "worst_ratio": worst,
+            "client_data_requests": client_data,
+            "max_calls_in_window": over,
+            "rate_limit": {"max_calls": max_calls, "window_s": window_s},
+            "rate_limited": limited,
+            "seconds": [r["seconds"] for r in runs],
+            "median_s": secs,
+        },
+    )
+
+
+def _same_result(runs: list[dict], only) -> Result:
+    last = runs[-1]
+    data = max(r["data"] for r in runs)
+    metadata = last["metadata"]
+    client_data = max(r["report"].data_requests for r in runs)
+    secs = median([r["seconds"] for r in runs])
+    return Result(
+        bench="fetch_unchanged",
+        what="investin fetch with nothing changed",
+        reference=f"{len(only)} tables",
+        measured=f"{metadata} metadata, {last['other']} list/config, {data} data requests; {secs:.2f} s",
+        target="0 data requests",
+        passed=data == 0 and client_data == 0,
+        values={
+            "tables": len(only),
+            "metadata_requests": metadata,
+            "other_requests": last["other"],
+            "data_requests": data,
+            "client_data_requests": client_data,
+            "summary": last["report"].summary(),
+            "seconds": [r["seconds"] for r in runs],
+            "median_s": secs,
+        },
+    )

@@ -1,0 +1,120 @@
+"""core.index_values, core.index_components and core.peers in a warehouse built from the real
+snapshot (issue 7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline import composite, indices, peers
+from pipeline.catalogue import load_catalogue
+from pipeline.warehouse import build_warehouse
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory) -> duckdb.DuckDBPyConnection:
+    out = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
+    build_warehouse(load_catalogue(ROOT / "indicators.yaml"), ROOT / "data" / "snapshot", out)
+    connection = duckdb.connect(str(out), read_only=True)
+    yield connection
+    connection.close()
+
+
+def frame(con, sql: str) -> pd.DataFrame:
+    return con.execute(sql).df()
+
+
+def test_index_values_cover_every_municipality(con):
+    values = frame(con, "SELECT * FROM core.index_values")
+    municipalities = set(
+        frame(con, "SELECT area_code FROM core.areas WHERE kind='municipality'")["area_code"]
+    )
+    assert len(municipalities) == 308
+    assert "index_overall" in set(values["index_id"])
+    for index_id, rows in values.groupby("index_id"):
+        assert set(rows["area_code"]) == municipalities, index_id
+        scored = rows.dropna(subset=["score"])
+        assert scored["score"].between(0, 1).all()
+        assert sorted(scored["rank"].astype(int)) == sorted(composite.rank_scores(scored["score"]))
+        # the best town has rank 1, and the ranks follow the scores
+        order = scored.sort_values("score", ascending=False)
+        assert order["rank"].iloc[0] == 1 and order["rank"].is_monotonic_increasing
+
+
+def test_overall_is_the_mean_of_the_theme_indices(con):
+    values = frame(con, "SELECT index_id, area_code, score FROM core.index_values")
+    wide = values.pivot(index="area_code", columns="index_id", values="score")
+    themes = wide.drop(columns="index_overall")
+    np.testing.assert_allclose(
+        composite.overall_scores(themes).to_numpy(), wide["index_overall"].to_numpy()
+    )
+
+
+def test_components_are_directional_intensive_observations(con):
+    components = frame(con, "SELECT * FROM core.index_components")
+    meta = frame(con, "SELECT indicator_id, direction, aggregation FROM core.indicators")
+    used = meta.set_index("indicator_id").loc[components["indicator_id"].unique()]
+    assert (used["direction"] != "neutral").all()
+    assert (used["aggregation"] != "sum").all()
+    assert components["year"].max() <= dt.date.today().year  # no projections
+    # every theme index lists its indicators, and the overall lists all of them
+    overall = set(components.loc[components["index_id"] == "index_overall", "indicator_id"])
+    assert overall == set(components["indicator_id"])
+    # the index's year is the latest year among its components
+    years = frame(con, "SELECT DISTINCT index_id, year FROM core.index_values")
+    expected = components.groupby("index_id")["year"].max()
+    assert years.set_index("index_id")["year"].to_dict() == expected.to_dict()
+
+
+def test_index_scores_recompute_from_indicator_values(con):
+    """The stored table is what the pure functions give on the stored values."""
+    municipalities = list(
+        frame(con, "SELECT area_code FROM core.areas WHERE kind='municipality'")["area_code"]
+    )
+    indicators = frame(
+        con, "SELECT indicator_id, theme, direction, aggregation FROM core.indicators"
+    )
+    values = frame(
+        con, "SELECT indicator_id, area_code, year, month, value FROM core.indicator_values"
+    )
+    wide, meta = indices.index_inputs(indicators, values, municipalities)
+    again = composite.composite_scores(wide, meta).set_index(["index_id", "area_code"])
+    stored = frame(con, "SELECT * FROM core.index_values").set_index(["index_id", "area_code"])
+    np.testing.assert_allclose(
+        again["score"].to_numpy(), stored.loc[again.index, "score"].to_numpy()
+    )
+
+
+def test_peers(con):
+    table = frame(con, "SELECT * FROM core.peers")
+    assert (table.groupby("area_code").size() == indices.PEER_COUNT).all()
+    assert table["area_code"].nunique() == 308
+    assert (table["area_code"] != table["peer_code"]).all()
+    for _, rows in table.groupby("area_code"):
+        assert rows.sort_values("rank")["distance"].is_monotonic_increasing
+    # the large university cities are each other's peers
+    helsinki = set(table.loc[table["area_code"] == "091", "peer_code"])
+    assert {"837", "853"} <= helsinki  # Tampere, Turku
+
+
+def test_stored_peers_match_nearest_peers(con):
+    municipalities = list(
+        frame(con, "SELECT area_code FROM core.areas WHERE kind='municipality'")["area_code"]
+    )
+    values = frame(
+        con, "SELECT indicator_id, area_code, year, month, value FROM core.indicator_values"
+    )
+    profile = indices.profile_frame(values, municipalities)
+    chosen = [i for i in peers.DEFAULT_PROFILE if i in profile.columns]
+    assert chosen == list(peers.DEFAULT_PROFILE)  # the whole default profile exists
+    live = peers.nearest_peers(profile, "140", chosen, k=10, log=peers.DEFAULT_LOG)
+    stored = frame(con, "SELECT * FROM core.peers WHERE area_code = '140' ORDER BY rank")
+    assert live["area_code"].tolist() == stored["peer_code"].tolist()
+    np.testing.assert_allclose(live["distance"], stored["distance"])

@@ -1,0 +1,28 @@
+"""Shared fixtures: one real warehouse built from the bundled snapshot per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline import DEFAULT_SNAPSHOT
+
+
+@pytest.fixture(scope="session")
+def warehouse_path(tmp_path_factory) -> Path:
+    """A warehouse built from data/snapshot with pipeline.warehouse.build_warehouse (once)."""
+    from pipeline.catalogue import load_catalogue
+    from pipeline.warehouse import build_warehouse
+
+    out = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
+    build_warehouse(load_catalogue(), Path(DEFAULT_SNAPSHOT), out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def dashboard_app(warehouse_path):
+    """The Dash app over the session warehouse; one per session (pages register globally)."""
+    from dashboard.app import create_app
+
+    return create_app(warehouse_path)

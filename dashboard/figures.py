@@ -6,6 +6,9 @@ hovers follow the language (`separators`). Add a page's figures under its own se
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.i18n import lang_of
@@ -44,5 +47,321 @@ def base_layout(fig: go.Figure, title: str, lang: str, *, height: int = 360) -> 
         legend={"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0},
         hovermode="x unified",
         colorway=list(PALETTE),
+    )
+    return fig
+
+
+# --------------------------------------------------------------------------- compare, map, network
+# (issue 4, part 2: dashboard/pages/compare.py, map.py, network.py)
+
+GROUP_BAR = "#8C8C8C"  # group aggregates: neutral grey, hatched
+OTHERS = "rgba(110, 110, 110, 0.40)"  # the municipalities that are not chosen
+HIGHLIGHT = PALETTE[5]  # vermillion: the chosen towns in the scatter
+MEDIAN_COLOURS = (PALETTE[1], PALETTE[2], PALETTE[3], PALETTE[7], PALETTE[4], PALETTE[5])
+OUTLINE_COLOURS = {"network": PALETTE[5], "university_cities": "#000000"}
+NO_DATA = "#D9D9D9"
+
+
+def number_format(decimals: int | None) -> str:
+    """A d3 format with thousands separators and `decimals` decimals."""
+    return f",.{max(int(decimals or 0), 0)}f"
+
+
+def direction_colorscale(direction: str) -> str:
+    """A sequential, colour-blind-safe scale whose dark end is the better end."""
+    if direction == "higher_is_better":
+        return "YlGnBu"
+    if direction == "lower_is_better":
+        return "YlGnBu_r"
+    return "Cividis"
+
+
+def no_data_figure(text: str, lang: str, *, title: str = "") -> go.Figure:
+    """An empty figure that says why (no values for the selection)."""
+    fig = go.Figure()
+    fig.add_annotation(
+        text=text, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font={"size": 16}
+    )
+    base_layout(fig, title, lang, height=240)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def compare_ranking_figure(
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    title: str,
+    unit: str = "",
+    decimals: int = 1,
+    direction: str = "neutral",
+    medians: pd.DataFrame | None = None,
+    group_label: str = "",
+    median_label: str = "",
+) -> go.Figure:
+    """Ranking bars of areas and groups, best at the top.
+
+    `frame`: name, value, kind ("group" rows are aggregates, drawn grey and hatched).
+    `medians`: name, value of each group's member median, drawn as dashed vertical lines.
+    """
+    data = frame.dropna(subset=["value"])
+    # Plotly draws the first category at the bottom: put the best last.
+    data = data.sort_values("value", ascending=direction != "lower_is_better")
+    fmt = number_format(decimals)
+    is_group = data["kind"].eq("group").tolist()
+    fig = go.Figure(
+        go.Bar(
+            x=data["value"],
+            y=data["name"],
+            orientation="h",
+            marker={
+                "color": [GROUP_BAR if g else SUBJECT for g in is_group],
+                "pattern": {"shape": ["/" if g else "" for g in is_group]},
+            },
+            texttemplate=f"%{{x:{fmt}}}",
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate=f"%{{y}}: %{{x:{fmt}}} {unit}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    if group_label and any(is_group):
+        fig.add_trace(
+            go.Bar(
+                x=[None],
+                y=[None],
+                name=group_label,
+                marker_color=GROUP_BAR,
+                marker_pattern_shape="/",
+                showlegend=True,
+                hoverinfo="skip",
+            )
+        )
+    if medians is not None:
+        for index, row in enumerate(medians.dropna(subset=["value"]).itertuples(index=False)):
+            label = f"{median_label} – {row.name}" if median_label else str(row.name)
+            fig.add_trace(
+                go.Scatter(
+                    x=[row.value, row.value],
+                    y=[0, 1],
+                    yaxis="y2",
+                    mode="lines",
+                    line={
+                        "color": MEDIAN_COLOURS[index % len(MEDIAN_COLOURS)],
+                        "dash": "dash",
+                        "width": 2,
+                    },
+                    name=label,
+                    hovertemplate=f"{label}: %{{x:{fmt}}} {unit}<extra></extra>",
+                )
+            )
+    base_layout(fig, title, lang, height=max(340, 26 * len(data) + 170))
+    fig.update_layout(
+        hovermode="closest",
+        bargap=0.25,
+        margin={"l": 16, "r": 48, "t": 56, "b": 40},
+        xaxis={"title": {"text": unit}, "tickformat": fmt, "zeroline": True},
+        yaxis={"automargin": True, "type": "category"},
+        yaxis2={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0},
+    )
+    return fig
+
+
+def compare_scatter_figure(
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    title: str,
+    x_title: str,
+    y_title: str,
+    highlight: Iterable[str] = (),
+    x_decimals: int = 1,
+    y_decimals: int = 1,
+    others_label: str = "",
+) -> go.Figure:
+    """All municipalities (`area_code, name, x, y`) in grey, the chosen ones named."""
+    data = frame.dropna(subset=["x", "y"])
+    chosen = data["area_code"].isin(set(highlight))
+    hover = (
+        f"%{{text}}<br>{x_title}: %{{x:{number_format(x_decimals)}}}"
+        f"<br>{y_title}: %{{y:{number_format(y_decimals)}}}<extra></extra>"
+    )
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=data.loc[~chosen, "x"],
+            y=data.loc[~chosen, "y"],
+            text=data.loc[~chosen, "name"],
+            mode="markers",
+            marker={"color": OTHERS, "size": 7},
+            name=others_label,
+            hovertemplate=hover,
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=data.loc[chosen, "x"],
+            y=data.loc[chosen, "y"],
+            text=data.loc[chosen, "name"],
+            mode="markers+text",
+            textposition="top center",
+            marker={"color": HIGHLIGHT, "size": 11, "line": {"color": "white", "width": 1}},
+            hovertemplate=hover,
+            showlegend=False,
+        )
+    )
+    base_layout(fig, title, lang, height=480)
+    fig.update_layout(
+        hovermode="closest",
+        xaxis={"title": {"text": x_title}, "automargin": True},
+        yaxis={"title": {"text": y_title}, "automargin": True},
+    )
+    return fig
+
+
+def compare_trend_figure(
+    frame: pd.DataFrame, lang: str, *, title: str, unit: str = "", decimals: int = 1
+) -> go.Figure:
+    """One line per area or group (`name, kind, period, value`); groups dashed."""
+    fmt = number_format(decimals)
+    fig = go.Figure()
+    data = frame.dropna(subset=["value"])
+    for (name, kind), series in data.groupby(["name", "kind"], sort=False):
+        series = series.sort_values("period")
+        fig.add_trace(
+            go.Scatter(
+                x=series["period"],
+                y=series["value"],
+                name=name,
+                mode="lines+markers" if len(series) <= 12 else "lines",
+                line={"dash": "dash" if kind == "group" else "solid", "width": 2},
+                hovertemplate=f"{name}: %{{y:{fmt}}} {unit}<extra></extra>",
+            )
+        )
+    base_layout(fig, title, lang, height=440)
+    fig.update_layout(yaxis={"title": {"text": unit}, "tickformat": fmt, "automargin": True})
+    return fig
+
+
+def choropleth_figure(
+    frame: pd.DataFrame,
+    geojson: dict,
+    lang: str,
+    *,
+    title: str,
+    unit: str = "",
+    decimals: int = 1,
+    direction: str = "neutral",
+    outlines: Iterable[tuple[str, dict, str]] = (),
+    missing: tuple[str, dict] | None = None,
+    feature_id_key: str = "properties.kunta",
+) -> go.Figure:
+    """Municipal values (`area_code, name, value`) on the boundaries in `geojson`.
+
+    `outlines`: (legend label, FeatureCollection of the outlined municipalities, colour), each a
+    transparent choropleth with a thick border; `missing`: (label, FeatureCollection) drawn grey.
+    The map is tile-free: a hidden `geo` base map fitted to the drawn municipalities.
+    """
+    data = frame.dropna(subset=["value"])
+    fmt = number_format(decimals)
+    key = feature_id_key.split(".", 1)[1]
+    fig = go.Figure()
+    if missing is not None and missing[1]["features"]:
+        label, collection = missing
+        codes = [f["properties"][key] for f in collection["features"]]
+        fig.add_trace(
+            go.Choropleth(
+                geojson=collection,
+                featureidkey=feature_id_key,
+                locations=codes,
+                z=[0] * len(codes),
+                colorscale=[[0, NO_DATA], [1, NO_DATA]],
+                showscale=False,
+                marker={"line": {"color": "white", "width": 0.3}},
+                name=label,
+                showlegend=True,
+                hovertemplate=f"{label}<extra></extra>",
+            )
+        )
+    fig.add_trace(
+        go.Choropleth(
+            geojson=geojson,
+            featureidkey=feature_id_key,
+            locations=data["area_code"],
+            z=data["value"],
+            text=data["name"],
+            colorscale=direction_colorscale(direction),
+            marker={"line": {"color": "white", "width": 0.3}},
+            colorbar={
+                "title": {"text": unit, "side": "top"},
+                "tickformat": fmt,
+                "thickness": 14,
+                "len": 0.6,
+            },
+            hovertemplate=f"%{{text}}: %{{z:{fmt}}} {unit}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    transparent = [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]]
+    for label, collection, colour in outlines:
+        codes = [f["properties"][key] for f in collection["features"]]
+        fig.add_trace(
+            go.Choropleth(
+                geojson=collection,
+                featureidkey=feature_id_key,
+                locations=codes,
+                z=[0] * len(codes),
+                colorscale=transparent,
+                showscale=False,
+                marker={"line": {"color": colour, "width": 2.2}},
+                hoverinfo="skip",
+                name=label,
+                showlegend=True,
+            )
+        )
+    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
+    base_layout(fig, title, lang, height=780)
+    fig.update_layout(
+        hovermode="closest",
+        dragmode=False,
+        margin={"l": 0, "r": 0, "t": 56, "b": 0},
+        legend={
+            "orientation": "h",
+            "yanchor": "top",
+            "y": 0.99,
+            "x": 0,
+            "bgcolor": "rgba(255,255,255,0.8)",
+        },
+    )
+    return fig
+
+
+def national_share_figure(frame: pd.DataFrame, lang: str, *, title: str) -> go.Figure:
+    """Grouped bars: each group's share (%) of the national total per measure.
+
+    `frame`: measure (label), group (label), group_code, share (0–100).
+    """
+    fig = go.Figure()
+    for index, (code, rows) in enumerate(frame.groupby("group_code", sort=False)):
+        name = str(rows["group"].iloc[0])
+        fig.add_trace(
+            go.Bar(
+                x=rows["measure"],
+                y=rows["share"],
+                name=name,
+                marker_color=COMPARISON.get(code, PALETTE[index % len(PALETTE)]),
+                texttemplate="%{y:.1f} %",
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate=f"{name}<br>%{{x}}: %{{y:.1f}} %<extra></extra>",
+            )
+        )
+    base_layout(fig, title, lang, height=440)
+    fig.update_layout(
+        barmode="group",
+        hovermode="closest",
+        yaxis={"title": {"text": "%"}, "rangemode": "tozero", "automargin": True},
     )
     return fig

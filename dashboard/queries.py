@@ -259,3 +259,218 @@ def group_series(indicator_id: str, group_codes: Sequence[str]) -> pd.DataFrame:
         """,  # noqa: S608 -- placeholders only
         [indicator_id, *codes],
     )
+
+
+# --------------------------------------------------------------------------- compare, map, data, network pages
+# (issue 4, part 2). Parameters are numbered ($1, $2, ...) so one value can be used twice.
+
+# The value of a year is that of the series' latest month in it; annual rows have month NULL,
+# so `IS NOT DISTINCT FROM (SELECT max(month) ...)` picks them when the series has no months.
+_AREA_NAME = "CASE $3 WHEN 'sv' THEN a.name_sv WHEN 'en' THEN a.name_en ELSE a.name_fi END"
+
+
+def indicator_years(indicator_id: str) -> list[int]:
+    """Years with municipal values of the indicator, ascending."""
+    frame = _frame(
+        "SELECT DISTINCT year FROM core.indicator_values WHERE indicator_id = ? ORDER BY year",
+        [indicator_id],
+    )
+    return [int(year) for year in frame.year]
+
+
+def municipal_values(indicator_id: str, year: int, lang: str) -> pd.DataFrame:
+    """Every municipality with its value in `year` (latest month for monthly series):
+    area_code, name, value (NaN where missing), is_network, is_university_city."""
+    return _frame(
+        f"""
+        WITH v AS (
+            SELECT area_code, month, value FROM core.indicator_values
+            WHERE indicator_id = $1 AND year = $2
+        ),
+        latest AS (
+            SELECT area_code, value FROM v
+            WHERE month IS NOT DISTINCT FROM (SELECT max(month) FROM v)
+        )
+        SELECT a.area_code, {_AREA_NAME} AS name, latest.value,
+               a.is_network, a.is_university_city
+        FROM core.areas a LEFT JOIN latest USING (area_code)
+        WHERE a.kind = 'municipality'
+        ORDER BY a.area_code
+        """,  # noqa: S608 -- constant SQL text only
+        [indicator_id, int(year), lang_of(lang)],
+    )
+
+
+def group_values_in_year(
+    indicator_id: str, year: int, group_codes: Sequence[str], lang: str
+) -> pd.DataFrame:
+    """Aggregate values of the groups in `year` (latest month): area_code, name, value."""
+    return _frame(
+        f"""
+        WITH v AS (
+            SELECT group_code, month, value FROM core.group_values
+            WHERE indicator_id = $1 AND year = $2 AND list_contains($4, group_code)
+        )
+        SELECT v.group_code AS area_code, {_AREA_NAME} AS name, v.value
+        FROM v JOIN core.areas a ON a.area_code = v.group_code
+        WHERE v.month IS NOT DISTINCT FROM (SELECT max(month) FROM v)
+        """,  # noqa: S608 -- constant SQL text only
+        [indicator_id, int(year), lang_of(lang), list(group_codes)],
+    )
+
+
+def members_of_groups(group_codes: Sequence[str]) -> pd.DataFrame:
+    """group_code, area_code of the municipalities in the given groups (SSS: all of them)."""
+    return _frame(
+        "SELECT group_code, area_code FROM core.group_members WHERE list_contains(?, group_code)",
+        [list(group_codes)],
+    )
+
+
+def trend_values(
+    indicator_id: str, area_codes: Sequence[str], group_codes: Sequence[str], lang: str
+) -> pd.DataFrame:
+    """Time series of areas and groups: area_code, name, kind (municipality | group), period
+    (the month for monthly series, 1 January of the year for annual ones), value."""
+    return _frame(
+        f"""
+        WITH v AS (
+            SELECT area_code, year, month, value, 'municipality' AS kind
+            FROM core.indicator_values
+            WHERE indicator_id = $1 AND list_contains($2, area_code)
+            UNION ALL
+            SELECT group_code, year, month, value, 'group' AS kind
+            FROM core.group_values
+            WHERE indicator_id = $1 AND list_contains($4, group_code)
+        )
+        SELECT v.area_code, {_AREA_NAME} AS name, v.kind,
+               coalesce(CAST(v.month AS DATE), make_date(v.year, 1, 1)) AS period, v.value
+        FROM v JOIN core.areas a USING (area_code)
+        ORDER BY v.kind DESC, name, period
+        """,  # noqa: S608 -- constant SQL text only
+        [indicator_id, list(area_codes), lang_of(lang), list(group_codes)],
+    )
+
+
+def peer_gaps(area_codes: Sequence[str], peer_code: str, lang: str) -> pd.DataFrame:
+    """Every indicator at its latest period for the areas against a peer group.
+
+    Returns area_code, area, indicator_id, year, month, value, peer_value (the group's
+    aggregate by the indicator's rule), peer_median (median of the members' values), rank and
+    n (the area's rank among all municipalities with a value, 1 = best by the indicator's
+    direction; NULL for neutral indicators).
+    """
+    return _frame(
+        f"""
+        WITH last_year AS (
+            SELECT indicator_id, max(year) AS year FROM core.indicator_values GROUP BY 1
+        ),
+        period AS (
+            SELECT iv.indicator_id, iv.year, max(iv.month) AS month
+            FROM core.indicator_values iv JOIN last_year USING (indicator_id, year)
+            GROUP BY 1, 2
+        ),
+        latest AS (
+            SELECT iv.indicator_id, iv.area_code, iv.year, iv.month, iv.value
+            FROM core.indicator_values iv JOIN period p
+              ON iv.indicator_id = p.indicator_id AND iv.year = p.year
+             AND iv.month IS NOT DISTINCT FROM p.month
+            WHERE iv.value IS NOT NULL
+        ),
+        ranked AS (
+            SELECT l.*, i.direction,
+                   CASE i.direction
+                     WHEN 'higher_is_better' THEN rank() OVER (
+                         PARTITION BY l.indicator_id ORDER BY l.value DESC)
+                     WHEN 'lower_is_better' THEN rank() OVER (
+                         PARTITION BY l.indicator_id ORDER BY l.value ASC)
+                   END AS rank,
+                   count(*) OVER (PARTITION BY l.indicator_id) AS n
+            FROM latest l JOIN core.indicators i USING (indicator_id)
+        ),
+        peer AS (
+            SELECT gv.indicator_id, gv.value AS peer_value
+            FROM core.group_values gv JOIN period p
+              ON gv.indicator_id = p.indicator_id AND gv.year = p.year
+             AND gv.month IS NOT DISTINCT FROM p.month
+            WHERE gv.group_code = $2
+        ),
+        peer_median AS (
+            SELECT l.indicator_id, median(l.value) AS peer_median
+            FROM latest l JOIN core.group_members m
+              ON m.area_code = l.area_code AND m.group_code = $2
+            GROUP BY 1
+        )
+        SELECT r.area_code, {_AREA_NAME} AS area, r.indicator_id, r.year,
+               CAST(r.month AS DATE) AS month, r.value, peer.peer_value,
+               peer_median.peer_median, r.rank, r.n, r.direction
+        FROM ranked r
+        JOIN core.areas a ON a.area_code = r.area_code
+        LEFT JOIN peer USING (indicator_id)
+        LEFT JOIN peer_median USING (indicator_id)
+        WHERE list_contains($1, r.area_code)
+        ORDER BY r.area_code, r.indicator_id
+        """,  # noqa: S608 -- constant SQL text only
+        [list(area_codes), peer_code, lang_of(lang)],
+    )
+
+
+# Counts whose national shares the network page shows: (indicator, column). "value" for
+# additive indicators; "numerator" for ratio indicators whose numerator is a count of jobs.
+SHARE_MEASURES: tuple[tuple[str, str], ...] = (
+    ("population", "value"),
+    ("jobs", "value"),
+    ("jobs_primary_share", "numerator"),
+    ("jobs_processing_share", "numerator"),
+    ("jobs_services_share", "numerator"),
+)
+_SHARE_SQL = {
+    column: f"""
+        WITH y AS (
+            SELECT coalesce($2, max(year)) AS year FROM core.indicator_values
+            WHERE indicator_id = $1 AND month IS NULL
+        ),
+        v AS (
+            SELECT iv.area_code, iv.{column} AS x FROM core.indicator_values iv, y
+            WHERE iv.indicator_id = $1 AND iv.year = y.year AND iv.month IS NULL
+              AND iv.{column} IS NOT NULL
+        ),
+        country AS (SELECT sum(x) AS total FROM v)
+        SELECT m.group_code, $1 AS indicator_id, (SELECT year FROM y) AS year,
+               sum(v.x) AS group_total, (SELECT total FROM country) AS country_total,
+               100.0 * sum(v.x) / nullif((SELECT total FROM country), 0) AS share
+        FROM core.group_members m JOIN v USING (area_code)
+        WHERE list_contains($3, m.group_code)
+        GROUP BY m.group_code
+    """  # noqa: S608 -- the column comes from this fixed dict, never from input
+    for column in ("value", "numerator")
+}
+
+
+def national_shares(group_codes: Sequence[str], year: int | None = None) -> pd.DataFrame:
+    """Each group's share (%) of the whole country for SHARE_MEASURES, as ratios of sums.
+
+    The year is `year` if given, else each measure's latest year; the country total is the sum
+    over all municipalities with a value that year (the same rows the group sums come from).
+    Returns group_code, indicator_id, year, group_total, country_total, share.
+    """
+    frames = [
+        _frame(_SHARE_SQL[column], [indicator_id, year, list(group_codes)])
+        for indicator_id, column in SHARE_MEASURES
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def share_years() -> list[int]:
+    """Years in which every SHARE_MEASURES indicator has annual municipal values."""
+    ids = [indicator_id for indicator_id, _ in SHARE_MEASURES]
+    frame = _frame(
+        """
+        SELECT year FROM core.indicator_values
+        WHERE list_contains(?, indicator_id) AND month IS NULL
+        GROUP BY year HAVING count(DISTINCT indicator_id) = ?
+        ORDER BY year
+        """,
+        [ids, len(ids)],
+    )
+    return [int(year) for year in frame.year]

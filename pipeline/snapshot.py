@@ -554,7 +554,7 @@ def fetch_sources(
         manifest = load_manifest(snapshot_dir)
     except SnapshotError as exc:
         raise FetchError("-", str(snapshot_dir / MANIFEST_NAME), str(exc)) from exc
-    factory = client_factory or _default_client
+    factory = client_factory or _default_factory()  # perf (issue 5): one shared limiter
     clients: dict[str, Any] = {}
     staged: list[_Staged] = []
     report = FetchReport()
@@ -650,10 +650,24 @@ def _request_totals(clients: Iterable[Any]) -> dict[str, int]:
     return totals
 
 
-def _default_client(url: str) -> Any:
+# --- perf (issue 5, bench/fetch.py): one rate limiter for every language ---------------------
+def _default_factory() -> Callable[[str], Any]:
+    """A `PxWebClient` factory whose clients share one rate limiter: the server counts calls per
+    client address whatever the language in the URL, so a limiter per language (fi and en
+    clients in one fetch) let the server see more calls in a window than it allows (429)."""
     from pipeline.pxweb import PxWebClient
 
-    return PxWebClient(url)
+    shared: dict[str, Any] = {}
+
+    def make(url: str) -> Any:
+        client = PxWebClient(url, limiter=shared.get("limiter"))
+        shared.setdefault("limiter", client.limiter)
+        return client
+
+    return make
+
+
+# --- end perf (issue 5) ---------------------------------------------------------------------
 
 
 def _sources_to_fetch(catalogue: Any, only: tuple[str, ...]) -> list[Any]:

@@ -429,6 +429,7 @@ class ServerState:
     arrivals: collections.deque = field(default_factory=collections.deque)
     switched: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     pending_switch: set[tuple[str, str]] = field(default_factory=set)
+    list_tables: bool = False  # perf (issue 5): see ReplayServer.set_listings
 
 
 FAULT_KINDS = {
@@ -575,6 +576,12 @@ class _PxServer(ThreadingHTTPServer):
         if method == "GET" and (lang, rest) in self.folders:
             h._send(200, _json(self.folders[(lang, rest)]), "application/json; charset=utf-8")
             return 200, None, None
+        # --- perf (issue 5, bench/fetch.py): listings of the served tables' folders ---------
+        listing = self._listing(lang, rest) if method == "GET" and self.state.list_tables else None
+        if listing:
+            h._send(200, _json(listing), "application/json; charset=utf-8")
+            return 200, None, None
+        # --- end perf (issue 5) ---------------------------------------------------------------
         key = self._table_key(lang, rest)
         if key not in self.tables:
             h._send(404, b"404 - File or directory not found.", "text/html; charset=utf-8")
@@ -591,6 +598,19 @@ class _PxServer(ThreadingHTTPServer):
         self._apply_switch(lang, rest)
         key = self._table_key(lang, rest)
         return self._data(h, self.tables[key], body, fault)
+
+    # --- perf (issue 5, bench/fetch.py) ----------------------------------------------------
+    def _listing(self, lang: str, folder: str) -> list[dict[str, Any]]:
+        """A folder listing naming the served tables in ``folder`` with their ``updated``, as
+        PxWeb lists tables; only for folders without a recorded listing."""
+        return [
+            {"id": name, "type": "t", "text": table.title, "updated": table.updated}
+            for (table_lang, path), table in self.tables.items()
+            for parent, _, name in [path.rpartition("/")]
+            if table_lang == lang and parent == folder
+        ]
+
+    # --- end perf (issue 5) -------------------------------------------------------------------
 
     def _table_key(self, lang: str, rest: str) -> tuple[str, str]:
         with self.lock:
@@ -787,6 +807,13 @@ class ReplayServer:
                 Fault(kind, times, method, path, delay=delay, retry_after=retry_after)
             )
 
+    def set_listings(self, enabled: bool = True) -> None:
+        """perf (issue 5): answer folder listings for the served tables' folders (``id``, ``text``,
+        ``updated``) where no listing is recorded, as PxWeb does; off by default and after
+        :meth:`reset`, so the tests of tables without a listing keep their meaning."""
+        with self._server.lock:
+            self._server.state.list_tables = enabled
+
     def clear_faults(self) -> None:
         with self._server.lock:
             self._server.state.faults.clear()
@@ -808,9 +835,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--max-cells", type=int, default=100_000)
     parser.add_argument("--max-calls", type=int, default=None)
     parser.add_argument("--window", type=float, default=10.0)
+    parser.add_argument(
+        "--list-tables", action="store_true", help="list served tables in their folders"
+    )
     args = parser.parse_args(argv)
     server = ReplayServer(port=args.port)
     server.set_limits(max_cells=args.max_cells, max_calls=args.max_calls, window_s=args.window)
+    server.set_listings(args.list_tables)
     server.start()
     for lang, url in server.base_urls.items():
         print(f"{lang}: {url}", flush=True)

@@ -310,7 +310,7 @@ def _jsonstat_frame(data: dict, file: str) -> pd.DataFrame:
 
 def _filter_mask(raw: pd.DataFrame, dim: str, spec, labels: Mapping[str, str], file: str):
     """Rows whose `dim` code is in `spec`: a code, a list of codes or an inclusive range "a-b"."""
-    order = list(dict.fromkeys(raw[dim]))
+    order = list(raw[dim].unique())
     by_label = {label: code for code, label in labels.items()}
     if isinstance(spec, str) and spec not in order and "-" in spec:
         low, high = (part.strip() for part in spec.split("-", 1))
@@ -356,7 +356,7 @@ def tidy_jsonstat(
     for variable, selector in variables.items():
         codes = [
             c
-            for c in dict.fromkeys(raw[metric])
+            for c in raw[metric].unique()
             if c == selector or str(metric_labels.get(c, "")).strip() == selector
         ]
         if not codes:

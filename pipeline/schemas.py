@@ -42,7 +42,8 @@ MONTH = pa.Column("datetime64[ns]", nullable=True, coerce=True)
 
 def staging_schema(extra_keys: Iterable[str] = ()) -> pa.DataFrameSchema:
     def counts_non_negative(frame: pd.DataFrame) -> pd.Series:
-        counts = frame["variable"].map(lambda v: bool(COUNT_VARIABLE.search(v)))
+        names = [v for v in frame["variable"].unique() if COUNT_VARIABLE.search(v)]
+        counts = frame["variable"].isin(names)
         return ~(counts & (frame["value"] < 0))
 
     return pa.DataFrameSchema(

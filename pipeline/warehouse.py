@@ -107,6 +107,7 @@ class _Context:
     region_names: dict[str, str]  # region name → MKxx
     code_map: dict[str, str]  # pre-merger code → 2025 code
     staging: dict[str, pd.DataFrame] = field(default_factory=dict)
+    stacks: dict[tuple[str, ...], tuple] = field(default_factory=dict)
 
 
 def _build(con, catalogue: Catalogue, snapshot_dir: Path, report: BuildReport) -> None:
@@ -142,7 +143,7 @@ def _build(con, catalogue: Catalogue, snapshot_dir: Path, report: BuildReport) -
         group_values,
         key_columns=["indicator_id", "group_code", "year", "month"],
     )
-    problems += _completeness(values, ctx, gaps)
+    problems += _completeness(con, values, ctx, gaps)
     if problems:
         raise _Problems(problems)
 
@@ -372,55 +373,53 @@ def _indicator_sources(catalogue: Catalogue, indicator: Indicator) -> list[str]:
 
 
 def _indicator_values(con, ctx: _Context, problems: list[str]):
-    """Municipal values on the 2025 division, published non-municipal rows, notes and gaps."""
-    frames, published, notes, gaps = [], [], {}, {}
+    """Municipal values on the 2025 division, published non-municipal rows, notes and gaps.
+
+    Gaps are (indicator_id, area_code, year, month) rows the completeness rule excuses: inputs
+    the publisher suppressed or left empty, and merged municipalities whose parts cannot be
+    combined.
+    """
+    frames, notes, gap_frames = [], {}, []
+    rules = {i.id: i.aggregation for i in ctx.catalogue.indicators}
     for indicator in ctx.catalogue.indicators:
         evaluated, note, suppressed = _evaluate(con, ctx, indicator, problems)
-        hidden = {
-            (ctx.code_map.get(r.area_code, r.area_code), int(r.year), _month_key(r.month))
-            for r in suppressed.itertuples(index=False)
-            if re.fullmatch(r"\d{3}", r.area_code)
-        }
-        if hidden:
-            example = min(hidden)
-            note = " ".join(
-                filter(
-                    None,
-                    [
-                        note,
-                        f"{len(hidden)} municipal values are suppressed or missing "
-                        f"in the published data (e.g. {example[0]} in {example[1]}).",
-                    ],
-                )
-            )
-        notes[indicator.id] = note
-        if evaluated.empty:
-            gaps[indicator.id] = hidden
-            continue
-        is_municipal = evaluated.area_code.str.fullmatch(r"\d{3}")
-        municipal = evaluated[is_municipal]
-        other = evaluated[~is_municipal & evaluated["value"].notna()]
-        if not other.empty:
-            published.append(other.assign(indicator_id=indicator.id))
-        merged, lost = _merge_onto_current(municipal, indicator, ctx)
-        gaps[indicator.id] = hidden | lost
-        if lost:
-            listed = ", ".join(f"{code} ({year})" for code, year, _ in sorted(lost)[:6])
-            extra = (
-                f"No value for merged municipalities {listed}: the parts of the merger cannot "
-                "be combined (rule 'none', or a part's value is missing)."
-            )
-            notes[indicator.id] = " ".join(filter(None, [notes[indicator.id], extra]))
-        frames.append(merged.assign(indicator_id=indicator.id))
+        notes[indicator.id] = [note] if note else []
+        frames.append(evaluated.assign(indicator_id=indicator.id))
+        gap_frames.append(suppressed.assign(indicator_id=indicator.id))
     columns = ["indicator_id", *KEYS, "value", "numerator", "denominator", "weight", "source_id"]
-    values = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
-    values = values[values["value"].notna()][columns].reset_index(drop=True)
+    evaluated = pd.concat(frames, ignore_index=True)[columns]
+    evaluated["month"] = pd.to_datetime(evaluated["month"])
+    is_municipal = evaluated.area_code.str.fullmatch(r"\d{3}").astype(bool)
+    published = evaluated[~is_municipal & evaluated["value"].notna()].reset_index(drop=True)
+    merged, lost = _merge_onto_current(evaluated[is_municipal], rules, ctx)
+    hidden = pd.concat(gap_frames, ignore_index=True)
+    hidden = hidden[hidden.area_code.str.fullmatch(r"\d{3}").astype(bool)]
+    hidden = hidden.assign(area_code=_current_codes(hidden.area_code, ctx))
+    hidden = hidden.drop_duplicates()
+    for indicator_id, rows in hidden.groupby("indicator_id"):
+        first = rows.sort_values(["year", "area_code"]).iloc[0]
+        notes[indicator_id].append(
+            f"{len(rows)} municipal values are suppressed or missing in the published data "
+            f"(e.g. {first.area_code} in {first.year})."
+        )
+    for indicator_id, rows in lost.groupby("indicator_id"):
+        listed = ", ".join(
+            f"{r.area_code} ({r.year})"
+            for r in rows.drop_duplicates(["area_code", "year"]).head(6).itertuples()
+        )
+        notes[indicator_id].append(
+            f"No value for merged municipalities {listed}: the parts of the merger cannot be "
+            "combined (rule 'none', or a part's value is missing)."
+        )
+    values = merged[merged["value"].notna()][columns]
     values = values.sort_values(["indicator_id", "area_code", "year", "month"], ignore_index=True)
     values["year"] = values["year"].astype("int32")
-    published_frame = (
-        pd.concat(published, ignore_index=True) if published else pd.DataFrame(columns=columns)
-    )
-    return values, published_frame, notes, gaps
+    gaps = pd.concat([hidden, lost[hidden.columns]], ignore_index=True)
+    return values, published, {k: " ".join(v) for k, v in notes.items()}, gaps
+
+
+def _current_codes(codes: pd.Series, ctx: _Context) -> pd.Series:
+    return codes.map(ctx.code_map).fillna(codes).astype("str")
 
 
 def _evaluate(con, ctx: _Context, indicator: Indicator, problems: list[str]):
@@ -434,31 +433,18 @@ def _evaluate(con, ctx: _Context, indicator: Indicator, problems: list[str]):
     }
     formula_vars = set(_base_variables(indicator.formula))
     needed = set(indicator.variables)
-    source_ids = _indicator_sources(ctx.catalogue, indicator)
-    parts = []
-    for order, source_id in enumerate(source_ids):
-        staging = ctx.staging.get(source_id)
-        if staging is None:
-            continue
-        rows = staging[staging.variable.isin(needed)]
-        extra = [c for c in rows.columns if c not in (*readers.STAGING_COLUMNS, readers.ROW_COLUMN)]
-        if extra:  # e.g. ages: a variable without a filter is the total over them
-            rows = rows.groupby([*KEYS, "variable"], dropna=False, as_index=False, sort=False)[
-                "value"
-            ].sum()
-        source = ctx.catalogue.source(source_id)
-        parts.append(
-            rows[[*KEYS, "variable", "value"]].assign(
-                source_id=source_id, _order=order, _monthly=source.period == "month"
-            )
-        )
-    if not parts:
+    source_ids = tuple(_indicator_sources(ctx.catalogue, indicator))
+    if source_ids not in ctx.stacks:
+        ctx.stacks[source_ids] = _stack(ctx, source_ids)
+    stacked_all, wide_all, order_all = ctx.stacks[source_ids]
+    if stacked_all.empty:
         return pd.DataFrame(columns=[*KEYS, "value"]), "", pd.DataFrame(columns=KEYS)
-    stacked = pd.concat(parts, ignore_index=True).sort_values("_order", kind="stable")
-    stacked = stacked.drop_duplicates([*KEYS, "variable"], keep="first")
-    suppressed = stacked[stacked.variable.isin(formula_vars) & stacked["value"].isna()][KEYS]
-    stacked = stacked[stacked["value"].notna()]
-    wide, origin = _pivot(stacked, formula_vars)
+    is_formula = stacked_all.variable.isin(formula_vars)
+    suppressed = stacked_all.loc[is_formula & stacked_all["value"].isna(), KEYS]
+    stacked = stacked_all[stacked_all.variable.isin(needed) & stacked_all["value"].notna()]
+    wide = wide_all[[*KEYS, *(v for v in needed if v in wide_all.columns)]].copy()
+    first = order_all[[v for v in formula_vars if v in order_all.columns]].min(axis=1)
+    origin = first.map(dict(enumerate(source_ids))).fillna("")
     wide = _add_period_columns(wide, stacked, exprs)
     for name in needed:
         if name not in wide.columns:
@@ -506,30 +492,50 @@ def _base_variables(expr: str | None) -> list[str]:
     return list(expression_variables(expr or ""))
 
 
-def _pivot(stacked: pd.DataFrame, formula_vars: set[str]):
-    """Wide frame on (area_code, year, month); annual values fill the months of their year."""
+def _stack(ctx: _Context, source_ids: tuple[str, ...]):
+    """Stack the sources' staging rows (the first listed source wins for a variable, area and
+    period) and pivot them wide on (area_code, year, month); annual values fill the months of
+    their year. Returns (stacked rows, wide values, wide source order). Cached per source list."""
+    parts = []
+    for order, source_id in enumerate(source_ids):
+        staging = ctx.staging.get(source_id)
+        if staging is None:
+            continue
+        extra = [
+            c for c in staging.columns if c not in (*readers.STAGING_COLUMNS, readers.ROW_COLUMN)
+        ]
+        rows = staging
+        if extra:  # e.g. ages: a variable without a filter is the total over them
+            rows = rows.groupby([*KEYS, "variable"], dropna=False, as_index=False, sort=False)[
+                "value"
+            ].sum(min_count=1)
+        monthly = ctx.catalogue.source(source_id).period == "month"
+        parts.append(rows[[*KEYS, "variable", "value"]].assign(_order=order, _monthly=monthly))
+    if not parts:
+        empty = pd.DataFrame(columns=[*KEYS, "variable", "value", "_order", "_monthly"])
+        return empty, pd.DataFrame(columns=KEYS), pd.DataFrame()
+    stacked = pd.concat(parts, ignore_index=True)
+    stacked["month"] = pd.to_datetime(stacked["month"])
+    stacked = stacked.drop_duplicates([*KEYS, "variable"], keep="first").reset_index(drop=True)
+    present = stacked[stacked["value"].notna()]
+    wide = _wide(present, "value")
+    order = _wide(present, "_order")
+    return stacked, wide, order.drop(columns=KEYS).astype("float64")
+
+
+def _wide(stacked: pd.DataFrame, column: str) -> pd.DataFrame:
+    annual = stacked[~stacked["_monthly"]]
     monthly = stacked[stacked["_monthly"]]
-    annual = stacked[~stacked["_monthly"]].assign(month=pd.NaT)
-    wide_a = annual.pivot_table(
-        index=["area_code", "year"], columns="variable", values="value", aggfunc="first"
-    )
-    src = stacked[stacked.variable.isin(formula_vars)]
+    wide_a = annual.set_index(["area_code", "year", "variable"])[column].unstack("variable")
     if monthly.empty:
         wide = wide_a.reset_index().assign(month=pd.NaT)
-        origin_src = src.assign(month=pd.NaT)
     else:
-        wide_m = monthly.pivot_table(
-            index=KEYS, columns="variable", values="value", aggfunc="first"
-        ).reset_index()
-        wide = wide_m.merge(
-            wide_a.reset_index(), on=["area_code", "year"], how="left", suffixes=("", "_annual")
-        )
-        origin_src = src
-    origin_src = origin_src.sort_values("_order", kind="stable").drop_duplicates(KEYS)
+        wide_m = monthly.set_index([*KEYS, "variable"])[column].unstack("variable").reset_index()
+        wide = wide_m.merge(wide_a.reset_index(), on=["area_code", "year"], how="left")
+    wide.columns.name = None
     wide["month"] = pd.to_datetime(wide["month"])
-    origin_src = origin_src.assign(month=pd.to_datetime(origin_src["month"]))
-    origin = wide[KEYS].merge(origin_src[[*KEYS, "source_id"]], on=KEYS, how="left")["source_id"]
-    return wide.reset_index(drop=True), origin.fillna("").reset_index(drop=True)
+    wide = wide.sort_values(KEYS, kind="stable", ignore_index=True)
+    return wide[[*KEYS, *(c for c in wide.columns if c not in KEYS)]]
 
 
 def _add_period_columns(wide: pd.DataFrame, stacked: pd.DataFrame, exprs: dict) -> pd.DataFrame:
@@ -616,69 +622,99 @@ def _sql_eval(con, wide: pd.DataFrame, exprs: dict) -> pd.DataFrame:
     return result
 
 
-def _merge_onto_current(frame: pd.DataFrame, indicator: Indicator, ctx: _Context):
-    """Map pre-merger codes onto the 2025 code, combining parts with the indicator's rule."""
-    if frame.empty:
-        return frame, set()
-    frame = frame.assign(target=frame.area_code.map(lambda c: ctx.code_map.get(c, c)))
+def _merge_onto_current(frame: pd.DataFrame, rules: dict, ctx: _Context):
+    """Map pre-merger codes onto the 2025 code, combining parts with each indicator's rule.
+
+    A merged municipality gets a value only when every part present in the data for that period
+    has one (`n_values` equals the parts present); returns (values, lost rows).
+    """
+    keys = ["indicator_id", "year", "month"]
+    frame = frame.assign(target=_current_codes(frame.area_code, ctx))
     targets = set(frame.loc[frame.target != frame.area_code, "target"])
-    if not targets:
-        return frame.drop(columns="target"), set()
     involved = frame.target.isin(targets)
     keep = frame[~involved].drop(columns="target")
     parts = frame[involved]
-    counts = parts.groupby(["target", "year", "month"], dropna=False).area_code.transform("nunique")
+    counts = parts.groupby(["target", *keys], dropna=False).area_code.transform("nunique")
     single = parts[counts == 1].drop(columns="area_code").rename(columns={"target": "area_code"})
     multi = parts[counts > 1].assign(_parts=counts[counts > 1])
-    lost: set[tuple[str, int, str | None]] = set()
     combined = []
-    if not multi.empty:
-        membership = multi[["target", "area_code"]].drop_duplicates()
+    multi = multi.assign(_rule=multi.indicator_id.map(lambda i: rules[i].rule))
+    for rule, rows in multi.groupby("_rule"):
         out = aggregate(
-            multi.drop(columns="target"),
-            membership.rename(columns={"target": "group_code"}),
-            indicator.aggregation.rule,
-            indicator.aggregation.scale,
+            rows.drop(columns="target"),
+            rows[["target", "area_code"]]
+            .drop_duplicates()
+            .rename(columns={"target": "group_code"}),
+            rule,
+            1.0,
+            keys=tuple(keys),
         ).rename(columns={"group_code": "area_code"})
-        info = multi.groupby(["target", "year", "month"], dropna=False, as_index=False).agg(
+        if rule == "ratio":
+            out["value"] = out["value"] * out["indicator_id"].map(lambda i: rules[i].scale)
+        info = rows.groupby(["target", *keys], dropna=False, as_index=False).agg(
             _parts=("_parts", "first"), source_id=("source_id", "first")
         )
-        out = out.merge(info.rename(columns={"target": "area_code"}), on=KEYS, how="left")
+        out = out.merge(info.rename(columns={"target": "area_code"}), on=["area_code", *keys])
         out.loc[out["n_values"] < out["_parts"], "value"] = np.nan
-        lost |= {
-            (r.area_code, int(r.year), _month_key(r.month))
-            for r in out[out.value.isna()].itertuples(index=False)
-        }
         combined.append(out)
-    columns = [*KEYS, "value", "numerator", "denominator", "weight", "source_id"]
+    columns = ["indicator_id", *KEYS, "value", "numerator", "denominator", "weight", "source_id"]
     pieces = [keep[columns], single[columns], *(c[columns] for c in combined)]
-    return pd.concat(pieces, ignore_index=True), lost
+    merged = pd.concat(pieces, ignore_index=True)
+    lost = (
+        pd.concat([c[c.value.isna()] for c in combined])[["indicator_id", *KEYS]]
+        if combined
+        else pd.DataFrame(columns=["indicator_id", *KEYS])
+    )
+    return merged, lost
 
 
 def _month_key(month) -> str | None:
     return None if month is None or pd.isna(month) else pd.Timestamp(month).strftime("%Y-%m")
 
 
-def _completeness(values: pd.DataFrame, ctx: _Context, gaps: dict) -> list[str]:
-    """Every 2025 municipality has a value for each indicator and period it claims."""
-    problems = []
-    everyone = set(ctx.municipalities.area_code)
-    names = dict(zip(ctx.municipalities.area_code, ctx.municipalities.name_fi, strict=True))
-    for (indicator_id, year, month), rows in values.groupby(
-        ["indicator_id", "year", "month"], dropna=False
-    ):
-        key = (int(year), _month_key(month))
-        allowed = {code for code, *period in gaps.get(indicator_id, set()) if tuple(period) == key}
-        missing = sorted(everyone - set(rows.area_code) - allowed)
-        if missing:
-            period = f"{month:%Y-%m}" if isinstance(month, pd.Timestamp) else str(year)
-            shown = ", ".join(f"{c} {names[c]}" for c in missing[:5])
-            more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
-            problems.append(
-                f"core.indicator_values: completeness: indicator {indicator_id}, {period}: "
-                f"no value for {len(missing)} municipalities of the 2025 division: {shown}{more}"
+def _completeness(con, values: pd.DataFrame, ctx: _Context, gaps: pd.DataFrame) -> list[str]:
+    """Every 2025 municipality has a value for each indicator and period it claims (has any
+    value for), unless the gap is excused (suppressed input, merger that cannot be combined)."""
+    con.register("_values", values[["indicator_id", *KEYS]])
+    con.register("_gaps", gaps[["indicator_id", *KEYS]])
+    con.register("_munis", ctx.municipalities[["area_code", "name_fi"]])
+    try:
+        missing = con.execute(
+            """
+            WITH periods AS (SELECT DISTINCT indicator_id, year, month FROM _values),
+            expected AS (
+                SELECT p.indicator_id, m.area_code, m.name_fi, p.year, p.month
+                FROM periods p CROSS JOIN _munis m
             )
-    return problems[: schemas.MAX_REPORTED]
+            SELECT e.* FROM expected e
+            WHERE NOT EXISTS (
+                SELECT 1 FROM _values v WHERE v.indicator_id = e.indicator_id
+                  AND v.area_code = e.area_code AND v.year = e.year
+                  AND v.month IS NOT DISTINCT FROM e.month)
+              AND NOT EXISTS (
+                SELECT 1 FROM _gaps g WHERE g.indicator_id = e.indicator_id
+                  AND g.area_code = e.area_code AND g.year = e.year
+                  AND g.month IS NOT DISTINCT FROM e.month)
+            ORDER BY e.indicator_id, e.year, e.month, e.area_code
+            """
+        ).df()
+    finally:
+        for name in ("_values", "_gaps", "_munis"):
+            con.unregister(name)
+    problems = []
+    for (indicator_id, year, month), rows in missing.groupby(
+        ["indicator_id", "year", "month"], dropna=False, sort=False
+    ):
+        period = f"{month:%Y-%m}" if isinstance(month, pd.Timestamp) else str(year)
+        shown = ", ".join(f"{r.area_code} {r.name_fi}" for r in rows.head(5).itertuples())
+        more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+        problems.append(
+            f"core.indicator_values: completeness: indicator {indicator_id}, {period}: "
+            f"no value for {len(rows)} municipalities of the 2025 division: {shown}{more}"
+        )
+        if len(problems) >= schemas.MAX_REPORTED:
+            break
+    return problems
 
 
 # --------------------------------------------------------------------------- group values
@@ -687,15 +723,24 @@ def _completeness(values: pd.DataFrame, ctx: _Context, gaps: dict) -> list[str]:
 def _group_values(ctx, values, published, members, areas, problems) -> pd.DataFrame:
     sizes = members.groupby("group_code").size()
     frames = []
+    by_rule: dict[str, list] = {}
     for indicator in ctx.catalogue.indicators:
-        rows = values[values.indicator_id == indicator.id]
-        if rows.empty or indicator.aggregation.rule == "none":
+        if indicator.aggregation.rule != "none":
+            by_rule.setdefault(indicator.aggregation.rule, []).append(indicator)
+    for rule, indicators in by_rule.items():
+        rows = values[values.indicator_id.isin([i.id for i in indicators])]
+        if rows.empty:
             continue
-        out = aggregate(rows, members, indicator.aggregation.rule, indicator.aggregation.scale)
-        sources = ",".join(sorted(set(rows.source_id)))
-        frames.append(out.assign(indicator_id=indicator.id, source_id=sources))
+        out = aggregate(rows, members, rule, 1.0, keys=("indicator_id", "year", "month"))
+        if rule == "ratio":
+            scales = {i.id: i.aggregation.scale for i in indicators}
+            out["value"] = out["value"] * out["indicator_id"].map(scales)
+        frames.append(out)
+    sources = values.groupby("indicator_id")["source_id"].agg(lambda s: ",".join(sorted(set(s))))
     computed = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    computed = computed[computed["value"].notna()] if not computed.empty else computed
+    if not computed.empty:
+        computed = computed[computed["value"].notna()]
+        computed["source_id"] = computed["indicator_id"].map(sources)
     pub = published.rename(columns={"area_code": "group_code", "value": "published_value"})
     pub = pub[["indicator_id", "group_code", "year", "month", "published_value", "source_id"]]
     pub = pub[pub.published_value.notna()]

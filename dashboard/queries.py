@@ -16,9 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np  # issue 7
 import pandas as pd
 
 from dashboard.i18n import lang_of
+from dashboard.i18n import t as _t_issue7  # issue 7
+from pipeline import composite, indices  # issue 7
+from pipeline import peers as peer_mod  # issue 7
+from pipeline.aggregate import aggregate  # issue 7
 
 COUNTRY = "SSS"
 NETWORK = "network"
@@ -474,3 +479,181 @@ def share_years() -> list[int]:
         [ids, len(ids)],
     )
     return [int(year) for year in frame.year]
+
+
+# --- composite index and peers (issue 7)
+# Indices are stored with equal weights in core.index_values; other weights recompute the overall
+# index from the stored theme indices (pipeline.composite). Peers on the default profile come from
+# core.peers; another choice of indicators is computed here from core.indicator_values.
+# A `peers:<code>` group is the town's ten nearest peers (the town itself excluded).
+
+PEERS_PREFIX = "peers:"
+OVERALL_INDEX = "index_overall"
+MAX_WEIGHT = 3.0
+
+
+def _cache_key() -> str:
+    """Caches below are keyed by the warehouse path, so `configure` never serves stale data."""
+    _connection()
+    return str(_state["path"])
+
+
+@lru_cache(maxsize=2)
+def _index_values(path: str) -> pd.DataFrame:
+    return _frame(
+        "SELECT index_id, area_code, year, score, rank, n_indicators FROM core.index_values "
+        "ORDER BY index_id, area_code"
+    )
+
+
+def index_themes() -> list[str]:
+    """Theme ids that have an index (`index_<theme>` in core.index_values), in id order."""
+    ids = _index_values(_cache_key())["index_id"].unique()
+    return sorted(i.removeprefix("index_") for i in ids if i != OVERALL_INDEX)
+
+
+def parse_weights(params: dict[str, Any]) -> dict[str, float]:
+    """Theme weights from query values `w_<theme>=1.5` (clipped to 0–3; others ignored)."""
+    weights: dict[str, float] = {}
+    for theme in index_themes():
+        raw = params.get(f"w_{theme}")
+        try:
+            value = float(raw[0] if isinstance(raw, list) else raw)
+        except (TypeError, ValueError):
+            continue
+        if np.isfinite(value):
+            weights[theme] = min(max(value, 0.0), MAX_WEIGHT)
+    if weights and not any(weights.get(t, 1.0) > 0 for t in index_themes()):
+        return {}  # all themes weighted 0: fall back to equal weights
+    return weights
+
+
+def _theme_wide(path: str) -> pd.DataFrame:
+    values = _index_values(path)
+    themes = values[values["index_id"] != OVERALL_INDEX]
+    wide = themes.pivot(index="area_code", columns="index_id", values="score")
+    wide.columns = [c.removeprefix("index_") for c in wide.columns]
+    return wide
+
+
+def index_scores(
+    weights: dict[str, float] | None = None, index_id: str = OVERALL_INDEX
+) -> pd.DataFrame:
+    """One index for every municipality: area_code, index_id, year, score, rank, n_indicators.
+
+    `weights` (theme → weight, default 1) apply to the overall index only.
+    """
+    values = _index_values(_cache_key())
+    stored = values[values["index_id"] == index_id].reset_index(drop=True)
+    if index_id != OVERALL_INDEX or not weights:
+        return stored
+    scores = composite.overall_scores(_theme_wide(_cache_key()), weights)
+    stored = stored.set_index("area_code")
+    stored["score"] = scores.reindex(stored.index)
+    stored["rank"] = composite.rank_scores(stored["score"])
+    return stored.reset_index()
+
+
+@lru_cache(maxsize=64)
+def _rank_ranges(path: str, weights: tuple[tuple[str, float], ...], draws: int, seed: int):
+    return composite.overall_rank_ranges(_theme_wide(path), dict(weights), draws=draws, seed=seed)
+
+
+def rank_ranges(
+    weights: dict[str, float] | None = None, *, draws: int = 1000, seed: int = 0
+) -> pd.DataFrame:
+    """Overall rank and its range under weights perturbed ½–2×: area_code, rank, rank_min,
+    rank_p05, rank_median, rank_p95, rank_max (see docs/method.md)."""
+    key = tuple(sorted((weights or {}).items()))
+    return _rank_ranges(_cache_key(), key, draws, seed).copy()
+
+
+@lru_cache(maxsize=2)
+def _profile(path: str) -> pd.DataFrame:
+    values = _frame(
+        "SELECT indicator_id, area_code, year, month, value FROM core.indicator_values "
+        "WHERE month IS NULL"
+    )
+    return indices.profile_frame(values, sorted(municipality_codes()))
+
+
+def peer_profile_indicators() -> list[str]:
+    """Indicators available for choosing peers (annual, at their latest common year)."""
+    return list(_profile(_cache_key()).columns)
+
+
+def peers(code: str, indicators: Sequence[str] | None = None, k: int = 10) -> pd.DataFrame:
+    """A municipality's nearest peers: area_code, distance, rank, n_indicators.
+
+    Without `indicators` (or with the default profile) the stored core.peers rows; otherwise
+    computed on the chosen indicators (unknown ones are ignored). Empty for an unknown code.
+    """
+    empty = pd.DataFrame(columns=["area_code", "distance", "rank", "n_indicators"])
+    if not is_municipality(code):
+        return empty
+    chosen = [i for i in (indicators or ()) if i in set(peer_profile_indicators())]
+    if not chosen or chosen == list(peer_mod.DEFAULT_PROFILE):
+        stored = _frame(
+            "SELECT peer_code AS area_code, distance, rank, n_indicators FROM core.peers "
+            "WHERE area_code = ? ORDER BY rank LIMIT ?",
+            [code, int(k)],
+        )
+        return stored
+    try:
+        return peer_mod.nearest_peers(
+            _profile(_cache_key()), code, chosen, k, log=peer_mod.DEFAULT_LOG
+        )
+    except ValueError:  # the town has none of the chosen indicators
+        return empty
+
+
+def peer_group_code(value: Any) -> str | None:
+    """The town code of a `peers:<code>` group, or None if `value` is not a valid one."""
+    if isinstance(value, str) and value.startswith(PEERS_PREFIX):
+        code = value.removeprefix(PEERS_PREFIX)
+        return code if is_municipality(code) else None
+    return None
+
+
+def is_peer_group(value: Any) -> bool:
+    return peer_group_code(value) is not None
+
+
+def peer_group_members(group: str) -> list[str]:
+    """Members of a `peers:<code>` group (the ten stored peers), sorted; [] if not one."""
+    code = peer_group_code(group)
+    return [] if code is None else sorted(peers(code)["area_code"])
+
+
+def peer_group_name(group: str, lang: str) -> str | None:
+    """'Peers of Iisalmi' in `lang`, or None if `group` is not a peer group."""
+    code = peer_group_code(group)
+    if code is None:
+        return None
+    return _t_issue7("index.peers_of", lang, name=area_name(code, lang) or code)
+
+
+def peer_group_series(indicator_id: str, groups: Sequence[str]) -> pd.DataFrame:
+    """Values of `peers:<code>` groups, aggregated from the members by the indicator's rule
+    (ratios as ratios of sums): group_code, year, month, value, n_members, n_values."""
+    columns = ["group_code", "year", "month", "value", "n_members", "n_values"]
+    membership = pd.DataFrame(
+        [(g, m) for g in groups for m in peer_group_members(g)], columns=["group_code", "area_code"]
+    )
+    rule = _frame(
+        "SELECT aggregation, coalesce(scale, 1) AS scale FROM core.indicators "
+        "WHERE indicator_id = ?",
+        [indicator_id],
+    )
+    if membership.empty or rule.empty:
+        return pd.DataFrame(columns=columns)
+    codes = list(membership["area_code"].unique())
+    placeholders = ", ".join("?" * len(codes))
+    sql = (
+        "SELECT area_code, year, month, value, numerator, denominator, weight "  # noqa: S608
+        f"FROM core.indicator_values WHERE indicator_id = ? AND area_code IN ({placeholders})"
+    )
+    values = _frame(sql, [indicator_id, *codes])
+    out = aggregate(values, membership, rule["aggregation"].iloc[0], float(rule["scale"].iloc[0]))
+    out = out[out["value"].notna()]
+    return out[columns].sort_values(["group_code", "year", "month"]).reset_index(drop=True)

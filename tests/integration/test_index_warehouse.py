@@ -19,10 +19,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def con(tmp_path_factory) -> duckdb.DuckDBPyConnection:
+def warehouse(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
     build_warehouse(load_catalogue(ROOT / "indicators.yaml"), ROOT / "data" / "snapshot", out)
-    connection = duckdb.connect(str(out), read_only=True)
+    return out
+
+
+@pytest.fixture(scope="module")
+def con(warehouse) -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect(str(warehouse), read_only=True)
     yield connection
     connection.close()
 
@@ -118,3 +123,75 @@ def test_stored_peers_match_nearest_peers(con):
     stored = frame(con, "SELECT * FROM core.peers WHERE area_code = '140' ORDER BY rank")
     assert live["area_code"].tolist() == stored["peer_code"].tolist()
     np.testing.assert_allclose(live["distance"], stored["distance"])
+
+
+# --------------------------------------------------------------------------- dashboard queries
+
+
+@pytest.fixture(scope="module")
+def q(warehouse):
+    from dashboard import queries
+
+    queries.configure(warehouse)
+    return queries
+
+
+def test_index_scores_query(q, con):
+    assert q.index_themes() == ["demography", "economy", "labour", "skills"]
+    equal = q.index_scores()
+    assert len(equal) == 308 and equal["rank"].min() == 1
+    labour = q.index_scores(index_id="index_labour")
+    assert (labour["index_id"] == "index_labour").all()
+    # weighting labour 3 times makes the overall follow the labour index more closely
+    heavy = q.index_scores({"labour": 3.0})
+    corr_equal = equal["score"].corr(labour["score"])
+    assert heavy["score"].corr(labour["score"]) > corr_equal
+    assert sorted(heavy["rank"]) == sorted(composite.rank_scores(heavy["score"]))
+
+
+def test_parse_weights(q):
+    params = {"w_labour": "2", "w_economy": ["0.5"], "w_bogus": "3", "w_skills": "x"}
+    assert q.parse_weights(params) == {"labour": 2.0, "economy": 0.5}
+    assert q.parse_weights({"w_labour": "99"}) == {"labour": 3.0}
+    zero = {f"w_{theme}": "0" for theme in q.index_themes()}
+    assert q.parse_weights(zero) == {}
+
+
+def test_rank_ranges_query(q):
+    weights = {"labour": 2.0}
+    ranges = q.rank_ranges(weights)
+    scores = q.index_scores(weights).set_index("area_code")
+    ranges = ranges.set_index("area_code")
+    assert ranges["rank"].tolist() == scores.loc[ranges.index, "rank"].tolist()
+    assert (ranges["rank_min"] <= ranges["rank"]).all()
+    assert (ranges["rank"] <= ranges["rank_max"]).all()
+    assert (ranges["rank_p05"] <= ranges["rank_median"]).all()
+    assert (ranges["rank_max"] > ranges["rank_min"]).any()  # weights do matter somewhere
+    assert q.rank_ranges(weights).equals(q.rank_ranges(weights).copy())  # seeded
+
+
+def test_peers_queries(q):
+    stored = q.peers("140")
+    assert len(stored) == 10 and "140" not in set(stored["area_code"])
+    chosen = q.peers("140", ["population", "unemployment_rate"], k=5)
+    assert len(chosen) == 5 and set(chosen["area_code"]) != set(stored["area_code"][:5])
+    assert q.peers("999").empty
+    assert q.peer_group_code("peers:140") == "140"
+    assert q.peer_group_code("peers:999") is None and q.peer_group_code("network") is None
+    assert q.peer_group_members("peers:140") == sorted(stored["area_code"])
+    assert "Iisalmi" in q.peer_group_name("peers:140", "en")
+
+
+def test_peer_group_series_is_a_ratio_of_sums(q, con):
+    series = q.peer_group_series("unemployment_rate", ["peers:140"])
+    members = q.peer_group_members("peers:140")
+    assert (series["n_members"] == 10).all()
+    year = int(series["year"].max())
+    rows = con.execute(
+        "SELECT numerator, denominator FROM core.indicator_values WHERE indicator_id = "
+        "'unemployment_rate' AND year = ? AND area_code IN (SELECT unnest(?))",
+        [year, members],
+    ).df()
+    expected = 100 * rows["numerator"].sum() / rows["denominator"].sum()
+    got = series.loc[series["year"] == year, "value"].iloc[0]
+    assert got == pytest.approx(expected)

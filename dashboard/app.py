@@ -120,6 +120,14 @@ def create_app(warehouse_path: str | os.PathLike) -> dash.Dash:
         dash.Input("_pages_location", "search"),
     )
     _wrap_page_layouts()
+    # --- perf (issue 5): the trivial reference callback of bench/serve.py ------------------------
+    if os.environ.get("INVESTIN_BENCH") == "1":
+        app.callback(
+            dash.Output("bench-echo-out", "data"),
+            dash.Input("bench-echo-in", "data"),
+            prevent_initial_call=True,
+        )(lambda value: value)
+    # --- end perf (issue 5) ------------------------------------------------------------------------
     server = app.server
     server.after_request(_after_request)
     return app

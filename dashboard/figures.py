@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.i18n import lang_of
+from dashboard.i18n import fmt_number, lang_of
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision
 # deficiency. Black first is reserved for the subject (the town); the rest in order.
@@ -363,5 +363,83 @@ def national_share_figure(frame: pd.DataFrame, lang: str, *, title: str) -> go.F
         barmode="group",
         hovermode="closest",
         yaxis={"title": {"text": "%"}, "rangemode": "tozero", "automargin": True},
+    )
+    return fig
+
+
+# --- composite index and peers (issue 7)
+
+
+def rank_range_figure(
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    title: str,
+    rank_label: str,
+    hover: str,
+    n_areas: int,
+) -> go.Figure:
+    """Each town's overall rank (dot) with its range over the weight draws: thin bar min–max,
+    thick bar 5th–95th percentile. `frame` has name, rank, rank_min, rank_p05, rank_p95,
+    rank_max, score; `hover` is a template over those fields (`{rank}`, `{rank_min}`, …)."""
+    frame = frame.dropna(subset=["rank"]).sort_values("rank", ascending=False)
+    if frame.empty:
+        return no_data_figure(title, lang, title=title)
+    rank = frame["rank"].astype(float)
+    text = [
+        hover.format(**{k: fmt_number(v, 2 if k == "score" else 0, lang) for k, v in row.items()})
+        for row in frame[
+            ["rank", "rank_min", "rank_p05", "rank_median", "rank_p95", "rank_max", "score"]
+        ].to_dict("records")
+    ]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=rank,
+            y=frame["name"],
+            mode="markers",
+            marker={"size": 0.1, "color": SUBJECT},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": frame["rank_max"].astype(float) - rank,
+                "arrayminus": rank - frame["rank_min"].astype(float),
+                "thickness": 1.2,
+                "width": 4,
+                "color": "#7a7f84",
+            },
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=rank,
+            y=frame["name"],
+            mode="markers",
+            marker={"size": 10, "color": SUBJECT, "line": {"color": "#ffffff", "width": 1}},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": frame["rank_p95"].astype(float) - rank,
+                "arrayminus": rank - frame["rank_p05"].astype(float),
+                "thickness": 5,
+                "width": 0,
+                "color": PALETTE[4],
+            },
+            text=text,
+            hovertemplate="<b>%{y}</b><br>%{text}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    base_layout(fig, title, lang, height=max(220, 90 + 26 * len(frame)))
+    fig.update_layout(
+        hovermode="closest",
+        xaxis={
+            "title": {"text": rank_label},
+            "range": [n_areas + 0.5, 0.5],  # rank 1 (best) on the right
+            "zeroline": False,
+        },
+        yaxis={"automargin": True, "type": "category"},
     )
     return fig

@@ -98,9 +98,9 @@ def _category_codes(dim_id: str, dim: Mapping, size: int) -> tuple[list[str], li
     if index is None:
         codes = list(labels)
     elif isinstance(index, Mapping):
-        codes = [""] * len(index)
-        for code, pos in index.items():
-            codes[int(pos)] = code
+        codes = sorted(index, key=lambda code: int(index[code]))
+        if sorted(int(p) for p in index.values()) != list(range(len(index))):
+            raise JsonStatError(f"dimension {dim_id!r}: category index positions are not 0..n-1")
     else:
         codes = list(index)
     if len(codes) != size:
@@ -108,14 +108,20 @@ def _category_codes(dim_id: str, dim: Mapping, size: int) -> tuple[list[str], li
     return codes, [str(labels.get(c, c)) for c in codes]
 
 
+def _sparse_index(raw: Mapping, n: int, what: str) -> np.ndarray:
+    idx = np.fromiter((int(k) for k in raw), dtype=np.int64, count=len(raw))
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
+        raise JsonStatError(f"{what} has a cell index outside 0..{n - 1}")
+    return idx
+
+
 def _dense_values(raw: Any, n: int) -> np.ndarray:
     if isinstance(raw, Mapping):
         out = np.full(n, np.nan)
         if raw:
-            idx = np.fromiter((int(k) for k in raw), dtype=np.int64, count=len(raw))
-            out[idx] = _to_float(list(raw.values()))
+            out[_sparse_index(raw, n, "value")] = _to_float(list(raw.values()))
         return out
-    if len(raw) != n:
+    if isinstance(raw, str | bytes) or len(raw) != n:
         raise JsonStatError(f"value has {len(raw)} cells but size gives {n}")
     return _to_float(raw)
 
@@ -135,9 +141,10 @@ def _status(raw: Any, n: int) -> np.ndarray | None:
         out[:] = raw
     elif isinstance(raw, Mapping):
         if raw:
-            idx = np.fromiter((int(k) for k in raw), dtype=np.int64, count=len(raw))
-            out[idx] = list(raw.values())
+            out[_sparse_index(raw, n, "status")] = list(raw.values())
     else:
+        if len(raw) not in (1, n):
+            raise JsonStatError(f"status has {len(raw)} cells but size gives {n}")
         if len(raw) == 1 and n != 1:
             out[:] = raw[0]
         else:
@@ -180,7 +187,17 @@ def read_jsonstat(obj: Any, *, name: str | None = None) -> pd.DataFrame:
 
     ``obj`` is the parsed document or its JSON text. ``name`` picks a dataset from a bundle
     (default: the first). Metadata goes to ``frame.attrs["jsonstat"]`` (:class:`JsonStatMeta`).
+    A malformed document raises :class:`JsonStatError`, whatever part of it is wrong.
     """
+    try:
+        return _read_jsonstat(obj, name)
+    except JsonStatError:
+        raise
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
+        raise JsonStatError(f"malformed JSON-stat dataset: {type(exc).__name__}: {exc}") from exc
+
+
+def _read_jsonstat(obj: Any, name: str | None) -> pd.DataFrame:
     ds, is_v1 = _pick_dataset(_load(obj), name)
     dims = ds.get("dimension") or {}
     if is_v1:
@@ -190,6 +207,8 @@ def read_jsonstat(obj: Any, *, name: str | None = None) -> pd.DataFrame:
     if not ids or sizes is None or len(ids) != len(sizes):
         raise JsonStatError("JSON-stat dataset lacks matching 'id' and 'size'")
     sizes = [int(s) for s in sizes]
+    if any(s < 0 for s in sizes):
+        raise JsonStatError(f"JSON-stat dataset has a negative size: {sizes}")
     codes, labels = [], []
     for dim_id, size in zip(ids, sizes, strict=True):
         if dim_id not in dims:

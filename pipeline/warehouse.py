@@ -8,6 +8,7 @@ previous warehouse untouched.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -50,10 +51,21 @@ class BuildReport:
     seconds: float
     rows: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @contextlib.contextmanager
+    def timed(self, phase: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[phase] = self.timings.get(phase, 0.0) + time.perf_counter() - started
 
     def summary(self) -> str:
         lines = [f"warehouse {self.out_path} built in {self.seconds:.2f} s"]
         lines += [f"  {table}: {count} rows" for table, count in self.rows.items()]
+        phases = ", ".join(f"{k} {v:.2f} s" for k, v in self.timings.items())
+        lines.append(f"  phases: {phases}")
         lines += [f"  note: {note}" for note in self.notes]
         return "\n".join(lines)
 
@@ -80,7 +92,8 @@ def build_warehouse(catalogue: Catalogue, snapshot_dir: Path, out_path: Path) ->
         con = duckdb.connect(str(tmp))
         try:
             _build(con, catalogue, Path(snapshot_dir), report)
-            con.execute("CHECKPOINT")
+            with report.timed("checkpoint"):
+                con.execute("CHECKPOINT")
         finally:
             con.close()
     except Exception as exc:
@@ -115,8 +128,9 @@ def _build(con, catalogue: Catalogue, snapshot_dir: Path, report: BuildReport) -
         con.execute(f"CREATE SCHEMA {schema}")
     ctx = _context(catalogue, snapshot_dir)
     problems: list[str] = []
-    for source in catalogue.sources:
-        problems += _load_source(con, ctx, source)
+    with report.timed("raw+staging"):
+        for source in catalogue.sources:
+            problems += _load_source(con, ctx, source)
     if problems:
         raise _Problems(problems)
 
@@ -127,10 +141,13 @@ def _build(con, catalogue: Catalogue, snapshot_dir: Path, report: BuildReport) -
     problems += schemas.validate(
         "core.group_members", schemas.GROUP_MEMBERS_SCHEMA, members, key_columns=["group_code"]
     )
-    values, published, notes, gaps = _indicator_values(con, ctx, problems)
-    group_values = _group_values(ctx, values, published, members, areas, problems)
+    with report.timed("indicator values"):
+        values, published, notes, gaps = _indicator_values(con, ctx, problems)
+    with report.timed("group values"):
+        group_values = _group_values(ctx, values, published, members, areas, problems)
     indicators = _indicators_table(catalogue, notes)
     shares = [i.id for i in catalogue.indicators if schemas.is_share(i.id, i.unit.en)]
+    validating = time.perf_counter()
     problems += schemas.validate(
         "core.indicator_values",
         schemas.indicator_values_schema(ctx.municipalities.area_code, shares),
@@ -144,8 +161,10 @@ def _build(con, catalogue: Catalogue, snapshot_dir: Path, report: BuildReport) -
         key_columns=["indicator_id", "group_code", "year", "month"],
     )
     problems += _completeness(con, values, ctx, gaps)
+    report.timings["validate core"] = time.perf_counter() - validating
     if problems:
         raise _Problems(problems)
+    writing = time.perf_counter()
 
     _write(con, "core.areas", areas)
     _write(con, "core.group_members", members)
@@ -165,6 +184,7 @@ def _build(con, catalogue: Catalogue, snapshot_dir: Path, report: BuildReport) -
         "core.provenance",
     ):
         report.rows[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+    report.timings["write core"] = time.perf_counter() - writing
     # --- composite indices and peers (issue 7): core.index_values, index_components, peers
     from pipeline.indices import write_index_tables
 
@@ -225,16 +245,18 @@ def _areas(ctx: _Context) -> tuple[pd.DataFrame, pd.DataFrame]:
             member_rows.append(
                 pd.DataFrame({"group_code": group.code, "area_code": muni.area_code})
             )
-            group_rows.append(_group_row(group.code, "country", group.name))
+            group_rows.append(_group_row(group.code, "country", group.name, group.id))
         elif group.kind == "list":
             member_rows.append(pd.DataFrame({"group_code": group.code, "area_code": group.members}))
-            group_rows.append(_group_row(group.code, "group", group.name))
+            group_rows.append(_group_row(group.code, "group", group.name, group.id))
         else:
             codes, labels = _classification_codes(ctx, group.by, group.code)
             member_rows.append(pd.DataFrame({"group_code": codes, "area_code": muni.area_code}))
             kind = GROUP_KIND.get(group.by, "group")
             for code in sorted(set(codes)):
-                group_rows.append({"area_code": code, "kind": kind, **labels[code]})
+                group_rows.append(
+                    {"area_code": code, "kind": kind, **labels[code], "group_id": group.id}
+                )
     members = pd.concat(member_rows, ignore_index=True).drop_duplicates()
     flags = {}
     for group_id, column in (
@@ -254,6 +276,7 @@ def _areas(ctx: _Context) -> tuple[pd.DataFrame, pd.DataFrame]:
             "subregion_code": muni.subregion_code,
             "municipality_group_code": muni.municipality_group_code,
             **flags,
+            "group_id": None,
         }
     )
     groups = pd.DataFrame(group_rows).assign(is_network=False, is_university_city=False)
@@ -263,13 +286,14 @@ def _areas(ctx: _Context) -> tuple[pd.DataFrame, pd.DataFrame]:
     return areas, members.reset_index(drop=True)
 
 
-def _group_row(code: str, kind: str, name) -> dict:
+def _group_row(code: str, kind: str, name, group_id: str) -> dict:
     return {
         "area_code": code,
         "kind": kind,
         "name_fi": name.fi,
         "name_sv": name.sv,
         "name_en": name.en,
+        "group_id": group_id,
     }
 
 
@@ -610,15 +634,17 @@ def _sql_eval(con, wide: pd.DataFrame, exprs: dict) -> pd.DataFrame:
         sql = _LAG.sub(lambda m: f'"{m[1]}__lag_{m[2]}"', expr)
         sql = _AT_YEAR.sub(lambda m: f'"{m[1]}__at_{m[2]}"', sql)
         selects.append(f"CAST(({sql}) AS DOUBLE) AS {column}")
-    con.register("_wide", wide)
+    numeric = wide.drop(columns=["area_code", "month"]).assign(_row=np.arange(len(wide)))
+    con.register("_wide", numeric)
     try:
-        query = f"SELECT area_code, year, month, {', '.join(selects)} FROM _wide"  # noqa: S608
-        result = con.execute(query).df()
+        query = f"SELECT {', '.join(selects)} FROM _wide ORDER BY _row"  # noqa: S608
+        arrays = con.execute(query).fetchnumpy()
     finally:
         con.unregister("_wide")
+    result = wide[KEYS].copy()
     for column in ("value", "numerator", "denominator", "weight"):
-        result[column] = result[column].where(np.isfinite(result[column]))
-    result["month"] = pd.to_datetime(result["month"])
+        values = np.ma.filled(np.ma.asarray(arrays[column]).astype("float64"), np.nan)
+        result[column] = np.where(np.isfinite(values), values, np.nan)
     return result
 
 
@@ -736,11 +762,18 @@ def _group_values(ctx, values, published, members, areas, problems) -> pd.DataFr
             scales = {i.id: i.aggregation.scale for i in indicators}
             out["value"] = out["value"] * out["indicator_id"].map(scales)
         frames.append(out)
-    sources = values.groupby("indicator_id")["source_id"].agg(lambda s: ",".join(sorted(set(s))))
+    period = ["indicator_id", "year", "month"]
+    sources = (
+        values[[*period, "source_id"]]
+        .drop_duplicates()
+        .sort_values("source_id")
+        .groupby(period, dropna=False, as_index=False)["source_id"]
+        .agg(",".join)
+    )
     computed = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if not computed.empty:
         computed = computed[computed["value"].notna()]
-        computed["source_id"] = computed["indicator_id"].map(sources)
+        computed = computed.merge(sources, on=period, how="left")
     pub = published.rename(columns={"area_code": "group_code", "value": "published_value"})
     pub = pub[["indicator_id", "group_code", "year", "month", "published_value", "source_id"]]
     pub = pub[pub.published_value.notna()]

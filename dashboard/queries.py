@@ -20,10 +20,8 @@ import numpy as np  # issue 7
 import pandas as pd
 
 from dashboard.i18n import lang_of
-from dashboard.i18n import t as _t_issue7  # issue 7
 from pipeline import composite, indices  # issue 7
 from pipeline import peers as peer_mod  # issue 7
-from pipeline.aggregate import aggregate  # issue 7
 
 COUNTRY = "SSS"
 NETWORK = "network"
@@ -485,7 +483,9 @@ def share_years() -> list[int]:
 # Indices are stored with equal weights in core.index_values; other weights recompute the overall
 # index from the stored theme indices (pipeline.composite). Peers on the default profile come from
 # core.peers; another choice of indicators is computed here from core.indicator_values.
-# A `peers:<code>` group is the town's ten nearest peers (the town itself excluded).
+# A `peers:<code>` group is the town's ten nearest peers (the town itself excluded); the build
+# stores it as a group (core.areas kind 'peers', core.group_members, core.group_values), so
+# group_members, group_series, area_name and the other group queries accept it as it is.
 
 PEERS_PREFIX = "peers:"
 OVERALL_INDEX = "index_overall"
@@ -617,43 +617,3 @@ def peer_group_code(value: Any) -> str | None:
 
 def is_peer_group(value: Any) -> bool:
     return peer_group_code(value) is not None
-
-
-def peer_group_members(group: str) -> list[str]:
-    """Members of a `peers:<code>` group (the ten stored peers), sorted; [] if not one."""
-    code = peer_group_code(group)
-    return [] if code is None else sorted(peers(code)["area_code"])
-
-
-def peer_group_name(group: str, lang: str) -> str | None:
-    """'Peers of Iisalmi' in `lang`, or None if `group` is not a peer group."""
-    code = peer_group_code(group)
-    if code is None:
-        return None
-    return _t_issue7("index.peers_of", lang, name=area_name(code, lang) or code)
-
-
-def peer_group_series(indicator_id: str, groups: Sequence[str]) -> pd.DataFrame:
-    """Values of `peers:<code>` groups, aggregated from the members by the indicator's rule
-    (ratios as ratios of sums): group_code, year, month, value, n_members, n_values."""
-    columns = ["group_code", "year", "month", "value", "n_members", "n_values"]
-    membership = pd.DataFrame(
-        [(g, m) for g in groups for m in peer_group_members(g)], columns=["group_code", "area_code"]
-    )
-    rule = _frame(
-        "SELECT aggregation, coalesce(scale, 1) AS scale FROM core.indicators "
-        "WHERE indicator_id = ?",
-        [indicator_id],
-    )
-    if membership.empty or rule.empty:
-        return pd.DataFrame(columns=columns)
-    codes = list(membership["area_code"].unique())
-    placeholders = ", ".join("?" * len(codes))
-    sql = (
-        "SELECT area_code, year, month, value, numerator, denominator, weight "  # noqa: S608
-        f"FROM core.indicator_values WHERE indicator_id = ? AND area_code IN ({placeholders})"
-    )
-    values = _frame(sql, [indicator_id, *codes])
-    out = aggregate(values, membership, rule["aggregation"].iloc[0], float(rule["scale"].iloc[0]))
-    out = out[out["value"].notna()]
-    return out[columns].sort_values(["group_code", "year", "month"]).reset_index(drop=True)

@@ -10,6 +10,11 @@ warehouse build calls after `core.indicator_values` is written. Tables:
   transform)`: which indicator entered which index, from which year, and how it was normalised.
 - `core.peers(area_code, peer_code, distance, rank, n_indicators)`: each municipality's ten
   nearest peers on the default profile (`pipeline.peers.DEFAULT_PROFILE`).
+
+The peer groups are also made first-class groups, so that `peers:<code>` works wherever a group
+does (compare, map, export): one `core.areas` row of kind `peers` per municipality, its members
+in `core.group_members`, and its values in `core.group_values`, aggregated from the members by
+each indicator's rule exactly as the other groups are (ratios as ratios of sums).
 """
 
 from __future__ import annotations
@@ -22,11 +27,15 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pipeline import composite, peers, schemas
+from pipeline.aggregate import aggregate
 
 PEER_COUNT = 10
 INDEX_VALUES = "core.index_values"
 INDEX_COMPONENTS = "core.index_components"
 PEERS = "core.peers"
+PEERS_PREFIX = "peers:"
+PEER_KIND = "peers"
+PEER_GROUP_NAME = {"fi": "Vertailukunnat: {}", "sv": "Jämförelsekommuner: {}", "en": "Peers of {}"}
 
 
 @dataclass(frozen=True)
@@ -108,6 +117,77 @@ def _components(wide: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
             rows.append({"index_id": index, **row})
     columns = ["index_id", "indicator_id", "theme", "direction", "year"]
     return pd.DataFrame(rows, columns=[*columns, "lower", "upper", "skewness", "transform"])
+
+
+# --------------------------------------------------------------------------- peer groups
+
+
+def peer_group_code(code: str) -> str:
+    return f"{PEERS_PREFIX}{code}"
+
+
+def peer_group_tables(
+    peer_table: pd.DataFrame,
+    areas: pd.DataFrame,
+    indicators: pd.DataFrame,
+    values: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Rows for `core.areas`, `core.group_members` and `core.group_values` that make each
+    municipality's peers a group `peers:<code>` (the town itself is not a member).
+
+    `areas` has `area_code, name_fi, name_sv, name_en`; `indicators` has `indicator_id,
+    aggregation, scale`; `values` is `core.indicator_values` (value, numerator, denominator,
+    weight, source_id). Indicators with the rule `none` get no group values, as for every group.
+    """
+    members = pd.DataFrame(
+        {
+            "group_code": PEERS_PREFIX + peer_table["area_code"].astype(str),
+            "area_code": peer_table["peer_code"].astype(str),
+        }
+    )
+    names = areas.set_index("area_code").loc[peer_table["area_code"].unique()]
+    group_areas = pd.DataFrame(
+        {
+            "area_code": [peer_group_code(c) for c in names.index],
+            "kind": PEER_KIND,
+            **{
+                f"name_{lang}": [template.format(n) for n in names[f"name_{lang}"]]
+                for lang, template in PEER_GROUP_NAME.items()
+            },
+        }
+    )
+    rules = indicators.set_index("indicator_id")
+    sources = values.groupby("indicator_id")["source_id"].agg(lambda s: ",".join(sorted(set(s))))
+    frames = []
+    for rule, ids in rules.groupby("aggregation").groups.items():
+        rows = values[values["indicator_id"].isin(list(ids))]
+        if rule == "none" or rows.empty:
+            continue
+        out = aggregate(rows, members, rule, 1.0, keys=("indicator_id", "year", "month"))
+        if rule == "ratio":
+            out["value"] = out["value"] * out["indicator_id"].map(rules["scale"].fillna(1.0))
+        frames.append(out)
+    group_values = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if not group_values.empty:
+        group_values = group_values[group_values["value"].notna()].reset_index(drop=True)
+        group_values["source_id"] = group_values["indicator_id"].map(sources)
+        group_values["method"] = "computed"
+    return group_areas, members, group_values
+
+
+def peer_groups_schema(group_codes: Iterable[str]) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            "indicator_id": pa.Column(str),
+            "group_code": pa.Column(str, pa.Check.isin(sorted(set(group_codes)))),
+            "year": schemas.YEAR,
+            "value": pa.Column(float, schemas.FINITE),
+            "n_members": pa.Column(int, pa.Check.eq(PEER_COUNT), coerce=True),
+            "n_values": pa.Column(int, pa.Check.in_range(1, PEER_COUNT), coerce=True),
+        },
+        unique=["indicator_id", "group_code", "year", "month"],
+        report_duplicates="all",
+    )
 
 
 # --------------------------------------------------------------------------- validation
@@ -219,4 +299,37 @@ def write_index_tables(con, municipalities: Sequence[str]) -> tuple[list[str], d
         finally:
             con.unregister("_index_frame")
         rows[name] = len(frame)
+    problems = _write_peer_groups(con, tables.peers)
     return problems, rows
+
+
+def _write_peer_groups(con, peer_table: pd.DataFrame) -> list[str]:
+    areas = con.execute("SELECT area_code, name_fi, name_sv, name_en FROM core.areas").df()
+    indicators = con.execute("SELECT indicator_id, aggregation, scale FROM core.indicators").df()
+    values = con.execute(
+        "SELECT indicator_id, area_code, year, month, value, numerator, denominator, weight, "
+        "source_id FROM core.indicator_values"
+    ).df()
+    group_areas, members, group_values = peer_group_tables(peer_table, areas, indicators, values)
+    problems = schemas.validate(
+        "core.group_values (peer groups)",
+        peer_groups_schema(group_areas["area_code"]),
+        group_values,
+        key_columns=["indicator_id", "group_code", "year", "month"],
+    )
+    if set(group_areas["area_code"]) & set(areas["area_code"]):
+        problems.append("core.areas: peer group codes clash with existing area codes")
+    if problems:
+        return problems
+    for table, frame in (
+        ("core.areas", group_areas),
+        ("core.group_members", members),
+        ("core.group_values", group_values),
+    ):
+        existing = set(con.execute(f"SELECT * FROM {table} LIMIT 0").df().columns)  # noqa: S608
+        con.register("_peer_frame", frame[[c for c in frame.columns if c in existing]])
+        try:
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _peer_frame")  # noqa: S608
+        finally:
+            con.unregister("_peer_frame")
+    return []

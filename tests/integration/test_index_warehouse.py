@@ -178,20 +178,33 @@ def test_peers_queries(q):
     assert q.peers("999").empty
     assert q.peer_group_code("peers:140") == "140"
     assert q.peer_group_code("peers:999") is None and q.peer_group_code("network") is None
-    assert q.peer_group_members("peers:140") == sorted(stored["area_code"])
-    assert "Iisalmi" in q.peer_group_name("peers:140", "en")
+    assert q.group_members("peers:140") == sorted(stored["area_code"])
+    assert q.area_name("peers:140", "en") == "Peers of Iisalmi"
 
 
-def test_peer_group_series_is_a_ratio_of_sums(q, con):
-    series = q.peer_group_series("unemployment_rate", ["peers:140"])
-    members = q.peer_group_members("peers:140")
+def test_peer_groups_are_groups_aggregated_by_rule(q, con):
+    areas = frame(con, "SELECT * FROM core.areas WHERE kind = 'peers'")
+    assert len(areas) == 308 and set(areas["area_code"]) == {
+        f"peers:{c}" for c in frame(con, "SELECT area_code FROM core.peers")["area_code"]
+    }
+    members = q.group_members("peers:140")
+    assert "140" not in members and len(members) == 10
+    series = q.group_series("unemployment_rate", ["peers:140"])
     assert (series["n_members"] == 10).all()
     year = int(series["year"].max())
     rows = con.execute(
         "SELECT numerator, denominator FROM core.indicator_values WHERE indicator_id = "
-        "'unemployment_rate' AND year = ? AND area_code IN (SELECT unnest(?))",
+        "'unemployment_rate' AND year = ? AND list_contains(?, area_code)",
         [year, members],
     ).df()
-    expected = 100 * rows["numerator"].sum() / rows["denominator"].sum()
+    expected = 100 * rows["numerator"].sum() / rows["denominator"].sum()  # a ratio of sums
     got = series.loc[series["year"] == year, "value"].iloc[0]
     assert got == pytest.approx(expected)
+    population = q.group_series("population", ["peers:140"])
+    latest = population[population["year"] == population["year"].max()]
+    members_sum = con.execute(
+        "SELECT sum(value) FROM core.indicator_values WHERE indicator_id = 'population' "
+        "AND month IS NULL AND year = ? AND list_contains(?, area_code)",
+        [int(latest["year"].iloc[0]), members],
+    ).fetchone()[0]
+    assert latest["value"].iloc[0] == pytest.approx(members_sum)

@@ -479,6 +479,151 @@ def share_years() -> list[int]:
     return [int(year) for year in frame.year]
 
 
+# --------------------------------------------------------------------------- latest values
+# Used by the overview cards, the town profile and the embed card.
+
+_LATEST_SQL = """
+WITH v AS (
+    SELECT indicator_id, area_code, year, month, value,
+           row_number() OVER (
+               PARTITION BY indicator_id, area_code ORDER BY year DESC, month DESC NULLS LAST
+           ) AS rn
+    FROM core.indicator_values
+    WHERE area_code IN ({areas}) {indicator_filter}
+)
+SELECT l.indicator_id, l.area_code, l.year, l.month, l.value,
+       p.year AS prev_year, p.month AS prev_month, p.value AS prev_value,
+       gn.value AS value_network, gu.value AS value_university_cities, gc.value AS value_SSS
+FROM v AS l
+LEFT JOIN v AS p
+  ON p.indicator_id = l.indicator_id AND p.area_code = l.area_code
+ AND ((l.month IS NULL AND p.rn = 2)
+      OR (l.month IS NOT NULL AND p.month = l.month - INTERVAL 12 MONTH))
+LEFT JOIN core.group_values AS gn
+  ON gn.indicator_id = l.indicator_id AND gn.group_code = 'network'
+ AND gn.year = l.year AND gn.month IS NOT DISTINCT FROM l.month
+LEFT JOIN core.group_values AS gu
+  ON gu.indicator_id = l.indicator_id AND gu.group_code = 'university_cities'
+ AND gu.year = l.year AND gu.month IS NOT DISTINCT FROM l.month
+LEFT JOIN core.group_values AS gc
+  ON gc.indicator_id = l.indicator_id AND gc.group_code = 'SSS'
+ AND gc.year = l.year AND gc.month IS NOT DISTINCT FROM l.month
+WHERE l.rn = 1
+ORDER BY l.area_code, l.indicator_id
+"""
+
+
+def latest_values(area_codes: Sequence[str], indicator_ids: Sequence[str] = ()) -> pd.DataFrame:
+    """Per (indicator, municipality): the latest value, the previous one and the groups' values.
+
+    Columns: indicator_id, area_code, year, month, value, prev_year, prev_month, prev_value,
+    value_network, value_university_cities, value_SSS (group values for the same period).
+    "Previous" is the preceding year for annual series and the same month a year earlier for
+    monthly series (so seasonal series compare like with like).
+    """
+    codes = list(area_codes)
+    ids = list(indicator_ids)
+    if not codes:
+        return pd.DataFrame(
+            columns=[
+                "indicator_id",
+                "area_code",
+                "year",
+                "month",
+                "value",
+                "prev_year",
+                "prev_month",
+                "prev_value",
+                "value_network",
+                "value_university_cities",
+                "value_SSS",
+            ]
+        )
+    indicator_filter = f"AND indicator_id IN ({', '.join('?' * len(ids))})" if ids else ""
+    sql = _LATEST_SQL.format(areas=", ".join("?" * len(codes)), indicator_filter=indicator_filter)
+    return _frame(sql, [*codes, *ids])
+
+
+def group_latest_values(group_code: str) -> pd.DataFrame:
+    """A group's (e.g. a region's) latest value per indicator: indicator_id, year, month, value."""
+    return _frame(
+        """
+        SELECT indicator_id, year, month, value FROM (
+            SELECT indicator_id, year, month, value, row_number() OVER (
+                PARTITION BY indicator_id ORDER BY year DESC, month DESC NULLS LAST) AS rn
+            FROM core.group_values WHERE group_code = ? AND value IS NOT NULL)
+        WHERE rn = 1 ORDER BY indicator_id
+        """,
+        [group_code],
+    )
+
+
+# --------------------------------------------------------------------------- overview
+
+
+def network_cards(indicator_ids: Sequence[str], lang: str) -> pd.DataFrame:
+    """The network towns' latest values for the overview cards, with the town names."""
+    towns = network_towns(lang)
+    values = latest_values(list(towns.area_code), indicator_ids)
+    return values.merge(towns, on="area_code", how="right")
+
+
+# --------------------------------------------------------------------------- town profile
+
+
+def town_values(code: str, lang: str) -> pd.DataFrame:
+    """Every indicator's latest value for one municipality with its catalogue metadata.
+
+    Region-level indicators (no municipal values) take the municipality's region's value and
+    are marked `level = 'region'`. Columns: latest_values' columns + label, description, unit,
+    decimals, direction, theme, level.
+    """
+    values = latest_values([code]).assign(level="municipality")
+    region = areas(lang).set_index("area_code").region_code.get(code)
+    if region:
+        regional = group_latest_values(region)
+        regional = regional[~regional.indicator_id.isin(values.indicator_id)]
+        values = pd.concat(
+            [values, regional.assign(area_code=code, level="region")], ignore_index=True
+        )
+    meta = indicators(lang)
+    order = {ind: i for i, ind in enumerate(meta.indicator_id)}
+    out = values.merge(meta, on="indicator_id", how="inner")
+    return out.sort_values("indicator_id", key=lambda s: s.map(order)).reset_index(drop=True)
+
+
+def population_history(code: str) -> pd.DataFrame:
+    """Population on 31 Dec (1972–) and the projection: year, value, kind ('actual'|'projection')."""
+    return _frame(
+        """
+        SELECT year, value, 'actual' AS kind FROM core.indicator_values
+        WHERE indicator_id = 'population' AND area_code = ? AND month IS NULL
+        UNION ALL
+        SELECT year, value, 'projection' AS kind FROM core.indicator_values
+        WHERE indicator_id = 'population_projection' AND area_code = ? AND month IS NULL
+        ORDER BY kind, year
+        """,
+        [code, code],
+    )
+
+
+def monthly_comparison(indicator_id: str, code: str, group_codes: Sequence[str]) -> pd.DataFrame:
+    """A monthly series for a municipality and groups, long: area_code, month, value."""
+    groups = list(group_codes)
+    placeholders = ", ".join("?" * len(groups)) or "NULL"
+    return _frame(
+        f"""
+        SELECT area_code, month, value FROM core.indicator_values
+        WHERE indicator_id = ? AND area_code = ? AND month IS NOT NULL
+        UNION ALL
+        SELECT group_code AS area_code, month, value FROM core.group_values
+        WHERE indicator_id = ? AND group_code IN ({placeholders}) AND month IS NOT NULL
+        ORDER BY area_code, month
+        """,  # noqa: S608 -- placeholders only
+        [indicator_id, code, indicator_id, *groups],
+    )
+
+
 # --- composite index and peers (issue 7)
 # Indices are stored with equal weights in core.index_values; other weights recompute the overall
 # index from the stored theme indices (pipeline.composite). Peers on the default profile come from

@@ -1,13 +1,14 @@
 """Interface strings in Finnish, Swedish and English, one locale file per page.
 
-`dashboard/locales/<page>.yaml` maps `key: {fi: ..., sv: ..., en: ...}`; `t("town.title", lang)`
+`dashboard/locales/<page>.yaml` maps `key: {fi: ..., sv: ..., en: ...}`; `t("town.page_title", lang)`
 looks up key `title` in `town.yaml` (the part before the first dot names the file). Placeholders
-use `str.format` syntax: `t("common.source_item", lang, title=..., table=..., updated=...)`. Indicator labels, units and
+use `str.format` syntax: `t("common.source_item", lang, title=title, ...)`. Indicator labels, units and
 descriptions do not live here: they come from `core.indicators` (label_fi / label_sv / label_en).
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
 import math
 from functools import cache
@@ -95,3 +96,20 @@ def fmt_value(value: float | None, decimals: int, unit: str, lang: str) -> str:
     if text == "–" or not unit:
         return text
     return f"{text}\u00a0{unit}"
+
+
+def fmt_period(year: Any, month: Any = None) -> str:
+    """'2023' for an annual value, '1/2025' for a monthly one (month is a date), '–' if missing."""
+    if month is not None and not _isna(month):
+        stamp = month if hasattr(month, "month") else datetime.date.fromisoformat(str(month)[:10])
+        return f"{stamp.month}/{stamp.year}"
+    if year is None or _isna(year):
+        return "–"
+    return str(int(year))
+
+
+def _isna(value: Any) -> bool:
+    try:
+        return bool(value != value)  # NaN, NaT
+    except (TypeError, ValueError):
+        return False

@@ -74,14 +74,18 @@ def header(page: str, lang: str) -> html.Header:
     """Skip link, brand, language switch and the main navigation with the current page marked."""
     links = []
     for page_id, path in NAV:
-        attrs = {"aria-current": "page"} if page_id == page else {}
+        current = page_id == page
+        label = [t(f"common.nav_{page_id}", lang)]
+        if current:  # dcc.Link takes no aria-current; say it in text for screen readers
+            label.append(
+                html.Span(f" ({t('common.current_page', lang)})", className="visually-hidden")
+            )
         links.append(
             html.Li(
                 dcc.Link(
-                    t(f"common.nav_{page_id}", lang),
+                    label,
                     href=href(path, lang),
-                    className="nav-link" + (" active" if page_id == page else ""),
-                    **attrs,
+                    className="nav-link" + (" active" if current else ""),
                 )
             )
         )
@@ -176,14 +180,31 @@ def error_page(lang: str, page: str = "error") -> html.Div:
     )
 
 
+def present(value: Any) -> str | None:
+    """A provenance text value, or None when missing (None, NaN, '', 'nan')."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = str(value).strip()
+    return None if text.lower() in {"", "nan", "none", "nat"} else text
+
+
 def source_line(sources: pd.DataFrame, lang: str) -> html.P:
     """'Source: <title> (<table id>, updated <updated>); Statistics Finland, CC BY 4.0'."""
     parts = []
     for row in sources.itertuples(index=False):
-        updated = str(row.updated)[:10] if getattr(row, "updated", None) else "–"
-        parts.append(
-            t("common.source_item", lang, title=row.title, table=row.table_id, updated=updated)
-        )
+        updated = present(getattr(row, "updated", None))
+        if updated:
+            parts.append(
+                t(
+                    "common.source_item",
+                    lang,
+                    title=row.title,
+                    table=row.table_id,
+                    updated=updated[:10],
+                )
+            )
+        else:
+            parts.append(t("common.source_item_undated", lang, title=row.title, table=row.table_id))
     text = "; ".join(parts) if parts else t("common.source_unknown", lang)
     return html.P(
         [

@@ -1,0 +1,177 @@
+"""Short generated highlights for a town profile, from real values, in the chosen language.
+
+`town_highlights(values, lang, population=None)` is a pure function: `values` is the frame of
+`queries.town_values` (one row per indicator: indicator_id, label, unit, decimals, year, month,
+value, value_SSS, ...); `population` is `queries.population_history`. Each rule returns a
+sentence or None; the first `limit` sentences are returned in rule order.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import pandas as pd
+
+from dashboard.i18n import fmt_number, fmt_signed, lang_of, t
+
+# A share differs notably from the national share when the ratio is outside these bounds.
+RATIO_HIGH = 1.25
+RATIO_LOW = 0.8
+# A rate differs notably from the national rate by at least this many percentage points.
+GAP_PP = 1.0
+JOB_SHARES = ("jobs_processing_share", "jobs_primary_share", "jobs_services_share")
+
+
+def _row(values: pd.DataFrame, indicator_id: str) -> pd.Series | None:
+    match = values[values.indicator_id == indicator_id]
+    if match.empty or _missing(match.iloc[0].get("value")):
+        return None
+    return match.iloc[0]
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value)
+
+
+def _period(row: pd.Series, lang: str) -> str:
+    month = row.get("month")
+    if not _missing(month):
+        stamp = pd.Timestamp(month)
+        return f"{stamp.month}/{stamp.year}"
+    return str(int(row["year"]))
+
+
+def job_share_ratios(values: pd.DataFrame, lang: str) -> list[str]:
+    """'The share of workplaces in secondary production is 1.7 × the national share …'."""
+    out = []
+    for indicator_id in JOB_SHARES:
+        row = _row(values, indicator_id)
+        if row is None or _missing(row.get("value_SSS")) or not row["value_SSS"]:
+            continue
+        ratio = row["value"] / row["value_SSS"]
+        if RATIO_LOW < ratio < RATIO_HIGH:
+            continue
+        out.append(
+            t(
+                "town.hl_share_ratio",
+                lang,
+                label=row["label"],
+                ratio=fmt_number(ratio, 2 if ratio < 0.1 else 1, lang),
+                value=fmt_number(row["value"], 1, lang),
+                country=fmt_number(row["value_SSS"], 1, lang),
+                year=_period(row, lang),
+            )
+        )
+    return out
+
+
+def unemployment_gap(values: pd.DataFrame, lang: str) -> list[str]:
+    """The latest monthly unemployed-jobseeker share against the whole country."""
+    row = _row(values, "unemployment_rate_monthly")
+    if row is None or _missing(row.get("value_SSS")):
+        return []
+    gap = row["value"] - row["value_SSS"]
+    key = "town.hl_unemployment_below" if gap < 0 else "town.hl_unemployment_above"
+    if abs(gap) < GAP_PP:
+        key = "town.hl_unemployment_near"
+    return [
+        t(
+            key,
+            lang,
+            value=fmt_number(row["value"], 1, lang),
+            country=fmt_number(row["value_SSS"], 1, lang),
+            gap=fmt_number(abs(gap), 1, lang),
+            period=_period(row, lang),
+        )
+    ]
+
+
+def job_self_sufficiency(values: pd.DataFrame, lang: str) -> list[str]:
+    """More jobs than employed residents (a commuting destination) or fewer."""
+    row = _row(values, "job_self_sufficiency")
+    if row is None:
+        return []
+    key = "town.hl_jobs_more" if row["value"] >= 100 else "town.hl_jobs_fewer"
+    return [t(key, lang, value=fmt_number(row["value"], 1, lang), year=_period(row, lang))]
+
+
+def population_trend(population: pd.DataFrame | None, lang: str, span: int = 10) -> list[str]:
+    """Population change over the last `span` years of actual data."""
+    if population is None or population.empty:
+        return []
+    actual = population[population.kind == "actual"].dropna(subset=["value"]).sort_values("year")
+    if len(actual) < 2:
+        return []
+    last = actual.iloc[-1]
+    earlier = actual[actual.year <= last.year - span]
+    first = earlier.iloc[-1] if not earlier.empty else actual.iloc[0]
+    if not first.value:
+        return []
+    change = 100 * (last.value - first.value) / first.value
+    return [
+        t(
+            "town.hl_population_trend",
+            lang,
+            change=fmt_signed(change, 1, lang),
+            first=int(first.year),
+            last=int(last.year),
+            population=fmt_number(last.value, 0, lang),
+        )
+    ]
+
+
+def projection(values: pd.DataFrame, lang: str) -> list[str]:
+    """The official projection's population change to its last year, against the country."""
+    row = _row(values, "population_projection_change_pct")
+    if row is None:
+        return []
+    return [
+        t(
+            "town.hl_projection",
+            lang,
+            change=fmt_signed(row["value"], 1, lang),
+            year=_period(row, lang),
+            country=fmt_signed(row.get("value_SSS"), 1, lang),
+        )
+    ]
+
+
+def tertiary_education(values: pd.DataFrame, lang: str) -> list[str]:
+    """Tertiary-educated share against the country, when the gap is notable."""
+    row = _row(values, "tertiary_share")
+    if row is None or _missing(row.get("value_SSS")):
+        return []
+    gap = row["value"] - row["value_SSS"]
+    if abs(gap) < GAP_PP:
+        return []
+    key = "town.hl_tertiary_above" if gap > 0 else "town.hl_tertiary_below"
+    return [
+        t(
+            key,
+            lang,
+            value=fmt_number(row["value"], 1, lang),
+            country=fmt_number(row["value_SSS"], 1, lang),
+            year=_period(row, lang),
+        )
+    ]
+
+
+RULES: tuple[Callable[..., list[str]], ...] = (
+    job_share_ratios,
+    unemployment_gap,
+    job_self_sufficiency,
+    projection,
+    tertiary_education,
+)
+
+
+def town_highlights(
+    values: pd.DataFrame, lang: str, population: pd.DataFrame | None = None, limit: int = 6
+) -> list[str]:
+    """Up to `limit` highlight sentences in `lang` (population trend first, then RULES)."""
+    lang = lang_of(lang)
+    sentences = population_trend(population, lang)
+    for rule in RULES:
+        sentences += rule(values, lang)
+    return sentences[:limit]

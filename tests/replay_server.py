@@ -34,19 +34,22 @@ from __future__ import annotations
 
 import argparse
 import collections
+import datetime as dt
 import json
 import math
 import socket
 import struct
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import numpy as np
+
+from tests.replay_snapshot import build_snapshot_tables, listing_stamp
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -85,6 +88,8 @@ class Table:
     cube: np.ndarray
     updated: str
     source: str
+    table_id: str | None = None  # set for the snapshot tables (their `updated` can be bumped)
+    units: dict[tuple[str, str], dict] = field(default_factory=dict)  # (variable, value) -> unit
 
     def metadata_json(self) -> dict[str, Any]:
         return {"title": self.title, "variables": self.variables}
@@ -322,13 +327,16 @@ def answer(table: Table, body: dict) -> tuple[bytes, int]:
     dims: dict[str, Any] = {}
     for var, chosen in answered:
         texts = dict(zip(var["values"], var["valueTexts"], strict=True))
-        dims[var["code"]] = {
-            "label": var["text"],
-            "category": {
-                "index": {c: i for i, c in enumerate(chosen)},
-                "label": {c: texts[c] for c in chosen},
-            },
+        category: dict[str, Any] = {
+            "index": {c: i for i, c in enumerate(chosen)},
+            "label": {c: texts[c] for c in chosen},
         }
+        units = {
+            c: table.units[(var["code"], c)] for c in chosen if (var["code"], c) in table.units
+        }
+        if units:
+            category["unit"] = units
+        dims[var["code"]] = {"label": var["text"], "category": category}
     ids = [var["code"] for var, _ in answered]
     sizes = [len(chosen) for _, chosen in answered]
     if fmt == "json-stat2":
@@ -429,7 +437,10 @@ class ServerState:
     arrivals: collections.deque = field(default_factory=collections.deque)
     switched: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     pending_switch: set[tuple[str, str]] = field(default_factory=set)
-    list_tables: bool = False  # perf (issue 5): see ReplayServer.set_listings
+    snapshot_world: bool = False  # see ReplayServer.use_snapshot
+    new_forms: bool = True  # serve the snapshot tables' 2026 form …
+    legacy_forms: bool = True  # … and their legacy form
+    bumped: dict[str, str] = field(default_factory=dict)  # table id -> `updated`
 
 
 FAULT_KINDS = {
@@ -512,13 +523,26 @@ class _PxServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, addr: tuple[str, int], tables: dict) -> None:
+    def __init__(self, addr: tuple[str, int], tables: dict, snapshot: list) -> None:
         super().__init__(addr, _Handler)
         self.tables = tables
+        self.snapshot = snapshot
         self.state = ServerState()
         self.generation = 0
         self.lock = threading.Lock()
         self.folders = {key: _load(name) for key, name in FOLDERS.items()}
+        # (lang, path) -> (snapshot table, form). A table with a recorded path (11re, 14wx, kta)
+        # answers from its recording unless the snapshot world is switched on.
+        self.snap_paths: dict[tuple[str, str], tuple[Any, str]] = {}
+        for snap in snapshot:
+            for form, new in (("legacy", False), ("new", True)):
+                for path in snap.paths(new=new, legacy=not new):
+                    self.snap_paths.setdefault((snap.language, path), (snap, form))
+        self.recorded_ids = {
+            snap.table_id
+            for snap in snapshot
+            if any((snap.language, path) in tables for path in snap.paths())
+        }
 
     def record(self, generation: int, entry: LogEntry) -> None:
         """Log a request unless the state was reset since it arrived."""
@@ -573,20 +597,14 @@ class _PxServer(ThreadingHTTPServer):
             return 404, None, None
         if url.query == "config" and not rest:
             return self._config(h), None, None
-        if method == "GET" and (lang, rest) in self.folders:
-            h._send(200, _json(self.folders[(lang, rest)]), "application/json; charset=utf-8")
-            return 200, None, None
-        # --- perf (issue 5, bench/fetch.py): listings of the served tables' folders ---------
-        listing = self._listing(lang, rest) if method == "GET" and self.state.list_tables else None
-        if listing:
+        listing = self._listing(lang, rest) if method == "GET" else None
+        if listing is not None:
             h._send(200, _json(listing), "application/json; charset=utf-8")
             return 200, None, None
-        # --- end perf (issue 5) ---------------------------------------------------------------
-        key = self._table_key(lang, rest)
-        if key not in self.tables:
+        table = self._lookup(lang, rest)
+        if table is None:
             h._send(404, b"404 - File or directory not found.", "text/html; charset=utf-8")
             return 404, None, None
-        table = self.tables[key]
         if method == "GET":
             if fault is not None and fault.kind == "metadata_change":
                 with self.lock:
@@ -596,21 +614,50 @@ class _PxServer(ThreadingHTTPServer):
             h._send(200, _json(table.metadata_json()), "application/json; charset=utf-8")
             return 200, None, fault.kind if fault else None
         self._apply_switch(lang, rest)
+        return self._data(h, self._lookup(lang, rest), body, fault)
+
+    def _lookup(self, lang: str, rest: str) -> Table | None:
+        """The table a path names now: a snapshot table (in a form switched on, with its bumped
+        ``updated``) or a recorded one."""
         key = self._table_key(lang, rest)
-        return self._data(h, self.tables[key], body, fault)
+        st = self.state
+        hit = self.snap_paths.get(key)
+        if hit is not None:
+            snap, form = hit
+            served = st.snapshot_world or snap.table_id not in self.recorded_ids
+            allowed = snap.new_path is None or (st.new_forms if form == "new" else st.legacy_forms)
+            if served and allowed:
+                table = snap.paths()[key[1]]
+                with self.lock:
+                    bumped = st.bumped.get(snap.table_id)
+                return table if bumped is None else replace(table, updated=bumped)
+        return self.tables.get(key)
 
-    # --- perf (issue 5, bench/fetch.py) ----------------------------------------------------
-    def _listing(self, lang: str, folder: str) -> list[dict[str, Any]]:
-        """A folder listing naming the served tables in ``folder`` with their ``updated``, as
-        PxWeb lists tables; only for folders without a recorded listing."""
-        return [
-            {"id": name, "type": "t", "text": table.title, "updated": table.updated}
-            for (table_lang, path), table in self.tables.items()
-            for parent, _, name in [path.rpartition("/")]
-            if table_lang == lang and parent == folder
+    def _listing(self, lang: str, rest: str) -> list[dict] | None:
+        """A folder listing: the recorded one, and in the snapshot world every catalogue table
+        in its subject folder with the manifest's (or the bumped) ``updated``."""
+        recorded = self.folders.get((lang, rest))
+        st = self.state
+        mine = [
+            s for s in self.snapshot if st.snapshot_world and (s.language, s.folder) == (lang, rest)
         ]
-
-    # --- end perf (issue 5) -------------------------------------------------------------------
+        if not mine:
+            return recorded
+        items = [dict(i) for i in recorded or []]
+        for snap in mine:
+            with self.lock:
+                stamp = st.bumped.get(snap.table_id) or listing_stamp(snap.updated)
+            name = snap.listed_id(new=st.new_forms)
+            names = {name, f"{snap.table_id}.px", snap.legacy_path.rpartition("/")[2]}
+            found = [i for i in items if i.get("id") in names]
+            for item in found:
+                item["updated"] = stamp
+            if not found:
+                text = snap.title
+                if not text.startswith(f"{snap.table_id} -- "):
+                    text = f"{snap.table_id} -- {text}"
+                items.append({"id": name, "type": "t", "text": text, "updated": stamp})
+        return items
 
     def _table_key(self, lang: str, rest: str) -> tuple[str, str]:
         with self.lock:
@@ -712,16 +759,19 @@ def _json(obj: Any) -> bytes:
 
 
 _TABLES: dict | None = None
+_SNAPSHOT: list | None = None
 
 
 class ReplayServer:
     """Start/stop wrapper with the knobs tests and benchmarks use."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
-        global _TABLES
+        global _TABLES, _SNAPSHOT
         if _TABLES is None:
             _TABLES = build_tables()
-        self._server = _PxServer((host, port), _TABLES)
+        if _SNAPSHOT is None:
+            _SNAPSHOT = build_snapshot_tables(Table)
+        self._server = _PxServer((host, port), _TABLES, _SNAPSHOT)
         self._thread: threading.Thread | None = None
 
     @property
@@ -807,12 +857,44 @@ class ReplayServer:
                 Fault(kind, times, method, path, delay=delay, retry_after=retry_after)
             )
 
-    def set_listings(self, enabled: bool = True) -> None:
-        """perf (issue 5): answer folder listings for the served tables' folders (``id``, ``text``,
-        ``updated``) where no listing is recorded, as PxWeb does; off by default and after
-        :meth:`reset`, so the tests of tables without a listing keep their meaning."""
+    @property
+    def snapshot_tables(self) -> list:
+        """The catalogue's tables re-encoded from the bundled snapshot (``SnapshotTable``s)."""
+        return list(self._server.snapshot)
+
+    def use_snapshot(self, enabled: bool = True) -> None:
+        """Serve the bundled snapshot's state: every catalogue table answers from the bundled
+        files (11re and 14wx too, instead of their recorded forms) and is listed in its subject
+        folder with the manifest's ``updated``, so fetching into an unchanged snapshot makes no
+        data request. Off by default and after :meth:`reset` (the recorded tests' world)."""
         with self._server.lock:
-            self._server.state.list_tables = enabled
+            self._server.state.snapshot_world = enabled
+
+    set_listings = use_snapshot  # the name bench/fetch.py uses
+
+    def set_forms(self, *, new: bool | None = None, legacy: bool | None = None) -> None:
+        """Serve the snapshot tables' 2026 form (``StatFin/12r5.px``) and/or their legacy form
+        (``StatFin/tyonv/statfin_tyonv_pxt_12r5.px``); a form switched off answers 404."""
+        with self._server.lock:
+            if new is not None:
+                self._server.state.new_forms = new
+            if legacy is not None:
+                self._server.state.legacy_forms = legacy
+
+    def bump_updated(self, *tables: str, to: str | None = None) -> str:
+        """Give snapshot tables (ids like ``12r5`` or ``12r5.px``; none = all) a new ``updated``
+        (default: now, UTC) in listings and data answers, so a fetch refreshes them; returns
+        the stamp."""
+        stamp = to or dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        known = {s.table_id for s in self._server.snapshot}
+        ids = [t.removesuffix(".px") for t in tables] or sorted(known)
+        unknown = [t for t in ids if t not in known]
+        if unknown:
+            raise ValueError(f"no snapshot table {unknown[0]!r}; known: {', '.join(sorted(known))}")
+        with self._server.lock:
+            for table_id in ids:
+                self._server.state.bumped[table_id] = stamp
+        return stamp
 
     def clear_faults(self) -> None:
         with self._server.lock:
@@ -836,12 +918,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--max-calls", type=int, default=None)
     parser.add_argument("--window", type=float, default=10.0)
     parser.add_argument(
-        "--list-tables", action="store_true", help="list served tables in their folders"
+        "--recorded",
+        action="store_true",
+        help="serve 11re/14wx in their recorded forms and no snapshot listings (the tests' default)",
     )
     args = parser.parse_args(argv)
     server = ReplayServer(port=args.port)
     server.set_limits(max_cells=args.max_cells, max_calls=args.max_calls, window_s=args.window)
-    server.set_listings(args.list_tables)
+    server.use_snapshot(not args.recorded)
     server.start()
     for lang, url in server.base_urls.items():
         print(f"{lang}: {url}", flush=True)

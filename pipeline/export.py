@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipeline.indices import index_export_rows  # issue 7
 from pipeline.readers import ReaderError, normalise_area_code
 
 LANGUAGES = ("fi", "sv", "en")
@@ -96,7 +97,11 @@ def select_frame(con: duckdb.DuckDBPyConnection, selection: Selection) -> pd.Dat
     """Rows for `selection` (long, or one column per indicator with `wide`)."""
     if selection.lang not in LANGUAGES:
         raise ExportError(f"unknown language {selection.lang!r}; expected one of {LANGUAGES}")
-    indicators = _indicators(con, selection.indicators)
+    # --- composite indices (issue 7): `index_*` ids select core.index_values (score as value)
+    index_ids = [i for i in selection.indicators if i.startswith("index_")]
+    wanted = tuple(i for i in selection.indicators if not i.startswith("index_"))
+    indicators = _indicators(con, wanted) if wanted or not index_ids else []
+    # --- end issue 7
     municipalities, groups = _areas(con, selection.areas, selection.groups)
     frame = con.execute(
         _QUERY,
@@ -109,6 +114,17 @@ def select_frame(con: duckdb.DuckDBPyConnection, selection: Selection) -> pd.Dat
             "year_to": selection.year_to,
         },
     ).df()
+    if index_ids:  # issue 7
+        rows = index_export_rows(
+            con,
+            index_ids,
+            municipalities,
+            lang=selection.lang,
+            year_from=selection.year_from,
+            year_to=selection.year_to,
+            error=ExportError,
+        )
+        frame = pd.concat([frame, rows], ignore_index=True) if len(frame) else rows
     frame["month"] = pd.to_datetime(frame["month"]).dt.date
     frame = frame[COLUMNS]
     return _wide(frame) if selection.wide else frame

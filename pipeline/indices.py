@@ -8,6 +8,8 @@ warehouse build calls after `core.indicator_values` is written. Tables:
   `year` is the latest year among the index's components.
 - `core.index_components(index_id, indicator_id, theme, direction, year, lower, upper, skewness,
   transform)`: which indicator entered which index, from which year, and how it was normalised.
+- `core.index_definitions(index_id, theme, label_fi, label_sv, label_en, unit, n_indicators,
+  indicators)`: one row per index (labels for exports and pages).
 - `core.peers(area_code, peer_code, distance, rank, n_indicators)`: each municipality's ten
   nearest peers on the default profile (`pipeline.peers.DEFAULT_PROFILE`).
 
@@ -33,6 +35,7 @@ PEER_COUNT = 10
 INDEX_VALUES = "core.index_values"
 INDEX_COMPONENTS = "core.index_components"
 PEERS = "core.peers"
+INDEX_DEFINITIONS = "core.index_definitions"
 PEERS_PREFIX = "peers:"
 PEER_KIND = "peers"
 PEER_GROUP_NAME = {"fi": "Vertailukunnat: {}", "sv": "Jämförelsekommuner: {}", "en": "Peers of {}"}
@@ -190,6 +193,79 @@ def peer_groups_schema(group_codes: Iterable[str]) -> pa.DataFrameSchema:
     )
 
 
+# --------------------------------------------------------------------------- definitions, export
+
+OVERALL_LABEL = {"fi": "Kokonaisindeksi", "sv": "Totalindex", "en": "Overall index"}
+THEME_LABEL = {"fi": "Indeksi: {}", "sv": "Index: {}", "en": "Index: {}"}
+INDEX_UNIT = "0–1"
+
+
+def index_definitions(components: pd.DataFrame, theme_labels: dict[str, dict[str, str]]):
+    """`core.index_definitions(index_id, theme, label_fi, label_sv, label_en, unit,
+    n_indicators, indicators)`: one row per index; `theme_labels` maps theme id to {lang: label}."""
+    rows = []
+    for index_id, part in components.groupby("index_id", sort=True):
+        theme = None if index_id == composite.index_id(composite.OVERALL) else part["theme"].iloc[0]
+        labels = {
+            f"label_{lang}": OVERALL_LABEL[lang]
+            if theme is None
+            else THEME_LABEL[lang].format(theme_labels.get(theme, {}).get(lang, theme))
+            for lang in OVERALL_LABEL
+        }
+        rows.append(
+            {
+                "index_id": index_id,
+                "theme": theme,
+                **labels,
+                "unit": INDEX_UNIT,
+                "n_indicators": len(part),
+                "indicators": ",".join(sorted(part["indicator_id"])),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def index_export_rows(
+    con,
+    index_ids: Sequence[str],
+    municipalities: Sequence[str],
+    *,
+    lang: str,
+    year_from: int | None,
+    year_to: int | None,
+    error: type[Exception] = ValueError,
+) -> pd.DataFrame:
+    """Export rows for composite indices, shaped like indicator rows: indicator_id (the index id),
+    label, area_code, area_name, year, month (NULL), value (the score), unit, source_id
+    ('composite'). Raises `error` naming an unknown index id."""
+    known = set(con.execute("SELECT index_id FROM core.index_definitions").df()["index_id"])
+    unknown = [i for i in index_ids if i not in known]
+    if unknown:
+        raise error(f"unknown index {unknown[0]!r}; known: {', '.join(sorted(known))}")
+    label = {"fi": "label_fi", "sv": "label_sv", "en": "label_en"}.get(lang, "label_fi")
+    name = label.replace("label_", "name_")
+    return con.execute(
+        f"""
+        SELECT v.index_id AS indicator_id, d.{label} AS label, v.area_code, a.{name} AS area_name,
+               v.year, CAST(NULL AS DATE) AS month, v.score AS value, d.unit,
+               'composite' AS source_id
+        FROM core.index_values v
+        JOIN core.index_definitions d USING (index_id)
+        JOIN core.areas a USING (area_code)
+        WHERE list_contains($ids, v.index_id) AND list_contains($areas, v.area_code)
+          AND ($year_from IS NULL OR v.year >= $year_from)
+          AND ($year_to IS NULL OR v.year <= $year_to)
+        ORDER BY v.index_id, v.area_code
+        """,  # noqa: S608 -- column names from a fixed mapping
+        {
+            "ids": list(index_ids),
+            "areas": list(municipalities),
+            "year_from": year_from,
+            "year_to": year_to,
+        },
+    ).df()
+
+
 # --------------------------------------------------------------------------- validation
 
 
@@ -273,7 +349,9 @@ def validate_tables(tables: IndexTables, municipalities: Sequence[str]) -> list[
 # --------------------------------------------------------------------------- I/O edge
 
 
-def write_index_tables(con, municipalities: Sequence[str]) -> tuple[list[str], dict[str, int]]:
+def write_index_tables(
+    con, municipalities: Sequence[str], theme_labels: dict[str, dict[str, str]] | None = None
+) -> tuple[list[str], dict[str, int]]:
     """Compute, validate and write the issue-7 tables into the open build connection `con`
     (which already holds `core.indicators` and `core.indicator_values`). Returns (problems,
     row counts); nothing is written when there are problems."""
@@ -288,9 +366,11 @@ def write_index_tables(con, municipalities: Sequence[str]) -> tuple[list[str], d
     if problems:
         return problems, {}
     rows = {}
+    definitions = index_definitions(tables.components, theme_labels or {})
     for name, frame in (
         (INDEX_VALUES, tables.values),
         (INDEX_COMPONENTS, tables.components),
+        (INDEX_DEFINITIONS, definitions),
         (PEERS, tables.peers),
     ):
         con.register("_index_frame", frame)

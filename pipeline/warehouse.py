@@ -188,7 +188,12 @@ def _build(con, catalogue: Catalogue, snapshot_dir: Path, report: BuildReport) -
     # --- composite indices and peers (issue 7): core.index_values, index_components, peers
     from pipeline.indices import write_index_tables
 
-    index_problems, index_rows = write_index_tables(con, list(ctx.municipalities.area_code))
+    theme_labels = {
+        th.id: {g: th.label.get(g) for g in ("fi", "sv", "en")} for th in catalogue.themes
+    }
+    index_problems, index_rows = write_index_tables(
+        con, list(ctx.municipalities.area_code), theme_labels
+    )
     if index_problems:
         raise _Problems(index_problems)
     report.rows.update(index_rows)

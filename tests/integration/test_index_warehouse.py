@@ -208,3 +208,31 @@ def test_peer_groups_are_groups_aggregated_by_rule(q, con):
         [int(latest["year"].iloc[0]), members],
     ).fetchone()[0]
     assert latest["value"].iloc[0] == pytest.approx(members_sum)
+
+
+def test_indices_export_like_indicators(warehouse, tmp_path):
+    from pipeline.export import ExportError, Selection, export_file, select_frame
+
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        rows = select_frame(
+            connection,
+            Selection(indicators=("index_overall", "unemployment_rate"), areas=("140",), lang="en"),
+        )
+        index = rows[rows["indicator_id"] == "index_overall"]
+        assert len(index) == 1 and index["label"].iloc[0] == "Overall index"
+        stored = connection.execute(
+            "SELECT score FROM core.index_values WHERE index_id = 'index_overall' "
+            "AND area_code = '140'"
+        ).fetchone()[0]
+        assert index["value"].iloc[0] == pytest.approx(stored)
+        assert (rows["indicator_id"] == "unemployment_rate").any()
+        only = select_frame(connection, Selection(indicators=("index_labour",)))
+        assert set(only["indicator_id"]) == {"index_labour"} and len(only) == 308
+        with pytest.raises(ExportError, match="index_nope"):
+            select_frame(connection, Selection(indicators=("index_nope",)))
+        peers_rows = select_frame(
+            connection, Selection(indicators=("population",), groups=("peers:140",))
+        )
+        assert set(peers_rows["area_code"]) == {"peers:140"}
+    out = tmp_path / "indices.csv"
+    assert export_file(warehouse, Selection(indicators=("index_overall",)), "csv", out) == 308

@@ -180,6 +180,7 @@ def test_latest_common_year_uses_annual_values_only():
 finite = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
 
 
+@settings(deadline=None)
 @given(st.lists(finite, min_size=3, max_size=40))
 def test_normalised_within_unit_interval_and_flip(values):
     series = pd.Series(values)
@@ -192,6 +193,7 @@ def test_normalised_within_unit_interval_and_flip(values):
     assert np.allclose(down, 1 - up)
 
 
+@settings(deadline=None)
 @given(st.lists(finite, min_size=3, max_size=40))
 def test_normalise_keeps_order(values):
     series = pd.Series(values)

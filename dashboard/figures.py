@@ -229,7 +229,8 @@ def compare_scatter_figure(
 def compare_trend_figure(
     frame: pd.DataFrame, lang: str, *, title: str, unit: str = "", decimals: int = 1
 ) -> go.Figure:
-    """One line per area or group (`name, kind, period, value`); groups dashed."""
+    """One line per area or group (`name, kind, period, value`); groups dashed. `period` is a
+    date (monthly series) or an integer year (annual series, drawn with whole-year ticks)."""
     fmt = number_format(decimals)
     fig = go.Figure()
     data = frame.dropna(subset=["value"])
@@ -247,6 +248,8 @@ def compare_trend_figure(
         )
     base_layout(fig, title, lang, height=440)
     fig.update_layout(yaxis={"title": {"text": unit}, "tickformat": fmt, "automargin": True})
+    if pd.api.types.is_integer_dtype(data["period"]):
+        fig.update_xaxes(tickformat="d", dtick=1 if data["period"].nunique() <= 12 else None)
     return fig
 
 
@@ -323,9 +326,6 @@ def choropleth_figure(
                 marker={"line": {"color": colour, "width": 2.2}},
                 hoverinfo="skip",
                 name=label,
-                showlegend=True,
-            )
-        )
                 showlegend=False,
             )
         )
@@ -337,8 +337,11 @@ def choropleth_figure(
                 mode="lines",
                 line={"color": colour, "width": 3},
                 name=label,
-    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
+                showlegend=True,
                 hoverinfo="skip",
+            )
+        )
+    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     base_layout(fig, title, lang, height=780)
     fig.update_layout(
         hovermode="closest",
@@ -382,9 +385,6 @@ def national_share_figure(frame: pd.DataFrame, lang: str, *, title: str) -> go.F
         yaxis={"title": {"text": "%"}, "rangemode": "tozero", "automargin": True},
     )
     return fig
-
-
-# --- composite index and peers (issue 7)
 
 
 # --------------------------------------------------------------------------- town profile
@@ -519,6 +519,9 @@ def structure_bars(
 
 def _fmt_bar(value: float, lang: str) -> str:
     return "" if pd.isna(value) else fmt_number(value, 1, lang)
+
+
+# --- composite index and peers (issue 7)
 
 
 def rank_range_figure(

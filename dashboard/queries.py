@@ -333,8 +333,9 @@ def members_of_groups(group_codes: Sequence[str]) -> pd.DataFrame:
 def trend_values(
     indicator_id: str, area_codes: Sequence[str], group_codes: Sequence[str], lang: str
 ) -> pd.DataFrame:
-    """Time series of areas and groups: area_code, name, kind (municipality | group), period
-    (the month for monthly series, 1 January of the year for annual ones), value."""
+    """Time series of areas and groups: area_code, name, kind (municipality | group), year,
+    period (the month for monthly series, 1 January of the year for annual ones), annual
+    (True for rows without a month), value."""
     return _frame(
         f"""
         WITH v AS (
@@ -346,8 +347,9 @@ def trend_values(
             FROM core.group_values
             WHERE indicator_id = $1 AND list_contains($4, group_code)
         )
-        SELECT v.area_code, {_AREA_NAME} AS name, v.kind,
-               coalesce(CAST(v.month AS DATE), make_date(v.year, 1, 1)) AS period, v.value
+        SELECT v.area_code, {_AREA_NAME} AS name, v.kind, v.year,
+               coalesce(CAST(v.month AS DATE), make_date(v.year, 1, 1)) AS period,
+               v.month IS NULL AS annual, v.value
         FROM v JOIN core.areas a USING (area_code)
         ORDER BY v.kind DESC, name, period
         """,  # noqa: S608 -- constant SQL text only
@@ -477,6 +479,25 @@ def share_years() -> list[int]:
         [ids, len(ids)],
     )
     return [int(year) for year in frame.year]
+
+
+def warehouse_path() -> Path:
+    """The configured warehouse file (the /data page's downloads call `export_file` on it)."""
+    if _state["path"] is None:
+        raise QueryError("dashboard.queries.configure(path) has not been called")
+    return Path(_state["path"])
+
+
+def export_frame(selection: Any) -> pd.DataFrame:
+    """`pipeline.export.select_frame` on this process's read-only connection: the rows that
+    `investin export` writes for the same `pipeline.export.Selection`."""
+    from pipeline.export import select_frame
+
+    cursor = _connection().cursor()
+    try:
+        return select_frame(cursor, selection)
+    finally:
+        cursor.close()
 
 
 # --------------------------------------------------------------------------- latest values

@@ -1,0 +1,113 @@
+"""Exports round-trip in every format; selections resolve areas and groups; errors name the input."""
+
+from __future__ import annotations
+
+import duckdb
+import openpyxl
+import pandas as pd
+import pytest
+
+from pipeline.export import COLUMNS, ExportError, Selection, export_file, select_frame
+
+SELECTION = Selection(
+    indicators=("unemployment_rate", "population"),
+    areas=("140", "KU740"),
+    groups=("network", "SSS"),
+    year_from=2016,
+    year_to=2021,
+)
+
+
+@pytest.fixture(scope="module")
+def con(warehouse_path):
+    connection = duckdb.connect(str(warehouse_path), read_only=True)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def expected(con) -> pd.DataFrame:
+    return select_frame(con, SELECTION)
+
+
+def test_select_frame_rows(expected):
+    assert list(expected.columns) == COLUMNS
+    assert set(expected.area_code) == {"140", "740", "network", "SSS"}
+    assert set(expected.indicator_id) == {"unemployment_rate", "population"}
+    assert expected.year.between(2016, 2021).all()
+    iisalmi = expected.query("area_code == '140' and indicator_id == 'population'")
+    assert iisalmi.area_name.unique().tolist() == ["Iisalmi"]
+    assert len(iisalmi) == 6  # 2016–2021
+    assert expected.query("area_code == 'network'").source_id.notna().all()
+
+
+def test_languages(con):
+    sv = select_frame(con, Selection(indicators=("population",), areas=("091",), lang="sv"))
+    assert sv.area_name.unique().tolist() == ["Helsingfors"]
+    assert sv.label.unique().tolist() == ["Folkmängd"]
+
+
+def test_group_id_expands_to_every_group_of_that_kind(con):
+    frame = select_frame(con, Selection(indicators=("jobs",), groups=("region",)))
+    assert frame.area_code.nunique() == 19 and frame.area_code.str.startswith("MK").all()
+
+
+def test_wide(con):
+    wide = select_frame(con, Selection(**{**SELECTION.__dict__, "wide": True}))
+    assert {"unemployment_rate", "population"} <= set(wide.columns)
+    assert not wide.duplicated(["area_code", "year", "month"]).any()
+
+
+@pytest.mark.parametrize(
+    ("selection", "message"),
+    [
+        (Selection(indicators=("gdp_per_kettle",)), "unknown indicator 'gdp_per_kettle'"),
+        (Selection(areas=("999",)), "unknown area '999'"),
+        (Selection(groups=("hanseatic_league",)), "unknown group 'hanseatic_league'"),
+        (Selection(areas=("091'; DROP TABLE core.areas; --",)), "unknown area"),
+    ],
+)
+def test_unknown_inputs(con, selection, message):
+    with pytest.raises(ExportError, match=message):
+        select_frame(con, selection)
+
+
+def test_csv_round_trip(warehouse_path, expected, tmp_path):
+    out = tmp_path / "export.csv"
+    rows = export_file(warehouse_path, SELECTION, "csv", out)
+    back = pd.read_csv(out, dtype={"area_code": str}, encoding="utf-8")
+    assert rows == len(expected) == len(back)
+    assert list(back.columns) == COLUMNS
+    assert back.value.tolist() == pytest.approx(expected.value.tolist())
+    assert "Iisalmi" in out.read_text(encoding="utf-8")
+
+
+def test_parquet_round_trip(warehouse_path, expected, tmp_path):
+    out = tmp_path / "export.parquet"
+    rows = export_file(warehouse_path, SELECTION, "parquet", out)
+    back = pd.read_parquet(out)
+    assert rows == len(back) == len(expected)
+    assert list(back.columns) == COLUMNS
+    assert back.area_code.tolist() == expected.area_code.tolist()
+
+
+def test_xlsx_round_trip(warehouse_path, expected, tmp_path):
+    out = tmp_path / "export.xlsx"
+    rows = export_file(warehouse_path, SELECTION, "xlsx", out)
+    workbook = openpyxl.load_workbook(out, read_only=True)
+    assert workbook.sheetnames == ["data", "indicators", "README"]
+    data = pd.read_excel(out, sheet_name="data", dtype={"area_code": str})
+    assert rows == len(data) == len(expected)
+    assert list(data.columns) == COLUMNS
+    definitions = pd.read_excel(out, sheet_name="indicators")
+    assert set(definitions.indicator_id) == {"unemployment_rate", "population"}
+    assert {"unit", "citation", "sources", "source_details"} <= set(definitions.columns)
+    readme = pd.read_excel(out, sheet_name="README").iloc[:, 0].str.cat(sep=" ")
+    assert "CC BY 4.0" in readme and "Statistics Finland" in readme
+
+
+def test_failed_export_leaves_no_file(warehouse_path, tmp_path):
+    out = tmp_path / "never.csv"
+    with pytest.raises(ExportError):
+        export_file(warehouse_path, Selection(indicators=("nope",)), "csv", out)
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,153 @@
+"""The Dash app over HTTP with Flask's test client: pages, 404s, security and framing headers.
+
+Dash renders page content through the routing callback (`/_dash-update-component` with the
+`_pages_location` pathname and search); `render` calls it the way the browser does.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+PAGES = ["/", "/town/684", "/town/091", "/about", "/embed/town/684"]
+
+
+@pytest.fixture(scope="module")
+def client(dashboard_app):
+    return dashboard_app.server.test_client()
+
+
+@pytest.fixture(scope="module")
+def render(client):
+    deps = client.get("/_dash-dependencies").get_json()
+    output = next(d["output"] for d in deps if "_pages_content" in d["output"])
+
+    def render(path: str, search: str = "") -> str:
+        body = {
+            "output": output,
+            "outputs": [
+                {"id": "_pages_content", "property": "children"},
+                {"id": "_pages_store", "property": "data"},
+            ],
+            "inputs": [
+                {"id": "_pages_location", "property": "pathname", "value": path},
+                {"id": "_pages_location", "property": "search", "value": search},
+            ],
+            "changedPropIds": ["_pages_location.pathname"],
+            "state": [],
+        }
+        response = client.post("/_dash-update-component", json=body)
+        assert response.status_code == 200, response.get_data(as_text=True)[:500]
+        return json.dumps(response.get_json(), ensure_ascii=False)  # readable non-ASCII text
+
+    return render
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_answers_200_and_renders(client, render, path, lang):
+    response = client.get(f"{path}?lang={lang}")
+    assert response.status_code == 200
+    assert f'<html lang="{lang}">' in response.get_data(as_text=True)
+    content = render(path, f"?lang={lang}")
+    assert "Traceback" not in content
+    assert "Jotain meni pieleen" not in content and "Something went wrong" not in content
+
+
+def test_town_profile_content(render):
+    content = render("/town/684", "?lang=en")
+    for text in (
+        "Rauma",
+        "Key figures",
+        "Highlights",
+        "town-population",
+        "town-unemployment",
+        "town-jobs",
+        "Statistics Finland, CC BY 4.0",
+        "vaerak 11re",
+    ):
+        assert text in content
+    assert "Raumo" in render("/town/684", "?lang=sv")
+
+
+def test_any_municipality_has_a_profile(render):
+    assert "Helsinki" in render("/town/091", "?lang=en")
+    assert "Mäntyharju" in render("/town/507", "?lang=fi")
+
+
+@pytest.mark.parametrize(
+    ("path", "lang", "text"),
+    [
+        ("/town/999", "en", "Municipality not found"),
+        ("/town/588", "fi", "Kuntaa ei löytynyt"),  # merged away in 2025
+        ("/town/%3Cscript%3E", "sv", "Kommunen hittades inte"),
+        ("/embed/town/xyz", "en", "Municipality not found"),
+        ("/no/such/page", "en", "Page not found"),
+        ("/town", "fi", "Sivua ei löytynyt"),
+    ],
+)
+def test_unknown_routes_are_404_with_a_friendly_message(client, render, path, lang, text):
+    response = client.get(f"{path}?lang={lang}")
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert "Traceback" not in html
+    content = render(path, f"?lang={lang}")
+    assert text in content and "Traceback" not in content
+
+
+def test_404_html_carries_the_message_before_javascript_runs(client):
+    html = client.get("/no/such/page?lang=en").get_data(as_text=True)
+    assert "Page not found" in html and '<html lang="en">' in html
+
+
+@pytest.mark.parametrize(
+    "search",
+    ["?lang=de", "?lang=en&lang=sv", "?lang=", "?foo=bar", "?lang=%00", "?indicators=,,,"],
+)
+def test_malformed_query_values_fall_back(render, search):
+    content = render("/town/684", search)
+    assert "Rauma" in content and "Traceback" not in content
+
+
+def test_embed_ignores_unknown_indicators(render):
+    content = render("/embed/town/684", "?lang=en&indicators=jobs,not_an_indicator")
+    assert "Jobs" in content and "not_an_indicator" in content and "ignored" in content
+    assert "site-header" not in content  # chrome-less
+
+
+def test_about_lists_sources_mergers_and_build(render):
+    content = render("/about", "?lang=en")
+    for text in (
+        "vaerak 11re",
+        "CC BY 4.0",
+        "Pertunmaa",
+        "Mäntyharju",
+        "The warehouse was built",
+        "Taivalkoski",
+        "Ratio of sums",
+    ):
+        assert text in content
+
+
+@pytest.mark.parametrize("path", ["/", "/town/684", "/about", "/no/such/page", "/assets/style.css"])
+def test_security_headers_and_no_framing(client, path):
+    response = client.get(path)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_embed_may_be_framed(client):
+    response = client.get("/embed/town/684?lang=en")
+    assert response.status_code == 200
+    assert "X-Frame-Options" not in response.headers
+    assert response.headers["Content-Security-Policy"] == "frame-ancestors *"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_callbacks_answer_with_headers_too(client):
+    response = client.get("/_dash-layout")
+    assert response.status_code == 200
+    assert response.headers["X-Content-Type-Options"] == "nosniff"

@@ -1,0 +1,67 @@
+"""Town-profile figure builders on real frames: titles, palette, series, language formats."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard import figures, queries
+
+
+@pytest.fixture(scope="module", autouse=True)
+def configured(warehouse_path):
+    queries.configure(warehouse_path)
+
+
+def test_population_history_and_dashed_projection():
+    history = queries.population_history("740")
+    fig = figures.population_figure(
+        history,
+        "fi",
+        title="Väkiluku",
+        names={"actual": "A", "projection": "P"},
+        subtitle="Savonlinna",
+    )
+    assert fig.layout.title.text == "Väkiluku"
+    assert fig.layout.title.subtitle.text == "Savonlinna"
+    actual, projection = fig.data
+    assert actual.x[0] == 1972 and actual.x[-1] == 2023
+    assert projection.line.dash == "dash" and projection.x[0] == 2023  # joins the last actual
+    assert projection.x[-1] == 2040
+    assert fig.layout.separators == ",\u202f"
+
+
+def test_monthly_lines_put_the_town_first_in_the_palette():
+    frame = queries.monthly_comparison("unemployment_rate_monthly", "740", ["network", "SSS"])
+    fig = figures.monthly_lines(
+        frame,
+        "en",
+        title="Unemployment",
+        subject="740",
+        names={"740": "Savonlinna", "network": "Network", "SSS": "Whole country"},
+        unit="%",
+    )
+    assert [trace.name for trace in fig.data] == ["Savonlinna", "Network", "Whole country"]
+    assert fig.data[0].line.color == figures.SUBJECT
+    assert {trace.line.color for trace in fig.data} <= set(figures.PALETTE)
+    assert fig.layout.separators == ".,"
+
+
+def test_structure_bars_against_the_country():
+    values = queries.town_values("740", "en")
+    shares = values[
+        values.indicator_id.str.startswith("jobs_") & values.indicator_id.str.endswith("share")
+    ]
+    fig = figures.structure_bars(
+        shares, "en", title="Job structure", series={"value": "Savonlinna", "value_SSS": "Finland"}
+    )
+    assert len(fig.data) == 2 and len(fig.data[0].y) == 3
+    assert fig.data[1].marker.color == figures.COMPARISON["SSS"]
+    assert fig.layout.xaxis.range[1] > max(shares.value.max(), shares.value_SSS.max())
+
+
+def test_empty_history_gives_an_empty_titled_figure():
+    empty = queries.population_history("no-such-code")
+    fig = figures.population_figure(
+        empty, "en", title="Population", names={"actual": "a", "projection": "p"}
+    )
+    assert fig.layout.title.text == "Population" and len(fig.data) == 0

@@ -21,7 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import figures, queries
+from dashboard import figures, index_view, queries  # index_view: issue 7
 from dashboard.i18n import lang_of, t
 from dashboard.layout import figure_block, href, query_list, shell
 
@@ -501,6 +501,7 @@ def layout(lang: str | None = None, **params: Any) -> html.Div:
                 ),
                 type="dot",
             ),
+            index_view.compare_section(list(selection.areas), params, lang),  # issue 7
             html.H2(t("compare.gaps_title", lang), id="compare-gaps-title"),
             html.P(t("compare.gaps_intro", lang), className="lead"),
             dag.AgGrid(
@@ -562,9 +563,10 @@ def update_years(indicator: str | None, year: Any) -> tuple[list[dict[str, Any]]
     Input("compare-y", "value"),
     Input("compare-peer", "value"),
     State("compare-lang", "data"),
+    State("index-weights", "data"),  # issue 7: keep the weights in the URL
     prevent_initial_call=True,
 )
-def update(areas, groups, indicator, year, x, y, peer, lang):
+def update(areas, groups, indicator, year, x, y, peer, lang, weights=None):
     """Redraw everything for the new selection and write it into the URL."""
     lang = lang_of(lang)
     params = {
@@ -588,7 +590,7 @@ def update(areas, groups, indicator, year, x, y, peer, lang):
         parts["trend"],
         parts["rows"],
         parts["columns"],
-        selection_query(selection, lang),
+        selection_query(selection, lang) + index_view.weight_query(weights),  # issue 7
         [html.P(text) for text in notices],
         "notice notice-warning" if notices else "notice-empty",
     )

@@ -57,7 +57,7 @@ def parse_params(params: dict[str, Any], lang: str) -> tuple[str, int | None, li
             else:
                 notices.append(t("map.no_year", lang, value=wanted))
     outline = query_list(params.get("outline")) if "outline" in params else list(OUTLINES)
-    outline = [code for code in outline if code in OUTLINES]
+    outline = [c for c in outline if c in OUTLINES or queries.is_peer_group(c)]  # issue 7
     return indicator, year, outline, notices
 
 
@@ -74,7 +74,7 @@ def map_figure(indicator: str, year: int | None, outline: list[str], lang: str) 
             (
                 queries.area_name(code, lang) or code,
                 geo.subset(members),
-                figures.OUTLINE_COLOURS[code],
+                figures.OUTLINE_COLOURS.get(code, figures.PALETTE[3]),  # issue 7: peers:<code>
             )
         )
     missing = values[values.value.isna()]

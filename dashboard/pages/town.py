@@ -14,7 +14,7 @@ import dash
 import pandas as pd
 from dash import ClientsideFunction, Input, Output, State, dcc, html  # noqa: F401
 
-from dashboard import figures, queries
+from dashboard import figures, index_view, queries  # index_view: issue 7
 from dashboard.highlights import town_highlights
 from dashboard.i18n import fmt_number, fmt_period, fmt_signed, fmt_value, lang_of, t
 from dashboard.layout import figure_block, href, message, shell
@@ -384,6 +384,7 @@ def layout(code: str | None = None, lang: str | None = None, **_ignored: object)
             )
         )
         first_theme = False
+    sections.append(index_view.town_section(code, lang))  # issue 7: index scores and peers
     sections.append(
         html.P(
             [

@@ -1,4 +1,4 @@
-"""A PxWeb API v1 server on 127.0.0.1 that answers from the recorded responses in tests/fixtures/.
+"""A PxWeb API v1 server on 127.0.0.1: recorded responses (tests/fixtures/) and the bundled snapshot.
 
 Serves, under ``/PxWeb/api/v1/{fi,sv,en}/``:
 
@@ -18,7 +18,19 @@ Serves, under ``/PxWeb/api/v1/{fi,sv,en}/``:
     ``StatFin/vaenn/statfin_vaenn_pxt_14wx.px`` (en): served from recorded json-stat2 files; their
     metadata is derived from those files.
 
-Cells the recordings do not hold are answered as missing (``null`` with status ``..``).
+- every PxWeb table declared in ``indicators.yaml`` (11re, 11lj, 12w7, 14wx, 12r5, 12bc, 11ge and
+  the kta key figures), in its 2026 form (``StatFin/12r5.px``, versioned codes) and its legacy
+  form (``StatFin/tyonv/statfin_tyonv_pxt_12r5.px``): THE BUNDLED SNAPSHOT'S REAL NUMBERS
+  RE-ENCODED AS PXWEB RESPONSES FOR TESTING (see :mod:`tests.replay_snapshot`), nothing
+  recorded. Tables that also have a recorded form (11re, 14wx, kta) answer from the recording
+  unless :meth:`ReplayServer.use_snapshot` is on; then every table answers from the bundled
+  files and each subject folder (``StatFin/tyonv``, …) lists its tables with the manifest's
+  ``updated``, so an unchanged snapshot is skipped. :meth:`ReplayServer.bump_updated` gives
+  tables a newer ``updated`` (to force a refresh); :meth:`ReplayServer.set_forms` switches
+  either form off.
+
+Cells the recordings (or bundled files) do not hold are answered as missing (``null`` with
+status ``..``).
 Omitted variables with elimination are answered at their total (``SSS`` or a "total" label).
 
 Configurable: cell limit (403 HTML page), rate limit over a sliding window that counts rejected
@@ -26,8 +38,8 @@ calls too (429 with or without ``Retry-After``), faults switched on for the next
 requests (``503``, ``500``, ``502``, ``429``, ``reset``, ``slow``, ``truncated``, ``nonjson``,
 ``metadata_change``) and a request log with arrival times.
 
-Standalone: ``python -m tests.replay_server --port 8765`` prints the base URLs and serves until
-interrupted.
+Standalone: ``python -m tests.replay_server --port 8765`` prints the base URLs and serves the
+snapshot world (``--recorded`` for the tests' default) until interrupted.
 """
 
 from __future__ import annotations
@@ -626,7 +638,9 @@ class _PxServer(ThreadingHTTPServer):
             snap, form = hit
             served = st.snapshot_world or snap.table_id not in self.recorded_ids
             allowed = snap.new_path is None or (st.new_forms if form == "new" else st.legacy_forms)
-            if served and allowed:
+            if served and not allowed:
+                return None
+            if served:
                 table = snap.paths()[key[1]]
                 with self.lock:
                     bumped = st.bumped.get(snap.table_id)

@@ -28,6 +28,9 @@ def replay_server(_replay_server_session: ReplayServer) -> Iterator[ReplayServer
 
     ``.base_url(lang)`` / ``.base_urls`` give the fi/sv/en API bases; ``.set_limits(...)``,
     ``.set_fault(...)``, ``.clear_faults()`` and ``.log`` drive and observe it.
+    ``.use_snapshot()`` serves every catalogue table from the bundled snapshot with listings at
+    the manifest's ``updated``; ``.bump_updated(...)`` and ``.set_forms(...)`` force refreshes
+    and switch the 2026 or legacy table ids off.
     """
     _replay_server_session.reset()
     yield _replay_server_session

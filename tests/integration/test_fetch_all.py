@@ -1,0 +1,222 @@
+"""A full fetch of every PxWeb source against the replay server, on a copy of the snapshot.
+
+The replay server's snapshot world (``use_snapshot``) serves every catalogue table re-encoded
+from the bundled files (tests/replay_snapshot.py), listed with the manifest's ``updated``. So an
+unchanged snapshot costs metadata requests only, and a forced refresh (``bump_updated``) must
+give back the bundled numbers, within the cell and call-rate limits.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from pipeline import DEFAULT_SNAPSHOT
+from pipeline.catalogue import load_catalogue
+from pipeline.cli import main as cli
+from pipeline.pxweb import PxWebClient, RateLimiter, resolve_selection
+from pipeline.readers import read_csv, read_jsonstat_file
+from pipeline.snapshot import MANIFEST_NAME, Manifest, check_snapshot, fetch_sources, sha256_file
+
+MAX_CELLS = 10_000
+MAX_CALLS = 8
+WINDOW_S = 0.5
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return load_catalogue()
+
+
+@pytest.fixture()
+def snapshot(tmp_path: Path) -> Path:
+    target = tmp_path / "snapshot"
+    shutil.copytree(DEFAULT_SNAPSHOT, target)
+    return target
+
+
+def pxweb_sources(catalogue) -> list:
+    return [s for s in catalogue.sources if s.pxweb is not None]
+
+
+def checksums(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): sha256_file(p)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def limited_factory():
+    """Clients as `investin fetch` makes them (one limiter shared by every language), with the
+    test's short rate window instead of the production 10 s."""
+    limiter = RateLimiter(MAX_CALLS, WINDOW_S, margin_s=0.02 * WINDOW_S)
+
+    def make(url: str) -> PxWebClient:
+        return PxWebClient(
+            url, max_calls=MAX_CALLS, period_s=WINDOW_S, limiter=limiter, retries=2,
+            backoff_factor=0.01, backoff_jitter=0.0, timeout=(2, 30),
+        )  # fmt: skip
+
+    return make
+
+
+def max_in_window(times: list[float], window: float) -> int:
+    best, start = 0, 0
+    for end, t in enumerate(times):
+        while times[start] <= t - window:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+def test_unchanged_snapshot_costs_metadata_requests_only(catalogue, snapshot, replay_server):
+    replay_server.use_snapshot()
+    before = checksums(snapshot)
+    result = CliRunner().invoke(
+        cli,
+        ["fetch", "--base-url", replay_server.base_url("fi"), "--snapshot", str(snapshot)],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    n = len(pxweb_sources(catalogue))
+    assert f"tables checked {n}, skipped {n}, unchanged 0, updated 0" in result.output
+    assert " 0 data" in result.output
+    log = replay_server.log
+    assert [e for e in log if e.method == "POST"] == []
+    assert {e.method for e in log} == {"GET"} and all(e.status in (200, 404) for e in log)
+    assert checksums(snapshot) == before
+
+
+def test_every_table_is_served_in_both_forms(catalogue, replay_server):
+    replay_server.use_snapshot()
+    for source in pxweb_sources(catalogue):
+        spec = source.pxweb
+        tables = [spec.table] + ([spec.legacy_table] if spec.legacy_table else [])
+        with PxWebClient(replay_server.base_url(spec.language)) as client:
+            for table in tables:
+                md = client.metadata(f"{spec.database}/{table}")
+                resolved = resolve_selection(md, dict(spec.selection))
+                assert resolved, (source.id, table)
+    forms = {s.table_id: s.new_path is not None for s in replay_server.snapshot_tables}
+    assert forms == {
+        "11re": True, "11lj": True, "12w7": True, "14wx": True, "12r5": True, "12bc": True,
+        "11ge": True, "006_kta_19_2020": False,
+    }  # fmt: skip
+
+
+def _refetch_all(catalogue, snapshot, server) -> tuple:
+    server.use_snapshot()
+    server.set_limits(max_cells=MAX_CELLS, max_calls=MAX_CALLS, window_s=WINDOW_S)
+    stamp = server.bump_updated()
+    lines: list[str] = []
+    report = fetch_sources(
+        catalogue,
+        snapshot,
+        base_url=server.base_url("fi"),
+        echo=lines.append,
+        client_factory=limited_factory(),
+    )
+    return report, stamp, server.log
+
+
+def _check_requests(catalogue, report, log) -> dict[str, tuple[int, int]]:
+    """Per source: (data requests, cells) — within 1.5x ceil(cells / limit), never rejected."""
+    posts = [e for e in log if e.method == "POST"]
+    assert all(e.status == 200 for e in posts), [(e.path, e.status) for e in posts]
+    assert len(posts) == report.data_requests
+    counts, start = {}, 0
+    for result in report.results:  # sources are fetched one after another
+        mine = posts[start : start + result.data_requests]
+        start += result.data_requests
+        cells = sum(e.cells for e in mine)
+        assert cells <= MAX_CELLS * len(mine)
+        assert all(e.cells <= MAX_CELLS for e in mine)
+        assert len(mine) <= 1.5 * math.ceil(cells / MAX_CELLS), (result.source_id, len(mine))
+        counts[result.source_id] = (len(mine), cells)
+    assert not [e for e in log if e.status == 429]
+    assert max_in_window([e.time for e in log], WINDOW_S) <= MAX_CALLS
+    return counts
+
+
+def _build_values(catalogue, snapshot: Path, out: Path) -> pd.DataFrame:
+    import duckdb
+
+    from pipeline.warehouse import build_warehouse
+
+    build_warehouse(catalogue, snapshot, out)
+    with duckdb.connect(str(out), read_only=True) as con:
+        frame = con.execute("SELECT * FROM core.indicator_values").df()
+    keys = ["indicator_id", "area_code", "year", "month"]
+    return frame.sort_values(keys).reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def bundled_values(catalogue, tmp_path_factory) -> pd.DataFrame:
+    return _build_values(
+        catalogue, DEFAULT_SNAPSHOT, tmp_path_factory.mktemp("bundled") / "w.duckdb"
+    )
+
+
+def test_forced_refresh_of_legacy_forms_rebuilds_the_same_warehouse(
+    catalogue, snapshot, replay_server, bundled_values, tmp_path
+):
+    """The pre-2026 server (legacy ids only): what produced the bundled files."""
+    replay_server.set_forms(new=False)
+    report, stamp, log = _refetch_all(catalogue, snapshot, replay_server)
+    sources = pxweb_sources(catalogue)
+    assert [r.action for r in report.results] == ["updated"] * len(sources)
+    manifest = Manifest.load(snapshot / MANIFEST_NAME)
+    for source in sources:
+        entry = manifest.entry(source.id)
+        assert entry.copy == "fetched" and entry.updated == stamp, source.id
+        if source.pxweb.legacy_table:
+            assert entry.table == f"{source.pxweb.database}/{source.pxweb.legacy_table}"
+    counts = _check_requests(catalogue, report, log)
+    assert counts["unemployment_12r5"] == (7, 66_836)
+    assert counts["projection_14wx"] == (10, 93_000)
+    assert counts["population_11re"] == (2, 16_120)
+    assert check_snapshot(catalogue, snapshot) == []
+    fetched = _build_values(catalogue, snapshot, tmp_path / "fetched.duckdb")
+    pd.testing.assert_frame_equal(fetched, bundled_values)
+
+
+def test_forced_refresh_of_2026_forms_gives_the_bundled_numbers(catalogue, snapshot, replay_server):
+    """The 2026 server (short ids, versioned codes): every file refetched, same numbers."""
+    report, _, log = _refetch_all(catalogue, snapshot, replay_server)
+    sources = pxweb_sources(catalogue)
+    assert [r.action for r in report.results] == ["updated"] * len(sources)
+    manifest = Manifest.load(snapshot / MANIFEST_NAME)
+    for source in sources:
+        if source.pxweb.legacy_table:
+            assert manifest.entry(source.id).table == f"StatFin/{source.pxweb.table}"
+    _check_requests(catalogue, report, log)
+    assert check_snapshot(catalogue, snapshot) == []
+    for source in sources:
+        fetched, bundled = (_cells(source, root) for root in (snapshot, DEFAULT_SNAPSHOT))
+        pd.testing.assert_series_equal(fetched, bundled, obj=source.id)
+
+
+def _cells(source, root: Path) -> pd.Series:
+    """A source file's numbers keyed by area and period (csv) or by every dimension's codes in
+    dimension order (json-stat; contents codes without the 2026 `<subject>-` prefix)."""
+    path = root / source.file
+    if source.format == "csv":
+        frame = read_csv(path)
+        cols = source.columns
+        keys = [cols["area"], cols["period"]]
+        column = source.variables[0].selector
+        series = pd.to_numeric(frame.set_index(keys)[column])
+    else:
+        frame, roles, _ = read_jsonstat_file(path)
+        dims = [c for c in frame.columns if c != "value"]
+        metric = roles.get("metric", [dims[0]])[0]
+        frame[metric] = frame[metric].str.rpartition("-")[2]  # `altp-GDPcap` -> `GDPcap`
+        series = frame.set_index(dims)["value"]  # both forms keep the variables' order
+        series.index.names = [None] * len(dims)
+    return series.sort_index().astype(float).rename("value")

@@ -17,6 +17,8 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
+from pipeline.jsonstat import JsonStatError, read_jsonstat
+
 STAGING_COLUMNS = ["area_code", "year", "month", "variable", "value"]
 # `source_row`: the spreadsheet/CSV line (header = 1) or the json-stat cell index a value came
 # from (missing where values were summed over a filter); used to name rows in error reports.
@@ -246,66 +248,20 @@ def tidy_csv(
 
 
 def read_jsonstat_file(path: Path) -> tuple[pd.DataFrame, dict, dict]:
-    """A json-stat2 file → (long frame, roles, labels).
+    """A json-stat2 file → (long frame, roles, labels), read with `pipeline.jsonstat`.
 
-    The frame has one code column per dimension (in category order) and `value`; `roles` is the
-    dataset's role map; `labels` maps dimension id → {code: label}. Uses
-    `pipeline.jsonstat.read_jsonstat` when engineer A's module is present.
+    The frame has one code column per dimension (in category order) and `value` (NaN where the
+    cell is missing); `roles` is the dataset's role map; `labels` maps dimension id →
+    {code: label}.
     """
     data = json.loads(Path(path).read_text(encoding="utf-8"))
-    frame = None
     try:
-        from pipeline.jsonstat import read_jsonstat as shared_reader
-    except ImportError:
-        shared_reader = None
-    if shared_reader is not None:
-        frame = _from_shared(shared_reader, data)
-    if frame is None:
-        frame = _jsonstat_frame(data, Path(path).name)
-    labels = {
-        dim: dict(data["dimension"][dim]["category"].get("label") or {}) for dim in data["id"]
-    }
-    return frame, dict(data.get("role") or {}), labels
-
-
-def _from_shared(reader, data: dict) -> pd.DataFrame | None:
-    """Adapter for the shared reader; returns None (local fallback) if its shape differs."""
-    try:
-        frame = reader(data)
-    except (TypeError, ValueError, KeyError):
-        return None
-    if not isinstance(frame, pd.DataFrame):
-        return None
-    if not set(data["id"]) <= set(frame.columns) or "value" not in frame.columns:
-        return None
-    return frame[[*data["id"], "value"]].reset_index(drop=True)
-
-
-def _jsonstat_frame(data: dict, file: str) -> pd.DataFrame:
-    if data.get("class") != "dataset":
-        raise ReaderError(f"{file}: not a json-stat2 dataset (class {data.get('class')!r})")
-    ids, sizes = data["id"], data["size"]
-    codes = []
-    for dim in ids:
-        category = data["dimension"][dim]["category"]
-        index = category.get("index") or list(category["label"])
-        ordered = sorted(index, key=index.get) if isinstance(index, dict) else list(index)
-        codes.append(ordered)
-    if [len(c) for c in codes] != list(sizes):
-        raise ReaderError(f"{file}: dimension sizes {sizes} do not match the categories")
-    grid = pd.MultiIndex.from_product(codes, names=ids).to_frame(index=False)
-    total = len(grid)
-    raw_values = data["value"]
-    if isinstance(raw_values, dict):
-        values = [None] * total
-        for key, v in raw_values.items():
-            values[int(key)] = v
-    else:
-        values = list(raw_values)
-    if len(values) != total:
-        raise ReaderError(f"{file}: {len(values)} values for {total} cells")
-    grid["value"] = pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce")
-    return grid
+        frame = read_jsonstat(data)
+    except JsonStatError as exc:
+        raise ReaderError(f"{Path(path).name}: {exc}") from None
+    ids = list(data["id"])
+    labels = {dim: dict(data["dimension"][dim]["category"].get("label") or {}) for dim in ids}
+    return frame[[*ids, "value"]].reset_index(drop=True), dict(data.get("role") or {}), labels
 
 
 def _filter_mask(raw: pd.DataFrame, dim: str, spec, labels: Mapping[str, str], file: str):

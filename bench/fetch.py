@@ -20,7 +20,6 @@ import math
 import shutil
 import tempfile
 import time
-from collections import defaultdict
 from pathlib import Path
 
 import requests
@@ -31,7 +30,7 @@ from pipeline.snapshot import MANIFEST_NAME, fetch_sources, load_manifest
 from tests.replay_server import API_PREFIX, ReplayServer
 
 MAX_CELLS = 10_000
-MAX_CALLS = 10
+MAX_CALLS = 30  # Statistics Finland: 30 calls per 10 s
 WINDOW_S = 10.0
 MAX_RATIO = 1.5
 
@@ -75,29 +74,40 @@ def _max_in_window(times: list[float], window: float) -> int:
     return best
 
 
-def _analyse(log: list, limit: int, window: float) -> dict:
-    per_table: dict[str, dict] = defaultdict(lambda: {"requests": 0, "cells": 0, "rejected": 0})
+def _analyse(log: list, report, limit: int, window: float) -> dict:
+    """Requests by kind, and per source its data requests against ceil(cells / limit).
+
+    Sources are fetched one after another, so the server's POSTs split into runs of each
+    source's data-request count (from the client's report); a source's cells are those its
+    answered POSTs carried. Two sources may share a table (12bc) with different selections.
+    """
     kinds = {"metadata": 0, "data": 0, "other": 0, "rate_limited": 0}
     for entry in log:
-        if entry.status == 429:
-            kinds["rate_limited"] += 1
+        kinds["rate_limited"] += entry.status == 429
         if entry.method == "POST":
             kinds["data"] += 1
-            row = per_table[_table_of(entry.path)]
-            row["requests"] += 1
-            if entry.status == 200:
-                row["cells"] += entry.cells or 0
-            else:
-                row["rejected"] += 1
         elif entry.path.endswith(".px"):
             kinds["metadata"] += 1
         else:
             kinds["other"] += 1
-    for row in per_table.values():
-        row["lower_bound"] = max(1, math.ceil(row["cells"] / limit))
-        row["ratio"] = row["requests"] / row["lower_bound"]
+    posts = iter([e for e in log if e.method == "POST"])
+    per_source: dict[str, dict] = {}
+    for result in report.results:
+        mine = [next(posts) for _ in range(result.data_requests)]
+        if not mine:
+            continue
+        cells = sum(e.cells or 0 for e in mine if e.status == 200)
+        bound = max(1, math.ceil(cells / limit))
+        per_source[result.source_id] = {
+            "table": _table_of(mine[0].path),
+            "requests": len(mine),
+            "rejected": sum(e.status != 200 for e in mine),
+            "cells": cells,
+            "lower_bound": bound,
+            "ratio": len(mine) / bound,
+        }
     kinds["max_calls_in_window"] = _max_in_window([e.time for e in log], window)
-    return {"tables": dict(per_table), **kinds}
+    return {"tables": per_source, **kinds}
 
 
 def bench_fetch(
@@ -107,6 +117,7 @@ def bench_fetch(
     max_cells: int = MAX_CELLS,
     max_calls: int = MAX_CALLS,
     window_s: float = WINDOW_S,
+    max_sources: int | None = None,
 ) -> list[Result]:
     """``full_repeats`` full fetches on fresh snapshot copies, each followed by ``repeats``
     nothing-changed fetches. Request counts are deterministic; a full fetch waits on the rate
@@ -114,7 +125,7 @@ def bench_fetch(
     catalogue = load_catalogue()
     full_runs, same_runs = [], []
     with ReplayServer() as server, tempfile.TemporaryDirectory(prefix="bench-fetch-") as tmp:
-        sources = served_sources(server, catalogue)
+        sources = served_sources(server, catalogue)[:max_sources]
         only = tuple(s.id for s in sources)
         if not only:
             raise RuntimeError("the replay server serves none of the catalogue's PxWeb sources")
@@ -135,7 +146,7 @@ def bench_fetch(
             return {
                 "seconds": seconds,
                 "report": report,
-                **_analyse(server.log, max_cells, window_s),
+                **_analyse(server.log, report, max_cells, window_s),
             }
 
         for i in range(max(1, full_repeats)):
@@ -172,10 +183,10 @@ def _full_result(runs: list[dict], only, max_cells, max_calls, window_s) -> Resu
         what=f"full fetch of {len(only)} PxWeb sources, {max_cells:,}-cell limit",
         reference=f"lower bound {bound} data requests",
         measured=(
-            f"{requests_} data requests (worst table {worst:.2f}x); "
+            f"{requests_} data requests (worst source {worst:.2f}x); "
             f"max {over}/{max_calls} calls per {window_s:g} s, {limited} x 429; {secs:.2f} s"
         ),
-        target=f"<= {MAX_RATIO}x bound per table, <= {max_calls} calls/{window_s:g} s",
+        target=f"<= {MAX_RATIO}x bound per source, <= {max_calls} calls/{window_s:g} s",
         passed=passed,
         values={
             "sources": list(only),

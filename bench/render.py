@@ -1,0 +1,90 @@
+"""First render of a profile page (/town/<code>) in headless Chromium.
+
+A fresh Chromium (Debian's /usr/bin/chromium with /usr/bin/chromedriver) per run against the
+production server; the clock runs from `driver.get` until the profile's main figure (the first
+`.js-plotly-plot` inside the page content) is drawn, and the page's own
+`performance.now()` at that moment is kept beside it. Each run loads a different network town so
+no run is served from a cache the previous one filled.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from bench.common import WAREHOUSE, Result, median
+from bench.latency import network_towns
+from bench.server import gunicorn_server
+
+CHROMIUM = Path(os.environ.get("INVESTIN_CHROMIUM", "/usr/bin/chromium"))
+CHROMEDRIVER = Path(os.environ.get("INVESTIN_CHROMEDRIVER", "/usr/bin/chromedriver"))
+TARGET_S = 2.0
+MAIN_FIGURE = "#_pages_content .js-plotly-plot .main-svg"
+CHROME_ARGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=1280,1800",
+)
+
+
+def _driver():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in CHROME_ARGS:
+        options.add_argument(arg)
+    return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+
+
+def first_render(url: str, timeout: float = 30.0) -> tuple[float, float]:
+    """(wall seconds, page performance.now() seconds) until the main figure is drawn."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = _driver()
+    try:
+        driver.set_page_load_timeout(timeout)
+        started = time.perf_counter()
+        driver.get(url)
+        WebDriverWait(driver, timeout, poll_frequency=0.02).until(
+            ec.presence_of_element_located((By.CSS_SELECTOR, MAIN_FIGURE))
+        )
+        wall = time.perf_counter() - started
+        page = driver.execute_script("return performance.now()") / 1000.0
+    finally:
+        driver.quit()
+    return wall, page
+
+
+def bench_render(repeats: int = 3, *, warehouse: Path = WAREHOUSE) -> Result:
+    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not os.access(p, os.X_OK)]
+    if missing:
+        raise RuntimeError(f"needs {', '.join(missing)} (apt install chromium chromium-driver)")
+    towns = network_towns(warehouse, max(1, repeats) + 1)
+    walls, pages = [], []
+    with gunicorn_server(warehouse) as server:
+        first_render(f"{server.url}/town/{towns[0]}")  # workers import and warm up once
+        for code in towns[1 : max(1, repeats) + 1]:
+            wall, page = first_render(f"{server.url}/town/{code}")
+            walls.append(wall)
+            pages.append(page)
+    med = median(walls)
+    return Result(
+        bench="render",
+        what="first render of a profile page, headless Chromium",
+        reference="-",
+        measured=f"{med:.2f} s (median of {len(walls)}; in-page {median(pages):.2f} s)",
+        target=f"< {TARGET_S:.0f} s",
+        passed=med < TARGET_S,
+        values={"wall_s": walls, "performance_now_s": pages, "towns": towns[1:]},
+    )

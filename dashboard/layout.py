@@ -235,6 +235,9 @@ def figure_block(
                 id=figure_id,
                 figure=figure,
                 config={"displaylogo": False, "responsive": True, **(config or {})},
+                # an explicit height: a responsive graph otherwise takes 100 % of an auto-height
+                # parent and collapses inside grids (the phone stylesheet overrides it)
+                style={"height": f"{figure.layout.height or 380}px"},
                 className="graph",
             ),
             html.Figcaption(

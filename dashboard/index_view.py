@@ -106,7 +106,7 @@ def compare_section(areas: list[str], params: dict[str, Any], lang: str) -> html
                 "index-ranking",
                 ranking_figure(list(areas), weights, lang),
                 t("index.ranking_summary", lang),
-                queries.provenance(lang).iloc[0:0],
+                queries.sources_for(queries.index_indicators(), lang),
                 lang,
             ),
         ],

@@ -678,6 +678,14 @@ def index_themes() -> list[str]:
     return sorted(i.removeprefix("index_") for i in ids if i != OVERALL_INDEX)
 
 
+def index_indicators(index_id: str = OVERALL_INDEX) -> list[str]:
+    """The indicators an index is made of (core.index_components), sorted."""
+    frame = _frame(
+        "SELECT indicator_id FROM core.index_components WHERE index_id = ? ORDER BY 1", [index_id]
+    )
+    return list(frame["indicator_id"])
+
+
 def parse_weights(params: dict[str, Any]) -> dict[str, float]:
     """Theme weights from query values `w_<theme>=1.5` (clipped to 0–3; others ignored)."""
     weights: dict[str, float] = {}

@@ -12,17 +12,12 @@ import pandas as pd
 import pytest
 
 from pipeline import composite, indices, peers
-from pipeline.catalogue import load_catalogue
-from pipeline.warehouse import build_warehouse
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
-    build_warehouse(load_catalogue(ROOT / "indicators.yaml"), ROOT / "data" / "snapshot", out)
-    return out
+def warehouse(warehouse_path) -> Path:
+    """The session's warehouse (tests/conftest.py), built from the real snapshot."""
+    return warehouse_path
 
 
 @pytest.fixture(scope="module")
@@ -180,6 +175,8 @@ def test_peers_queries(q):
     assert q.peer_group_code("peers:999") is None and q.peer_group_code("network") is None
     assert q.group_members("peers:140") == sorted(stored["area_code"])
     assert q.area_name("peers:140", "en") == "Peers of Iisalmi"
+    assert "unemployment_rate" in q.index_indicators()
+    assert q.index_indicators("index_skills") == ["tertiary_share", "upper_secondary_share"]
 
 
 def test_peer_groups_are_groups_aggregated_by_rule(q, con):

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -22,6 +23,7 @@ from dashboard.layout import figure_block, href
 from pipeline.peers import DEFAULT_PROFILE
 
 WEIGHT = "index-weight"
+METHOD = Path(__file__).resolve().parents[1] / "docs" / "method.md"
 STEP = 0.25
 
 
@@ -266,3 +268,22 @@ def town_section(code: str, lang: str) -> html.Section:
 )
 def update_peers(indicators, state):
     return peers_table(state["code"], list(indicators or []), state["lang"])
+
+
+# --------------------------------------------------------------------------- about page
+
+
+def method_section(lang: str) -> html.Section | None:
+    """docs/method.md on the About page (None where the docs are not installed)."""
+    if not METHOD.exists():
+        return None
+    text = METHOD.read_text(encoding="utf-8").split("\n", 1)[1]  # drop the page title
+    return html.Section(
+        [
+            html.H2(t("index.method_title", lang)),
+            html.P(t("index.method_language", lang), className="unit"),
+            dcc.Markdown(text.replace("\n## ", "\n### ")),
+        ],
+        className="about-section method-section",
+        id="index-method",
+    )

@@ -147,7 +147,8 @@ def _areas(con, areas: tuple[str, ...], groups: tuple[str, ...]):
             by_group_id.setdefault(group_id, []).append(code)
     if not areas and not groups:
         municipal = [c for c, k in kinds.items() if k == "municipality"]
-        return municipal, [c for c, k in kinds.items() if k != "municipality"]
+        # issue 7: the derived peer groups (kind "peers") only when asked for by code
+        return municipal, [c for c, k in kinds.items() if k not in ("municipality", "peers")]
     municipal, group_codes = [], []
     for raw in areas:
         code = _area_code(raw)

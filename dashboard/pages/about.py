@@ -8,7 +8,7 @@ import dash
 import pandas as pd
 from dash import html
 
-from dashboard import queries
+from dashboard import index_view, queries  # index_view: issue 7
 from dashboard.i18n import lang_of, t
 from dashboard.layout import present, shell
 from pipeline import DEFAULT_CATALOGUE
@@ -165,6 +165,7 @@ def layout(lang: str | None = None, **_ignored: object):
             [html.H2(t("about.method", lang)), html.P(t("about.method_text", lang))],
             className="about-section",
         ),
+        index_view.method_section(lang),  # issue 7: composite index, rank ranges, peers
         _groups(lang),
         _aggregation(lang),
         _sources(lang),

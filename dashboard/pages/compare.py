@@ -43,6 +43,21 @@ log = logging.getLogger(__name__)
 
 dash.register_page(__name__, path="/compare", name="compare", title="Seutu Invest In", order=2)
 
+DROPDOWN_LABELS = (
+    "select_all",
+    "deselect_all",
+    "selected_count",
+    "search",
+    "clear_search",
+    "clear_selection",
+    "no_options_found",
+)
+
+
+def dropdown_labels(lang: str) -> dict[str, str]:
+    """dcc.Dropdown's own texts (search box, select all, ...) in the page's language."""
+    return {key: t(f"{PAGE}.dd_{key}", lang) for key in DROPDOWN_LABELS}
+
 
 class Selection(NamedTuple):
     """What the page shows; every field is valid against the warehouse.
@@ -373,6 +388,7 @@ def controls(selection: Selection, lang: str) -> html.Div:
             _control(
                 t("compare.areas", lang),
                 dcc.Dropdown(
+                    labels=dropdown_labels(lang),
                     id="compare-areas",
                     options=_options(queries.municipalities(lang), "area_code", "name"),
                     value=list(selection.areas),
@@ -384,13 +400,18 @@ def controls(selection: Selection, lang: str) -> html.Div:
             _control(
                 t("compare.groups", lang),
                 dcc.Dropdown(
-                    id="compare-groups", options=groups, value=list(selection.groups), multi=True
+                    labels=dropdown_labels(lang),
+                    id="compare-groups",
+                    options=groups,
+                    value=list(selection.groups),
+                    multi=True,
                 ),
                 "compare-groups",
             ),
             _control(
                 t("compare.indicator", lang),
                 dcc.Dropdown(
+                    labels=dropdown_labels(lang),
                     id="compare-indicator",
                     options=indicators,
                     value=selection.indicator,
@@ -401,6 +422,7 @@ def controls(selection: Selection, lang: str) -> html.Div:
             _control(
                 t("compare.year", lang),
                 dcc.Dropdown(
+                    labels=dropdown_labels(lang),
                     id="compare-year",
                     options=[{"value": y, "label": str(y)} for y in years],
                     value=selection.year,
@@ -411,21 +433,33 @@ def controls(selection: Selection, lang: str) -> html.Div:
             _control(
                 t("compare.x", lang),
                 dcc.Dropdown(
-                    id="compare-x", options=indicators, value=selection.x, clearable=False
+                    labels=dropdown_labels(lang),
+                    id="compare-x",
+                    options=indicators,
+                    value=selection.x,
+                    clearable=False,
                 ),
                 "compare-x",
             ),
             _control(
                 t("compare.y", lang),
                 dcc.Dropdown(
-                    id="compare-y", options=indicators, value=selection.y, clearable=False
+                    labels=dropdown_labels(lang),
+                    id="compare-y",
+                    options=indicators,
+                    value=selection.y,
+                    clearable=False,
                 ),
                 "compare-y",
             ),
             _control(
                 t("compare.peer", lang),
                 dcc.Dropdown(
-                    id="compare-peer", options=groups, value=selection.peer, clearable=False
+                    labels=dropdown_labels(lang),
+                    id="compare-peer",
+                    options=groups,
+                    value=selection.peer,
+                    clearable=False,
                 ),
                 "compare-peer",
             ),

@@ -41,6 +41,21 @@ log = logging.getLogger(__name__)
 
 dash.register_page(__name__, path="/data", name="data", title="Seutu Invest In", order=4)
 
+DROPDOWN_LABELS = (
+    "select_all",
+    "deselect_all",
+    "selected_count",
+    "search",
+    "clear_search",
+    "clear_selection",
+    "no_options_found",
+)
+
+
+def dropdown_labels(lang: str) -> dict[str, str]:
+    """dcc.Dropdown's own texts (search box, select all, ...) in the page's language."""
+    return {key: t(f"{PAGE}.dd_{key}", lang) for key in DROPDOWN_LABELS}
+
 
 class DataSelection(NamedTuple):
     """The page's selection, valid against the warehouse (a NamedTuple: see compare.py)."""
@@ -197,6 +212,7 @@ def controls(selection: DataSelection, lang: str) -> html.Div:
             _control(
                 t("data.indicators", lang),
                 dcc.Dropdown(
+                    labels=dropdown_labels(lang),
                     id="data-indicators",
                     options=[
                         {"value": r.indicator_id, "label": r.label}
@@ -211,6 +227,7 @@ def controls(selection: DataSelection, lang: str) -> html.Div:
             _control(
                 t("data.areas", lang),
                 dcc.Dropdown(
+                    labels=dropdown_labels(lang),
                     id="data-areas",
                     options=[
                         {"value": r.area_code, "label": r.name}
@@ -225,6 +242,7 @@ def controls(selection: DataSelection, lang: str) -> html.Div:
             _control(
                 t("data.groups", lang),
                 dcc.Dropdown(
+                    labels=dropdown_labels(lang),
                     id="data-groups",
                     options=[
                         {"value": r.area_code, "label": r.name}
@@ -238,12 +256,22 @@ def controls(selection: DataSelection, lang: str) -> html.Div:
             ),
             _control(
                 t("data.year_from", lang),
-                dcc.Dropdown(id="data-from", options=year_options, value=selection.year_from),
+                dcc.Dropdown(
+                    labels=dropdown_labels(lang),
+                    id="data-from",
+                    options=year_options,
+                    value=selection.year_from,
+                ),
                 "data-from",
             ),
             _control(
                 t("data.year_to", lang),
-                dcc.Dropdown(id="data-to", options=year_options, value=selection.year_to),
+                dcc.Dropdown(
+                    labels=dropdown_labels(lang),
+                    id="data-to",
+                    options=year_options,
+                    value=selection.year_to,
+                ),
                 "data-to",
             ),
             html.Div(

@@ -35,6 +35,21 @@ TOP_N = 5
 
 dash.register_page(__name__, path="/map", name="map", title="Seutu Invest In", order=3)
 
+DROPDOWN_LABELS = (
+    "select_all",
+    "deselect_all",
+    "selected_count",
+    "search",
+    "clear_search",
+    "clear_selection",
+    "no_options_found",
+)
+
+
+def dropdown_labels(lang: str) -> dict[str, str]:
+    """dcc.Dropdown's own texts (search box, select all, ...) in the page's language."""
+    return {key: t(f"{PAGE}.dd_{key}", lang) for key in DROPDOWN_LABELS}
+
 
 def parse_params(params: dict[str, Any], lang: str) -> tuple[str, int | None, list[str], list[str]]:
     """(indicator, year, outlined groups, notices) from untrusted query values."""
@@ -170,6 +185,7 @@ def layout(lang: str | None = None, **params: Any) -> html.Div:
                                 className="control-label",
                             ),
                             dcc.Dropdown(
+                                labels=dropdown_labels(lang),
                                 id="map-indicator",
                                 options=options,
                                 value=indicator,
@@ -184,6 +200,7 @@ def layout(lang: str | None = None, **params: Any) -> html.Div:
                                 t("map.year", lang), htmlFor="map-year", className="control-label"
                             ),
                             dcc.Dropdown(
+                                labels=dropdown_labels(lang),
                                 id="map-year",
                                 options=[
                                     {"value": y, "label": str(y)}

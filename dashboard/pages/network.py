@@ -32,6 +32,21 @@ MEASURE_KEYS = {
 
 dash.register_page(__name__, path="/network", name="network", title="Seutu Invest In", order=5)
 
+DROPDOWN_LABELS = (
+    "select_all",
+    "deselect_all",
+    "selected_count",
+    "search",
+    "clear_search",
+    "clear_selection",
+    "no_options_found",
+)
+
+
+def dropdown_labels(lang: str) -> dict[str, str]:
+    """dcc.Dropdown's own texts (search box, select all, ...) in the page's language."""
+    return {key: t(f"{PAGE}.dd_{key}", lang) for key in DROPDOWN_LABELS}
+
 
 def parse_year(value: Any, lang: str) -> tuple[int | None, list[str]]:
     """The chosen year if every measure has it, else the latest such year, with a notice."""
@@ -155,6 +170,7 @@ def layout(lang: str | None = None, year: Any = None, **_ignored: Any) -> html.D
                         t("network.year", lang), htmlFor="network-year", className="control-label"
                     ),
                     dcc.Dropdown(
+                        labels=dropdown_labels(lang),
                         id="network-year",
                         options=[{"value": y, "label": str(y)} for y in queries.share_years()],
                         value=chosen,

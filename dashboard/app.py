@@ -207,11 +207,46 @@ def _wrap_page_layouts() -> None:
             page["layout"] = _error_boundary(layout)
 
 
+# --- perf (issue 5): page layouts cached per path variables and query -------------------------
+# A layout is a function of its arguments and the read-only warehouse, so a worker keeps the
+# last LAYOUT_CACHE_SIZE of them (bench/latency.py: the profile layout is the slowest request).
+LAYOUT_CACHE_SIZE = 64
+
+
+def _layout_key(args: tuple, kwargs: dict) -> tuple | None:
+    """A hashable key for the arguments, or None when a value is not a string or list of them."""
+    items = []
+    for name, value in sorted(kwargs.items()):
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            value = tuple(value)
+        elif not isinstance(value, str | None):
+            return None
+        items.append((name, value))
+    return None if args else tuple(items)
+
+
+def _cached(layout):
+    @functools.lru_cache(maxsize=LAYOUT_CACHE_SIZE)
+    def by_key(key: tuple):
+        return layout(**{k: list(v) if isinstance(v, tuple) else v for k, v in key})
+
+    def call(*args: Any, **kwargs: Any):
+        key = _layout_key(args, kwargs)
+        return layout(*args, **kwargs) if key is None else by_key(key)
+
+    return call
+
+
+# --- end perf (issue 5) --------------------------------------------------------------------------
+
+
 def _error_boundary(layout):
+    cached = _cached(layout)  # perf (issue 5)
+
     @functools.wraps(layout)
     def safe_layout(*args: Any, **kwargs: Any):
         try:
-            return layout(*args, **kwargs)
+            return cached(*args, **kwargs)
         except Exception:
             log.exception("page layout %s failed for %r", layout.__module__, kwargs)
             return error_page(lang_of(kwargs.get("lang")))

@@ -172,11 +172,12 @@ def compare_ranking_figure(
     fig.update_layout(
         hovermode="closest",
         bargap=0.25,
-        margin={"l": 16, "r": 48, "t": 56, "b": 40},
+        margin={"l": 16, "r": 48, "t": 56, "b": 110},
         xaxis={"title": {"text": unit}, "tickformat": fmt, "zeroline": True},
         yaxis={"automargin": True, "type": "category"},
         yaxis2={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0},
+        # Anchored to the figure's bottom edge so it never meets the axis title.
+        legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0.01, "x": 0},
     )
     return fig
 

@@ -258,6 +258,7 @@ def controls(selection: DataSelection, lang: str) -> html.Div:
                 t("data.year_from", lang),
                 dcc.Dropdown(
                     labels=dropdown_labels(lang),
+                    placeholder=t("data.any_year", lang),
                     id="data-from",
                     options=year_options,
                     value=selection.year_from,
@@ -268,6 +269,7 @@ def controls(selection: DataSelection, lang: str) -> html.Div:
                 t("data.year_to", lang),
                 dcc.Dropdown(
                     labels=dropdown_labels(lang),
+                    placeholder=t("data.any_year", lang),
                     id="data-to",
                     options=year_options,
                     value=selection.year_to,
@@ -304,6 +306,7 @@ def downloads(lang: str) -> html.Div:
             dcc.Download(id="data-download"),
         ],
         className="downloads",
+        style={"display": "flex", "flexWrap": "wrap", "gap": "0.5em", "alignItems": "center"},
         role="group",
         **{"aria-label": t("data.download", lang)},
     )

@@ -155,6 +155,13 @@ def test_data_csv_download_matches_the_warehouse(driver, base_url, download_dir,
     assert (merged.value == merged.value_warehouse).all()
     assert set(frame.area_name) == {"Iisalmi", "Savonlinna", "Regional towns network"}
 
+    # Parquet and Excel carry the same rows (written by the same export code).
+    driver.find_element(By.ID, "data-download-parquet").click()
+    parquet = pd.read_parquet(wait_for_download(download_dir, ".parquet"))
+    assert parquet.value.tolist() == frame.value.tolist()
+    driver.find_element(By.ID, "data-download-xlsx").click()
+    assert wait_for_download(download_dir, ".xlsx").stat().st_size > 0
+
 
 def wait_for_download(folder: Path, suffix: str, timeout: float = TIMEOUT) -> Path:
     deadline = time.monotonic() + timeout

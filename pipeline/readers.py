@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 
@@ -82,15 +83,30 @@ def parse_period(value: object) -> tuple[int, pd.Timestamp | None]:
 
 
 def _periods(values: pd.Series, file: str) -> tuple[pd.Series, pd.Series]:
-    uniques = {v: None for v in values.unique()}
-    for v in uniques:
+    """Years and months (first day, NaT for annual) of a period column, parsed once per value."""
+    positions, uniques = pd.factorize(values)
+    parsed = []
+    for value in uniques:
         try:
-            uniques[v] = parse_period(v)
+            parsed.append(parse_period(value))
         except ReaderError as exc:
             raise ReaderError(f"{file}: {exc}") from None
-    years = values.map(lambda v: uniques[v][0]).astype("int32")
-    months = pd.to_datetime(values.map(lambda v: uniques[v][1]))
-    return years, months
+    years = np.array([p[0] for p in parsed], dtype="int32")[positions]
+    months = pd.DatetimeIndex([p[1] for p in parsed], dtype="datetime64[ns]")[positions]
+    return (
+        pd.Series(years, index=values.index),
+        pd.Series(months, index=values.index),
+    )
+
+
+def area_codes(values: pd.Series) -> pd.Series:
+    """`normalise_area_code` over a column, computed once per distinct value."""
+    positions, uniques = pd.factorize(values)
+    if (positions < 0).any():
+        row = int(np.argmax(positions < 0))
+        raise ReaderError(f"row {row + 2}: empty area code")
+    codes = np.array([normalise_area_code(u) for u in uniques], dtype=object)[positions]
+    return pd.Series(codes, index=values.index, dtype="str")
 
 
 # --------------------------------------------------------------------------- key figures
@@ -223,7 +239,10 @@ def tidy_csv(
     for role in ("area", "period"):
         if columns.get(role) not in raw.columns:
             raise ReaderError(f"{file}: no {role} column {columns.get(role)!r} in {list(raw)}")
-    codes = raw[columns["area"]].map(normalise_area_code)
+    try:
+        codes = area_codes(raw[columns["area"]])
+    except ReaderError as exc:
+        raise ReaderError(f"{file}: {exc}") from None
     years, months = _periods(raw[columns["period"]], file)
     parts = []
     for variable, column in variables.items():
@@ -334,7 +353,7 @@ def tidy_jsonstat(
         years, months = _periods(rows[time].astype(str), file)
         part = pd.DataFrame(
             {
-                "area_code": rows[geo].map(normalise_area_code).to_numpy(),
+                "area_code": area_codes(rows[geo]).to_numpy(),
                 "year": years.to_numpy(),
                 "month": months.to_numpy(),
                 "variable": variable,

@@ -11,6 +11,7 @@ import pytest
 
 from pipeline import DEFAULT_SNAPSHOT
 from pipeline.catalogue import load_catalogue
+from pipeline.snapshot import rebuild_manifest
 from pipeline.warehouse import BuildError, build_warehouse
 
 CONTRACT = {
@@ -210,6 +211,9 @@ def previous(tmp_path, warehouse_path) -> Path:
 
 
 def fails(snapshot: Path, previous: Path) -> str:
+    """Build from an edited snapshot whose manifest is consistent (re-hashed), so the failure
+    is the data's, not a checksum mismatch."""
+    rebuild_manifest(snapshot)
     before = previous.read_bytes()
     with pytest.raises(BuildError) as info:
         build_warehouse(load_catalogue(), snapshot, previous)

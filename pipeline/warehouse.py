@@ -121,6 +121,7 @@ class _Context:
     code_map: dict[str, str]  # pre-merger code → 2025 code
     staging: dict[str, pd.DataFrame] = field(default_factory=dict)
     stacks: dict[tuple[str, ...], tuple] = field(default_factory=dict)
+    by_variable: dict[tuple[str, ...], dict[str, pd.DataFrame]] = field(default_factory=dict)
 
 
 def _build(con, catalogue: Catalogue, snapshot_dir: Path, report: BuildReport) -> None:
@@ -465,14 +466,24 @@ def _evaluate(con, ctx: _Context, indicator: Indicator, problems: list[str]):
     source_ids = tuple(_indicator_sources(ctx.catalogue, indicator))
     if source_ids not in ctx.stacks:
         ctx.stacks[source_ids] = _stack(ctx, source_ids)
+        stacked = ctx.stacks[source_ids][0]
+        ctx.by_variable[source_ids] = {
+            v: rows for v, rows in stacked.groupby("variable", sort=False)
+        }
     stacked_all, wide_all, order_all = ctx.stacks[source_ids]
     if stacked_all.empty:
         return pd.DataFrame(columns=[*KEYS, "value"]), "", pd.DataFrame(columns=KEYS)
-    is_formula = stacked_all.variable.isin(formula_vars)
-    suppressed = stacked_all.loc[is_formula & stacked_all["value"].isna(), KEYS]
-    stacked = stacked_all[stacked_all.variable.isin(needed) & stacked_all["value"].notna()]
-    wide = wide_all[[*KEYS, *(v for v in needed if v in wide_all.columns)]].copy()
-    first = order_all[[v for v in formula_vars if v in order_all.columns]].min(axis=1)
+    by_variable = ctx.by_variable[source_ids]
+    formula_rows = [by_variable[v] for v in formula_vars if v in by_variable]
+    empty = stacked_all.iloc[:0]
+    suppressed = pd.concat([empty[KEYS], *(r.loc[r["value"].isna(), KEYS] for r in formula_rows)])
+    stacked = pd.concat([empty, *(by_variable[v] for v in needed if v in by_variable)])
+    stacked = stacked[stacked["value"].notna()]
+    formula_columns = [v for v in formula_vars if v in wide_all.columns]
+    present = wide_all[formula_columns].notna().any(axis=1).to_numpy()
+    wide = wide_all.loc[present, [*KEYS, *(v for v in needed if v in wide_all.columns)]]
+    wide = wide.reset_index(drop=True)
+    first = order_all.loc[present, formula_columns].min(axis=1)
     origin = first.map(dict(enumerate(source_ids))).fillna("")
     wide = _add_period_columns(wide, stacked, exprs)
     for name in needed:
@@ -488,13 +499,10 @@ def _evaluate(con, ctx: _Context, indicator: Indicator, problems: list[str]):
             note = _fill_aggregation_inputs(wide, stacked, fill_vars, lacking.to_numpy())
             result = _sql_eval(con, wide, exprs)
     result["source_id"] = origin.to_numpy()
-    present = wide[[v for v in formula_vars if v in wide.columns]].notna().any(axis=1).to_numpy()
-    gaps = result.loc[result["value"].isna() & present, KEYS]
-    suppressed = pd.concat([suppressed, gaps])
+    suppressed = pd.concat([suppressed, result.loc[result["value"].isna(), KEYS]])
     if agg.rule == "ratio":
         note = " ".join(filter(None, [note, _ratio_consistency(result, agg.scale)]))
-    result = result[result["value"].notna() | present]  # gaps stay until mergers are done
-    return result.reset_index(drop=True), note, suppressed
+    return result, note, suppressed  # rows without a value stay until mergers are done
 
 
 def _ratio_consistency(result: pd.DataFrame, scale: float) -> str:

@@ -83,9 +83,17 @@ def _wait_until_serving(url: str, process: subprocess.Popen, log: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def base_url(warehouse_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """URL of a dashboard served by `investin serve` over the session's warehouse."""
+def chromium() -> Path:
+    """The Chromium binary; checked before anything slow (the warehouse build) starts."""
     _require_chromium()
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def base_url(
+    chromium: Path, warehouse_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """URL of a dashboard served by `investin serve` over the session's warehouse."""
     port = _free_port()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     command = [

@@ -175,7 +175,7 @@ def bench_latency(
     workers: int = 2,
     loads: list[Load] | None = None,
 ) -> list[Result]:
-    loads = loads or [Load(1, 16, 20.0), Load(16, 6, 30.0)]
+    loads = loads or [Load(1, 8, 10.0), Load(16, 3, 15.0)]
     towns = network_towns(warehouse)
     with gunicorn_server(warehouse, workers=workers) as server:
         with requests.Session() as session:

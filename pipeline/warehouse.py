@@ -127,8 +127,11 @@ class _Context:
 def _build(con, catalogue: Catalogue, snapshot_dir: Path, report: BuildReport) -> None:
     for schema in ("raw", "staging", "core"):
         con.execute(f"CREATE SCHEMA {schema}")
-    ctx = _context(catalogue, snapshot_dir)
-    problems: list[str] = []
+    problems = _snapshot_problems(catalogue, snapshot_dir)  # issue 6: checksums first
+    try:
+        ctx = _context(catalogue, snapshot_dir)
+    except Exception as exc:
+        raise _Problems([*problems, f"municipality key: {type(exc).__name__}: {exc}"]) from exc
     with report.timed("raw+staging"):
         for source in catalogue.sources:
             problems += _load_source(con, ctx, source)
@@ -328,6 +331,35 @@ def _classification_codes(ctx: _Context, by: str, prefix: str):
 # --------------------------------------------------------------------------- raw and staging
 
 
+def _snapshot_problems(catalogue: Catalogue, snapshot_dir: Path) -> list[str]:
+    """Files that differ from their manifest entry (size or sha256), or are not listed in it.
+
+    An interrupted `investin fetch` commit is completed first, as `investin check` does.
+    """
+    from pipeline.snapshot import SnapshotError, load_manifest, recover_interrupted_fetch
+
+    try:
+        recover_interrupted_fetch(snapshot_dir)
+        manifest = load_manifest(snapshot_dir)
+    except (SnapshotError, OSError, yaml.YAMLError) as exc:
+        return [f"snapshot {snapshot_dir}: manifest.yaml: {exc}"]
+    problems = []
+    for source in catalogue.sources:
+        path = snapshot_dir / source.file
+        entry = manifest.entry(source.id)
+        if entry is None:
+            problems.append(f"source {source.id}: file {source.file} is not in manifest.yaml")
+        elif path.is_file() and (
+            path.stat().st_size != entry.bytes or _sha256(path.read_bytes()) != entry.sha256
+        ):
+            problems.append(
+                f"source {source.id}: file {source.file} does not match its manifest.yaml "
+                f"checksum (sha256 {entry.sha256[:12]}…, {entry.bytes} bytes): changed or "
+                "damaged since it was fetched; run `investin check`"
+            )
+    return problems
+
+
 def _load_source(con, ctx: _Context, source: Source) -> list[str]:
     path = ctx.snapshot_dir / source.file
     if not path.exists():
@@ -336,6 +368,10 @@ def _load_source(con, ctx: _Context, source: Source) -> list[str]:
         raw, staging = _read_source(ctx, source, path)
     except (readers.ReaderError, KeyError, ValueError) as exc:
         return [f"source {source.id}: {exc}"]
+    except Exception as exc:  # issue 6: a corrupted file (zip, zlib, xml errors from readers)
+        return [
+            f"source {source.id}: file {source.file} is unreadable: {type(exc).__name__}: {exc}"
+        ]
     _write(con, f"raw.{source.id}", _raw_for_duckdb(raw))
     if staging is None:
         return []
@@ -412,7 +448,10 @@ def _indicator_values(con, ctx: _Context, problems: list[str]):
     frames, notes, gap_frames = [], {}, []
     rules = {i.id: i.aggregation for i in ctx.catalogue.indicators}
     for indicator in ctx.catalogue.indicators:
-        evaluated, note, suppressed = _evaluate(con, ctx, indicator, problems)
+        try:
+            evaluated, note, suppressed = _evaluate(con, ctx, indicator, problems)
+        except _Problems as exc:  # issue 6: name the indicator whose formula failed
+            raise _Problems([f"indicator {indicator.id}: {line}" for line in exc.lines]) from exc
         notes[indicator.id] = [note] if note else []
         frames.append(evaluated.assign(indicator_id=indicator.id))
         gap_frames.append(suppressed.assign(indicator_id=indicator.id))
@@ -657,7 +696,18 @@ def _sql_eval(con, wide: pd.DataFrame, exprs: dict) -> pd.DataFrame:
     result = wide[KEYS].copy()
     for column in ("value", "numerator", "denominator", "weight"):
         values = np.ma.filled(np.ma.asarray(arrays[column]).astype("float64"), np.nan)
-        result[column] = np.where(np.isfinite(values), values, np.nan)
+        computed = ~np.ma.getmaskarray(np.ma.asarray(arrays[column]))
+        bad = computed & ~np.isfinite(values)  # issue 6: x/0 gives ±inf or NaN, not NULL
+        if bad.any():
+            row = wide.iloc[int(np.argmax(bad))]
+            raise _Problems(
+                [
+                    f"{column} expression {exprs[column]!r} gives {values[bad][0]} (division by "
+                    f"zero?) for {int(bad.sum())} rows, e.g. area {row['area_code']}, "
+                    f"year {row['year']}"
+                ]
+            )
+        result[column] = values
     return result
 
 

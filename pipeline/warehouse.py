@@ -389,37 +389,8 @@ def _load_source(con, ctx: _Context, source: Source) -> list[str]:
 
 
 def _read_source(ctx: _Context, source: Source, path: Path):
-    variables = {v.id: v.selector for v in source.variables}
     name_index = ctx.region_names if source.area_level == "region" else ctx.names
-    if source.format == "keyfigures_xlsx":
-        raw = readers.read_keyfigures_xlsx(path)
-        return raw, readers.tidy_keyfigures(raw, variables, name_index, source.file)
-    if source.format == "keyfigures_csv":
-        raw = readers.read_keyfigures_csv(path)
-        return raw, readers.tidy_keyfigures(raw, variables, name_index, source.file)
-    if source.format == "csv":
-        raw = readers.read_csv(path)
-        return raw, readers.tidy_csv(raw, source.columns, variables, source.file)
-    if source.format == "jsonstat2":
-        raw, roles, labels = readers.read_jsonstat_file(path)
-        filters = {v.id: dict(v.filter) for v in source.variables if v.filter}
-        tidy = readers.tidy_jsonstat(
-            raw,
-            roles,
-            variables,
-            labels,
-            source.file,
-            filters=filters,
-            variable_dimension=source.variable_dimension,
-        )
-        return raw, tidy
-    if source.format == "classification_csv":
-        return readers.read_classification_csv(path), None
-    if source.format == "geojson":
-        return readers.read_geojson(path), None
-    if source.format == "topojson":
-        return readers.read_topojson(path), None
-    raise readers.ReaderError(f"{source.file}: no reader for format {source.format!r}")
+    return readers.read_source(source, path, name_index)
 
 
 def _raw_for_duckdb(raw: pd.DataFrame) -> pd.DataFrame:

@@ -206,3 +206,21 @@ def test_geo_readers():
     assert len(kunnat) == 308 and "geometry" in kunnat.columns
     regions = r.read_topojson(DEFAULT_SNAPSHOT / "geo" / "maakunnat2024.topojson.json")
     assert len(regions) == 19 and "maakunta" in regions.columns
+
+
+def test_every_catalogue_source_reads(names, classification):
+    """Each bundled file the catalogue declares reads into a raw frame and, where the source
+    has variables, a staging frame carrying every declared variable."""
+    from pipeline.catalogue import load_catalogue
+
+    regions = dict(zip(classification.region_name_en, classification.region_code, strict=True))
+    for source in load_catalogue().sources:
+        index = regions if source.area_level == "region" else names
+        raw, staging = r.read_source(source, DEFAULT_SNAPSHOT / source.file, index)
+        assert len(raw) > 0, source.id
+        if source.variables:
+            assert set(staging.variable) == set(source.variable_ids), source.id
+            assert list(staging.columns[:5]) == r.STAGING_COLUMNS, source.id
+            assert staging.value.notna().any(), source.id
+        else:
+            assert staging is None, source.id

@@ -157,6 +157,7 @@ def _build(con, catalogue: Catalogue, snapshot_dir: Path, report: BuildReport) -
         schemas.indicator_values_schema(ctx.municipalities.area_code, shares),
         values,
         key_columns=["indicator_id", "area_code", "year", "month", "source_id"],
+        files={source.id: source.file for source in catalogue.sources},
     )
     problems += schemas.validate(
         "core.group_values",
@@ -367,7 +368,8 @@ def _load_source(con, ctx: _Context, source: Source) -> list[str]:
     try:
         raw, staging = _read_source(ctx, source, path)
     except (readers.ReaderError, KeyError, ValueError) as exc:
-        return [f"source {source.id}: {exc}"]
+        where = "" if source.file in str(exc) else f"file {source.file}: "  # issue 6
+        return [f"source {source.id}: {where}{exc}"]
     except Exception as exc:  # issue 6: a corrupted file (zip, zlib, xml errors from readers)
         return [
             f"source {source.id}: file {source.file} is unreadable: {type(exc).__name__}: {exc}"

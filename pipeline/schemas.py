@@ -9,7 +9,7 @@ every failure, naming table, column, value and the row (with the source file and
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -142,12 +142,16 @@ def validate(
     *,
     key_columns: Iterable[str] = (),
     where: str = "",
+    files: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """Validate lazily; return readable problems (empty when the frame passes)."""
+    """Validate lazily; return readable problems (empty when the frame passes).
+
+    `files` maps a row's `source_id` to its snapshot file, named in the report.
+    """
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        return failure_report(table, exc.failure_cases, frame, key_columns, where)
+        return failure_report(table, exc.failure_cases, frame, key_columns, where, files)
     return []
 
 
@@ -157,8 +161,22 @@ def failure_report(
     frame: pd.DataFrame,
     key_columns: Iterable[str],
     where: str,
+    files: Mapping[str, str] | None = None,
 ) -> list[str]:
+    """One line per failing check and row: table, column, check, value and the row's keys.
+
+    Frame-wide checks (ranges over several columns, key uniqueness) are reported once per row,
+    on the `value` column for range checks and on the key for uniqueness.
+    """
     keys = [c for c in key_columns if c in frame.columns]
+    cases = cases.copy()
+    wide = cases["schema_context"].eq("DataFrameSchema")
+    cases.loc[wide, "column"] = np.where(
+        cases.loc[wide, "check"].astype(str).str.contains("uniqueness"),
+        "(key)",
+        "value" if "value" in frame.columns else "(row)",
+    )
+    cases = cases.drop_duplicates(["column", "check", "index"])
     lines = []
     for case in cases.head(MAX_REPORTED).itertuples(index=False):
         column = case.column if isinstance(case.column, str) else "(row)"
@@ -168,11 +186,12 @@ def failure_report(
         if isinstance(index, int | np.integer) and 0 <= index < len(frame):
             row = frame.iloc[int(index)]
             described = ", ".join(f"{k}={_show(row[k])}" for k in keys)
-            if column in frame.columns and column != "(row)":
+            if column in frame.columns:
                 value = row[column]
-            elif "value" in frame.columns:
-                value = row["value"]
-            text += f": value {_show(value)} at row {described}"
+            if files and "source_id" in frame.columns and row["source_id"] in files:
+                described += f" (file {files[row['source_id']]})"
+            shown = "" if column == "(key)" else f"value {_show(value)} "
+            text += f": {shown}at row {described}"
         else:
             text += f": value {_show(value)}"
         lines.append(text)

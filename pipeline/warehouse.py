@@ -489,15 +489,13 @@ def _evaluate(con, ctx: _Context, indicator: Indicator, problems: list[str]):
     formula_rows = [by_variable[v] for v in formula_vars if v in by_variable]
     empty = stacked_all.iloc[:0]
     suppressed = pd.concat([empty[KEYS], *(r.loc[r["value"].isna(), KEYS] for r in formula_rows)])
-    stacked = pd.concat([empty, *(by_variable[v] for v in needed if v in by_variable)])
-    stacked = stacked[stacked["value"].notna()]
     formula_columns = [v for v in formula_vars if v in wide_all.columns]
     present = wide_all[formula_columns].notna().any(axis=1).to_numpy()
     wide = wide_all.loc[present, [*KEYS, *(v for v in needed if v in wide_all.columns)]]
     wide = wide.reset_index(drop=True)
     first = order_all.loc[present, formula_columns].min(axis=1)
     origin = first.map(dict(enumerate(source_ids))).fillna("")
-    wide = _add_period_columns(wide, stacked, exprs)
+    wide = _add_period_columns(wide, by_variable, exprs)
     for name in needed:
         if name not in wide.columns:
             wide[name] = np.nan
@@ -508,7 +506,7 @@ def _evaluate(con, ctx: _Context, indicator: Indicator, problems: list[str]):
         inputs = ["numerator", "denominator"] if agg.rule == "ratio" else ["weight"]
         lacking = result["value"].notna() & result[inputs].isna().any(axis=1)
         if lacking.any():
-            note = _fill_aggregation_inputs(wide, stacked, fill_vars, lacking.to_numpy())
+            note = _fill_aggregation_inputs(wide, by_variable, fill_vars, lacking.to_numpy())
             result = _sql_eval(con, wide, exprs)
     result["source_id"] = origin.to_numpy()
     suppressed = pd.concat([suppressed, result.loc[result["value"].isna(), KEYS]])
@@ -587,12 +585,18 @@ def _wide(stacked: pd.DataFrame, column: str) -> pd.DataFrame:
     return wide[[*KEYS, *(c for c in wide.columns if c not in KEYS)]]
 
 
-def _add_period_columns(wide: pd.DataFrame, stacked: pd.DataFrame, exprs: dict) -> pd.DataFrame:
+def _variable_rows(by_variable: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
+    rows = by_variable.get(name)
+    if rows is None:
+        return pd.DataFrame({"area_code": [], "year": [], "month": [], "value": []})
+    return rows.loc[rows["value"].notna(), [*KEYS, "value"]]
+
+
+def _add_period_columns(wide: pd.DataFrame, by_variable: dict, exprs: dict) -> pd.DataFrame:
     """Columns for lag(x, n) and at_year(x, y) looked up from the same area's other periods."""
     text = " ".join(e for e in exprs.values() if e)
-    series = stacked.set_index(KEYS[:2] + ["month", "variable"])["value"]
     for name, lag in {(m[0], int(m[1])) for m in _LAG.findall(text)}:
-        rows = series.xs(name, level="variable").reset_index()
+        rows = _variable_rows(by_variable, name).copy()
         if rows["month"].notna().any():
             rows["month"] = pd.to_datetime(rows["month"]) + pd.DateOffset(months=lag)
             rows["year"] = rows["month"].dt.year
@@ -603,7 +607,7 @@ def _add_period_columns(wide: pd.DataFrame, stacked: pd.DataFrame, exprs: dict) 
         on = KEYS if rows["month"].notna().any() else ["area_code", "year"]
         wide = wide.merge(rows[[*on, column]], on=on, how="left")
     for name, year in {(m[0], int(m[1])) for m in _AT_YEAR.findall(text)}:
-        rows = series.xs(name, level="variable").reset_index()
+        rows = _variable_rows(by_variable, name)
         rows = rows[rows["year"] == year]
         column = f"{name}__at_{year}"
         on = ["area_code", "month"] if rows["month"].notna().any() else ["area_code"]
@@ -615,12 +619,14 @@ def _add_period_columns(wide: pd.DataFrame, stacked: pd.DataFrame, exprs: dict) 
     return wide
 
 
-def _fill_aggregation_inputs(wide, stacked, variables: Iterable[str], rows) -> str:
+def _fill_aggregation_inputs(wide, by_variable: dict, variables: Iterable[str], rows) -> str:
     """Aggregation-only inputs missing on `rows` take the same area's nearest earlier year."""
     notes = []
     for name in sorted(variables):
-        series = stacked[stacked.variable == name]
-        annual = series.groupby(["area_code", "year"], as_index=False)["value"].last()
+        series = _variable_rows(by_variable, name).sort_values(KEYS)
+        annual = series.drop_duplicates(["area_code", "year"], keep="last")[
+            ["area_code", "year", "value"]
+        ]
         missing = rows & wide[name].isna().to_numpy()
         if not missing.any() or annual.empty:
             continue

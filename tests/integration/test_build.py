@@ -274,3 +274,36 @@ def test_stale_temp_file_is_replaced(snapshot, tmp_path):
     report = build_warehouse(load_catalogue(), snapshot, out)
     assert out.exists() and not out.with_name(out.name + ".tmp").exists()
     assert "core.indicator_values" in report.summary()
+
+
+def test_missing_weight_takes_nearest_earlier_year(tmp_path):
+    """With only the annual 11re population (1972–2023) as weight, the 2024–2025 months of the
+    monthly unemployment rate are weighted by each town's 2023 population, and the note says so."""
+    from pipeline import DEFAULT_CATALOGUE
+
+    text = DEFAULT_CATALOGUE.read_text(encoding="utf-8")
+    edited = text.replace(
+        "source: [unemployment_12r5, population_prelim_11lj, population_11re]",
+        "source: [unemployment_12r5, population_11re]",
+    ).replace('weight: "coalesce(population_prelim, population)"', "weight: population")
+    assert edited != text
+    catalogue_path = tmp_path / "indicators.yaml"
+    catalogue_path.write_text(edited, encoding="utf-8")
+    out = tmp_path / "warehouse.duckdb"
+    build_warehouse(load_catalogue(catalogue_path), DEFAULT_SNAPSHOT, out)
+    con = duckdb.connect(str(out), read_only=True)
+    try:
+        note = con.execute(
+            "SELECT note FROM core.indicators WHERE indicator_id = 'unemployment_rate_monthly'"
+        ).fetchone()[0]
+        assert "population is missing for 2024–2025; the nearest earlier year (2023)" in note
+        weights = con.execute(
+            "SELECT DISTINCT weight FROM core.indicator_values WHERE area_code = '091' "
+            "AND indicator_id = 'unemployment_rate_monthly' AND year >= 2023"
+        ).fetchall()
+        helsinki_2023 = con.execute(
+            "SELECT value FROM staging.population_11re WHERE area_code = '091' AND year = 2023"
+        ).fetchone()[0]
+        assert weights == [(helsinki_2023,)]
+    finally:
+        con.close()

@@ -61,7 +61,9 @@ def fetch(base_url: str, only: tuple[str, ...], catalogue_path: Path, snapshot_d
 
     catalogue = load_catalogue(catalogue_path)
     try:
-        report = fetch_sources(catalogue, snapshot_dir, base_url=base_url, only=only, echo=click.echo)
+        report = fetch_sources(
+            catalogue, snapshot_dir, base_url=base_url, only=only, echo=click.echo
+        )
     except FetchError as exc:
         raise click.ClickException(f"{exc}\nThe previous snapshot is unchanged.") from exc
     click.echo(report.summary())
@@ -107,9 +109,7 @@ def build(catalogue_path: Path, snapshot_dir: Path, warehouse_path: Path) -> Non
 
 
 @main.command()
-@click.option(
-    "--format", "fmt", type=click.Choice(["csv", "xlsx", "parquet"]), required=True
-)
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "parquet"]), required=True)
 @click.option("--indicator", "indicators", multiple=True, help="Indicator id (repeatable).")
 @click.option("--area", "areas", multiple=True, help="Area code (repeatable).")
 @click.option("--group", "groups", multiple=True, help="Group id or code (repeatable).")
@@ -157,7 +157,9 @@ def export(
 @click.option("--workers", default=2, show_default=True, type=int, help="gunicorn workers.")
 @click.option("--debug", is_flag=True, help="Dash debug mode (development only).")
 @warehouse_option
-def serve(host: str, port: int, prod: bool, workers: int, debug: bool, warehouse_path: Path) -> None:
+def serve(
+    host: str, port: int, prod: bool, workers: int, debug: bool, warehouse_path: Path
+) -> None:
     """Serve the dashboard (read-only over the warehouse)."""
     if not warehouse_path.exists():
         raise click.ClickException(f"{warehouse_path} does not exist: run `investin build` first.")

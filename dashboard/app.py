@@ -43,13 +43,17 @@ import functools
 import html as html_lib
 import logging
 import os
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
 import dash
 import flask
+import werkzeug.exceptions
 from dash import dcc, html
 from dash._pages import PAGE_REGISTRY, _path_to_page
+from flask_compress import Compress
 
 from dashboard import queries
 from dashboard.i18n import lang_of, t
@@ -129,8 +133,22 @@ def create_app(warehouse_path: str | os.PathLike) -> dash.Dash:
         )(lambda value: value)
     # --- end perf (issue 5) ------------------------------------------------------------------------
     server = app.server
+    _serve_fast(server)  # perf (issue 5)
     server.after_request(_after_request)
+    server.register_error_handler(Exception, _unhandled_error)  # issue 6
     return app
+
+
+def _unhandled_error(exc: Exception):
+    """Issue 6: an exception Dash's own machinery raised (callbacks have `on_error`). On the
+    callback endpoint that means a malformed request (400); elsewhere a plain 500 page. Neither
+    shows a traceback; the log has it."""
+    if isinstance(exc, werkzeug.exceptions.HTTPException):
+        return exc
+    log.error("request %s failed: %s", flask.request.path, exc, exc_info=exc)
+    if flask.request.path.endswith("/_dash-update-component"):
+        return flask.Response("Malformed callback request.", 400, mimetype="text/plain")
+    return flask.Response("Internal server error.", 500, mimetype="text/plain")
 
 
 # --------------------------------------------------------------------------- routing and status
@@ -235,6 +253,71 @@ def _cached(layout):
         return layout(*args, **kwargs) if key is None else by_key(key)
 
     return call
+
+
+# Callback answers cached per worker by request body. Every server-side callback here is a
+# function of its inputs and state (all in the body) and the read-only warehouse, so the same
+# body gets the same bytes; the routing callback (page layouts) included. Answers that carry a
+# side update (the error alert of `_callback_error`) or are not a plain 200 are never kept.
+UPDATE_PATH = "/_dash-update-component"
+RESPONSE_CACHE_BYTES = 96 * 2**20
+RESPONSE_MAX_BYTES = 2 * 2**20
+
+
+class ResponseCache:
+    """A thread-safe LRU of bytes by bytes, bounded by the total size of the values."""
+
+    def __init__(self, budget: int = RESPONSE_CACHE_BYTES) -> None:
+        self.budget = budget
+        self.size = 0
+        self._items: OrderedDict[bytes, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: bytes) -> bytes | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: bytes, value: bytes) -> None:
+        if len(value) > RESPONSE_MAX_BYTES:
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            self.size -= len(old) if old is not None else 0
+            self._items[key] = value
+            self.size += len(value)
+            while self.size > self.budget and self._items:
+                _, dropped = self._items.popitem(last=False)
+                self.size -= len(dropped)
+
+
+def _serve_fast(server: flask.Flask) -> None:
+    """Compressed responses (flask-compress) and the per-worker callback answer cache."""
+    cache = ResponseCache()
+    Compress(server)  # registered first, so its after_request runs after keep_answer's
+
+    @server.before_request
+    def cached_answer() -> flask.Response | None:
+        request = flask.request
+        if request.method != "POST" or request.path != UPDATE_PATH:
+            return None
+        key = request.get_data(cache=True)
+        body = cache.get(key)
+        if body is None:
+            flask.g.answer_key = key
+            return None
+        return flask.Response(body, mimetype="application/json")
+
+    @server.after_request
+    def keep_answer(response: flask.Response) -> flask.Response:
+        key = flask.g.pop("answer_key", None)
+        if key is not None and response.status_code == 200 and not response.direct_passthrough:
+            body = response.get_data()
+            if response.mimetype == "application/json" and b'"sideUpdate"' not in body:
+                cache.put(key, body)
+        return response
 
 
 # --- end perf (issue 5) --------------------------------------------------------------------------

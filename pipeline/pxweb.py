@@ -56,9 +56,11 @@ __all__ = [
     "Variable",
     "build_query",
     "count_cells",
+    "dimension_name",
     "query_body",
     "resolve_dimension",
     "resolve_selection",
+    "resolve_value",
     "split_selection",
 ]
 
@@ -68,6 +70,15 @@ _GEO_WORDS = ("alue", "område", "area", "region", "maakunta", "kunta", "landska
 _METRIC_WORDS = {"tiedot", "information", "uppgifter", "contentscode", "contents"}
 _TIME_WORDS = {"vuosi", "år", "year", "timeperiod_y", "kuukausi", "månad", "month"}
 _TOTAL_TEXTS = {"yhteensä", "total", "totalt", "koko maa", "whole country", "hela landet"}
+# Classification dimensions by their fi/sv/en names and unversioned 2026 codes, so a selection
+# written as `Ikä` finds `ikaryhma_10_20180101` ("Age") in an English table.
+_CONCEPTS = {
+    "age": {"ikä", "ika", "ikäryhmä", "ikaryhma", "ålder", "åldersgrupp", "age", "age group"},
+    "sex": {"sukupuoli", "kön", "sex", "gender"},
+    "geo": {"alue", "område", "area", "region", "maakunta", "landskap", "kunta", "kommun"},
+    "time": _TIME_WORDS,
+    "metric": _METRIC_WORDS,
+}
 
 Selection = Mapping[str, Any]
 
@@ -158,12 +169,19 @@ class Variable:
 
 @dataclass(frozen=True)
 class TableMetadata:
-    """A table's metadata; ``updated`` comes from the parent folder listing when it lists it."""
+    """A table's metadata; ``updated`` comes from the parent folder listing when it lists it.
+
+    ``declared_roles`` (``(role, variable code)`` pairs) are roles the source states, as a
+    JSON-stat file does; PxWeb metadata has none and roles are then inferred. ``kind`` is how
+    errors name the thing described ("table", or "file" for a snapshot file).
+    """
 
     table: str
     title: str
     variables: tuple[Variable, ...]
     updated: str | None = None
+    declared_roles: tuple[tuple[str, str], ...] = ()
+    kind: str = "table"
 
     @classmethod
     def from_json(cls, table: str, obj: Mapping[str, Any], updated: str | None = None):
@@ -235,6 +253,10 @@ def _norm(text: str) -> str:
 
 
 def _role_variable(md: TableMetadata, role: str) -> Variable | None:
+    codes = [code for r, code in md.declared_roles if r == role]
+    declared = [v for code in codes for v in md.variables if v.code == code]
+    if declared:
+        return declared[0]
     if role == "time":
         found = [v for v in md.variables if v.time]
         found = found or [v for v in md.variables if _norm(v.code) in _TIME_WORDS]
@@ -261,6 +283,18 @@ def _unversioned(code: str) -> str:
     return re.sub(r"(_\d+)?_\d{8}$", "", _norm(code))
 
 
+def _concept(word: str) -> str | None:
+    """``Ikä``, ``Age``, ``ikaryhma_10_20180101`` -> ``age``; None for other words."""
+    name = _unversioned(word)
+    return next((c for c, words in _CONCEPTS.items() if name in words), None)
+
+
+def dimension_name(var: Variable) -> str:
+    """A dimension's name that stays the same across table forms and languages: its concept
+    (``age`` for ``Ikä``/``Age``/``ikaryhma_10_20180101``) or its code without version stamp."""
+    return _concept(var.code) or _concept(var.text) or _unversioned(var.code)
+
+
 def _close(word: str, candidates: Iterable[str], n: int = 5) -> list[str]:
     cands = list(dict.fromkeys(str(c) for c in candidates))
     by_norm = {_norm(c): c for c in cands}
@@ -269,7 +303,8 @@ def _close(word: str, candidates: Iterable[str], n: int = 5) -> list[str]:
 
 
 def resolve_dimension(md: TableMetadata, key: str) -> Variable:
-    """Find the variable ``key`` names: its code, its label text, its role, or an unversioned code."""
+    """Find the variable ``key`` names: its code, its label text, its role, an unversioned code,
+    or failing those the same concept in another language (``Ikä`` finds "Age")."""
     key_s = str(key)
     for var in md.variables:
         if var.code == key_s:
@@ -287,10 +322,16 @@ def resolve_dimension(md: TableMetadata, key: str) -> Variable:
         found = [v for v in md.variables if match(v)]
         if len(found) == 1:
             return found[0]
+    concept = _concept(key_s)
+    if concept in ROLES and _role_variable(md, concept) is not None:
+        return _role_variable(md, concept)
+    found = [v for v in md.variables if concept and concept in (_concept(v.code), _concept(v.text))]
+    if len(found) == 1:
+        return found[0]
     candidates = [v.code for v in md.variables] + [v.text for v in md.variables]
     close = _close(key_s, candidates + [r for r in ROLES if _role_variable(md, r)])
     raise PxWebQueryError(
-        f"table {md.table}: no dimension {key_s!r}; closest: {', '.join(close) or '-'} "
+        f"{md.kind} {md.table}: no dimension {key_s!r}; closest: {', '.join(close) or '-'} "
         f"(dimensions: {', '.join(f'{v.code} ({v.text})' for v in md.variables)})"
     )
 
@@ -301,27 +342,29 @@ def _loose_value(code: str) -> str:
     return tail[2:] if re.fullmatch(r"ku\d{3}", tail) else tail
 
 
-def _resolve_value(md: TableMetadata, var: Variable, wanted: Any) -> str:
+def resolve_value(md: TableMetadata, var: Variable, wanted: Any, *, loose: bool = True) -> str:
+    """The code of ``var`` that ``wanted`` names: the code, a code or label text (case and
+    whitespace aside) or, if ``loose``, a code without its 2026 ``<subject>-`` prefix or ``KU``
+    (``vaesto`` finds ``vaerak-vaesto``, ``KU091`` finds ``091``). Raises naming the closest."""
     w = str(wanted)
     if w in var.values:
         return w
     nw = _norm(w)
-    for match in (
-        lambda c, t: _norm(c) == nw,
-        lambda c, t: _norm(t) == nw,
-        lambda c, t: _loose_value(c) == _loose_value(w),
-    ):
+    matches = [lambda c, t: _norm(c) == nw, lambda c, t: _norm(t) == nw]
+    if loose:
+        matches.append(lambda c, t: _loose_value(c) == _loose_value(w))
+    for match in matches:
         found = [c for c, t in zip(var.values, var.value_texts, strict=True) if match(c, t)]
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
             raise PxWebQueryError(
-                f"table {md.table}, dimension {var.code} ({var.text}): value {w!r} is ambiguous, "
-                f"matches {', '.join(found[:10])}"
+                f"{md.kind} {md.table}, dimension {var.code} ({var.text}): value {w!r} is "
+                f"ambiguous, matches {', '.join(found[:10])}"
             )
     close = _close(w, list(var.values) + list(var.value_texts))
     raise PxWebQueryError(
-        f"table {md.table}, dimension {var.code} ({var.text}): no value {w!r}; "
+        f"{md.kind} {md.table}, dimension {var.code} ({var.text}): no value {w!r}; "
         f"closest: {', '.join(close) or '-'}"
     )
 
@@ -342,7 +385,7 @@ def _resolve_values(md: TableMetadata, var: Variable, spec: Any) -> list[str]:
     items = [spec] if isinstance(spec, str | int) else list(spec)
     if not items:
         raise PxWebQueryError(f"table {md.table}, dimension {var.code}: empty value list")
-    chosen = {_resolve_value(md, var, item) for item in items}
+    chosen = {resolve_value(md, var, item) for item in items}
     return [c for c in var.values if c in chosen]  # the server answers in metadata order
 
 

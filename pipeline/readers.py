@@ -18,7 +18,15 @@ import numpy as np
 import openpyxl
 import pandas as pd
 
-from pipeline.jsonstat import JsonStatError, read_jsonstat
+from pipeline.jsonstat import META_KEY, JsonStatError, JsonStatMeta, read_jsonstat
+from pipeline.pxweb import (
+    PxWebQueryError,
+    TableMetadata,
+    Variable,
+    dimension_name,
+    resolve_dimension,
+    resolve_value,
+)
 
 STAGING_COLUMNS = ["area_code", "year", "month", "variable", "value"]
 # `source_row`: the spreadsheet/CSV line (header = 1) or the json-stat cell index a value came
@@ -283,22 +291,70 @@ def read_jsonstat_file(path: Path) -> tuple[pd.DataFrame, dict, dict]:
     return frame[[*ids, "value"]].reset_index(drop=True), dict(data.get("role") or {}), labels
 
 
-def _filter_mask(raw: pd.DataFrame, dim: str, spec, labels: Mapping[str, str], file: str):
-    """Rows whose `dim` code is in `spec`: a code, a list of codes or an inclusive range "a-b"."""
-    order = list(raw[dim].unique())
-    by_label = {label: code for code, label in labels.items()}
-    if isinstance(spec, str) and spec not in order and "-" in spec:
-        low, high = (part.strip() for part in spec.split("-", 1))
-        if low not in order or high not in order:
-            raise ReaderError(f"{file}: range {spec!r} of {dim} names unknown codes")
-        wanted = order[order.index(low) : order.index(high) + 1]
-    else:
+def jsonstat_table(
+    raw: pd.DataFrame,
+    roles: Mapping[str, list[str]],
+    labels: Mapping[str, Mapping[str, str]],
+    file: str,
+) -> TableMetadata:
+    """A json-stat frame described as `pxweb.TableMetadata`, so the readers select dimensions
+    and values with the fetch client's matching (`resolve_dimension`, `resolve_value`).
+
+    Dimension texts come from the file's own labels (the frame's `JsonStatMeta`), values in the
+    order the file lists them; the file's `role` map is declared, not guessed.
+    """
+    meta = raw.attrs.get(META_KEY)
+    texts = meta.dimension_labels if isinstance(meta, JsonStatMeta) else {}
+    variables = []
+    for dim in (c for c in raw.columns if c != "value"):
+        codes = [str(c) for c in raw[dim].unique()]
+        names = labels.get(dim, {})
+        variables.append(
+            Variable(
+                code=dim,
+                text=str(texts.get(dim) or dim).strip(),
+                values=tuple(codes),
+                value_texts=tuple(str(names.get(c, c)) for c in codes),
+                time=dim in (roles.get("time") or ()),
+            )
+        )
+    declared = tuple((role, dims[0]) for role, dims in roles.items() if dims)
+    return TableMetadata(
+        table=file, title="", variables=tuple(variables), declared_roles=declared, kind="file"
+    )
+
+
+def _dimension(table: TableMetadata, key: str, why: str) -> Variable:
+    try:
+        return resolve_dimension(table, key)
+    except PxWebQueryError as exc:
+        raise ReaderError(f"{exc} ({why})") from None
+
+
+def _filter_codes(table: TableMetadata, var: Variable, spec, why: str) -> list[str]:
+    """Codes of `var` that `spec` names: a code or label, a list of them, or an inclusive range
+    "a-b" of codes (tried before the lenient match, which would read "000-014" as "014")."""
+    try:
+        if isinstance(spec, str) and "-" in spec:
+            try:
+                return [resolve_value(table, var, spec, loose=False)]
+            except PxWebQueryError:
+                pass
+            ends = [part.strip() for part in spec.split("-", 1)]
+            try:
+                low, high = (resolve_value(table, var, end) for end in ends)
+            except PxWebQueryError:
+                low = high = None
+            if low is not None:
+                order = list(var.values)
+                wanted = order[order.index(low) : order.index(high) + 1]
+                if not wanted:
+                    raise ReaderError(f"{table.table}: range {spec!r} of {var.code} is empty")
+                return wanted
         items = [spec] if isinstance(spec, str) else list(spec)
-        wanted = [by_label.get(i, i) for i in items]
-        missing = [i for i in wanted if i not in order]
-        if missing:
-            raise ReaderError(f"{file}: {dim} has no code {missing[0]!r}")
-    return raw[dim].isin(wanted)
+        return [resolve_value(table, var, item) for item in items]
+    except PxWebQueryError as exc:
+        raise ReaderError(f"{exc} ({why})") from None
 
 
 def tidy_jsonstat(
@@ -313,43 +369,37 @@ def tidy_jsonstat(
 ) -> pd.DataFrame:
     """Long json-stat frame → staging rows.
 
-    Geo and time dimensions are found by role (falling back to usual names); the variable
-    dimension is `variable_dimension` or the metric one, and a selector matches a code or a
-    label there. `filters[variable]` restricts other dimensions and sums over them. Remaining
-    dimensions with more than one category stay as extra columns (`Ikä` → `age`).
+    Dimensions are found as the fetch client finds them (`pxweb.resolve_dimension`): by id,
+    label text, role or the same concept in another language, so the catalogue's names work on
+    the legacy files and on StatFin's 2026 ones (`Ikä` → `ikaryhma_10_20180101`, "Age"). Geo and
+    time by role; the variable dimension is `variable_dimension` or the metric one, where a
+    selector names a code, a label or a 2026 code (`GDPcap` → `altp-GDPcap`).
+    `filters[variable]` restricts other dimensions and sums over them. Remaining dimensions with
+    more than one category stay as extra columns named across forms (`Ikä` → `age`).
     """
-    dims = [c for c in raw.columns if c != "value"]
-    geo = _role(roles, "geo", dims, ("alue", "maakunta", "region", "area"), file)
-    time = _role(roles, "time", dims, ("vuosi", "year", "kuukausi", "month"), file)
-    metric = variable_dimension or _role(
-        roles, "metric", dims, ("tiedot", "contentscode", "tunnusluku"), file
-    )
-    if metric not in dims:
-        raise ReaderError(f"{file}: no dimension {metric!r} among {dims}")
-    metric_labels = labels.get(metric, {})
+    table = jsonstat_table(raw, roles, labels, file)
+    geo = _dimension(table, "geo", "area dimension").code
+    time = _dimension(table, "time", "period dimension").code
+    metric_var = _dimension(table, variable_dimension or "metric", "variable dimension")
+    metric = metric_var.code
     parts = []
     for variable, selector in variables.items():
-        codes = [
-            c
-            for c in raw[metric].unique()
-            if c == selector or str(metric_labels.get(c, "")).strip() == selector
-        ]
-        if not codes:
-            raise ReaderError(
-                f"{file}: no {metric} value with code or label {selector!r} (variable {variable})"
-            )
-        mask = raw[metric] == codes[0]
-        spec = (filters or {}).get(variable) or {}
-        for dim, wanted in spec.items():
-            if dim not in dims:
-                raise ReaderError(f"{file}: filter of {variable} names unknown dimension {dim!r}")
-            mask &= _filter_mask(raw, dim, wanted, labels.get(dim, {}), file)
+        why = f"variable {variable}"
+        mask = raw[metric] == _filter_codes(table, metric_var, [selector], why)[0]
+        filtered = []
+        for key, wanted in ((filters or {}).get(variable) or {}).items():
+            var = _dimension(table, key, f"filter of {why}")
+            mask &= raw[var.code].isin(_filter_codes(table, var, wanted, f"filter of {why}"))
+            filtered.append(var.code)
         rows = raw[mask]
-        keep = [d for d in dims if d not in (geo, time, metric, *spec) and raw[d].nunique() > 1]
-        if spec:
-            rows = rows.groupby([geo, time, *keep], sort=False, as_index=False)["value"].sum(
-                min_count=1
-            )
+        keep = [
+            v
+            for v in table.variables
+            if v.code not in (geo, time, metric, *filtered) and raw[v.code].nunique() > 1
+        ]
+        if filtered:
+            by = [geo, time, *(v.code for v in keep)]
+            rows = rows.groupby(by, sort=False, as_index=False)["value"].sum(min_count=1)
         years, months = _periods(rows[time].astype(str), file)
         part = pd.DataFrame(
             {
@@ -358,28 +408,18 @@ def tidy_jsonstat(
                 "month": months.to_numpy(),
                 "variable": variable,
                 "value": rows["value"].astype("float64").to_numpy(),
-                "source_row": pd.NA if spec else rows.index.to_numpy(),
+                "source_row": pd.NA if filtered else rows.index.to_numpy(),
             }
         )
-        for dim in keep:
-            name = "age" if dim.lower() in ("ikä", "ika", "age") else dim.lower()
-            values = rows[dim].to_numpy()
+        for var in keep:
+            name = dimension_name(var)
+            values = rows[var.code].to_numpy()
             part[name] = pd.to_numeric(values, errors="coerce") if name == "age" else values
         parts.append(part)
     out = pd.concat(parts, ignore_index=True)
     if "age" in out.columns:
         out["age"] = out["age"].astype("Int32")
     return _staging(out, extra=[c for c in out.columns if c not in (*STAGING_COLUMNS, ROW_COLUMN)])
-
-
-def _role(roles, role, dims, names, file) -> str:
-    for dim in roles.get(role) or []:
-        if dim in dims:
-            return dim
-    for dim in dims:
-        if dim.lower() in names:
-            return dim
-    raise ReaderError(f"{file}: no {role} dimension among {dims}")
 
 
 # --------------------------------------------------------------------------- classification

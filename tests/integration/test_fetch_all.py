@@ -186,8 +186,12 @@ def test_forced_refresh_of_legacy_forms_rebuilds_the_same_warehouse(
     pd.testing.assert_frame_equal(fetched, bundled_values)
 
 
-def test_forced_refresh_of_2026_forms_gives_the_bundled_numbers(catalogue, snapshot, replay_server):
-    """The 2026 server (short ids, versioned codes): every file refetched, same numbers."""
+def test_forced_refresh_of_2026_forms_gives_the_bundled_numbers(
+    catalogue, snapshot, replay_server, bundled_values, tmp_path
+):
+    """The 2026 server (short ids, versioned codes): every file refetched, same numbers, and
+    the catalogue's selectors (`GDPcap`, `vaesto_e24`, filter `Ikä`) still build the warehouse
+    from the files as fetched (`altp-GDPcap`, `ikaryhma_10_20180101`)."""
     report, _, log = _refetch_all(catalogue, snapshot, replay_server)
     sources = pxweb_sources(catalogue)
     assert [r.action for r in report.results] == ["updated"] * len(sources)
@@ -200,6 +204,8 @@ def test_forced_refresh_of_2026_forms_gives_the_bundled_numbers(catalogue, snaps
     for source in sources:
         fetched, bundled = (_cells(source, root) for root in (snapshot, DEFAULT_SNAPSHOT))
         pd.testing.assert_series_equal(fetched, bundled, obj=source.id)
+    fetched_values = _build_values(catalogue, snapshot, tmp_path / "fetched.duckdb")
+    pd.testing.assert_frame_equal(fetched_values, bundled_values)
 
 
 def _cells(source, root: Path) -> pd.Series:

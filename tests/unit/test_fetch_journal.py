@@ -94,3 +94,17 @@ def test_failure_before_the_journal_leaves_the_old_snapshot(snapshot, monkeypatc
     assert not (snapshot / JOURNAL_NAME).exists()
     assert recover_interrupted_fetch(snapshot) is False
     assert {f: sha256_file(snapshot / f) for f in before} == before
+
+
+def test_check_reads_each_source_the_way_the_build_does(snapshot):
+    """A file that parses but whose declared variable the build cannot find fails `check`."""
+    from pipeline.snapshot import rebuild_manifest
+
+    file = snapshot / TARGETS[0]
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text.replace("net_intermunicipal_migration", "net_migration", 1), "utf-8")
+    rebuild_manifest(snapshot)
+    problems = check_snapshot(load_catalogue(), snapshot)
+    assert len(problems) == 1
+    assert "migration_12w7" in problems[0]
+    assert "no value column 'net_intermunicipal_migration'" in problems[0]

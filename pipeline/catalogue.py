@@ -393,8 +393,9 @@ class _List(list):
     line: int = 0
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that records start marks and rejects duplicate keys."""
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """SafeLoader (libyaml's when available: ~10x faster, the same documents and marks) that
+    records start marks and rejects duplicate keys."""
 
 
 def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> _Map:

@@ -91,6 +91,10 @@ def check(catalogue_path: Path, snapshot_dir: Path) -> None:
 @warehouse_option
 def build(catalogue_path: Path, snapshot_dir: Path, warehouse_path: Path) -> None:
     """Build the warehouse from the snapshot: temporary file, validate, then replace."""
+    # pandera imports hypothesis when it is installed (a dev dependency that pulls in pytest and
+    # trio, ~0.5 s) only to offer data-synthesis strategies the build never uses; behave as an
+    # install without it (issue 5). Unchanged where hypothesis is already imported (tests).
+    sys.modules.setdefault("hypothesis", None)
     from pipeline.catalogue import load_catalogue
     from pipeline.snapshot import recover_interrupted_fetch
     from pipeline.warehouse import BuildError, build_warehouse

@@ -104,14 +104,51 @@ def all_peers(
     min_shared: float = MIN_SHARED,
 ) -> pd.DataFrame:
     """`nearest_peers` for every area that has at least one of `indicators`:
-    `area_code, peer_code, distance, rank, n_indicators`."""
+    `area_code, peer_code, distance, rank, n_indicators`.
+
+    Same arithmetic as `_nearest`, in one numpy pass per pattern of usable indicators (so each
+    distance is summed over exactly the same values in the same order)."""
     profile_wide = profile_wide.set_axis(profile_wide.index.astype(str), axis=0)
     z = standardise(profile_wide, indicators, log)
-    frames = []
-    for code in z.index[z.notna().any(axis=1)]:
-        peers = _nearest(z, code, k, min_shared)
-        frames.append(peers.rename(columns={"area_code": "peer_code"}).assign(area_code=code))
     columns = ["area_code", "peer_code", "distance", "rank", "n_indicators"]
-    if not frames:
+    matrix = z.to_numpy()
+    towns = np.flatnonzero(~np.isnan(matrix).all(axis=1))
+    if not len(towns):
         return pd.DataFrame(columns=columns)
-    return pd.concat(frames, ignore_index=True)[columns]
+    codes = z.index.to_numpy(dtype=object)
+    code_order = np.empty(len(codes), dtype="int64")
+    code_order[np.argsort(codes, kind="stable")] = np.arange(len(codes))
+    patterns, pattern_of = np.unique(~np.isnan(matrix[towns]), axis=0, return_inverse=True)
+    distance = np.empty((len(towns), len(codes)))
+    shared = np.empty((len(towns), len(codes)), dtype="int64")
+    used = np.empty(len(towns), dtype="int64")
+    for number, usable in enumerate(patterns):
+        rows = np.flatnonzero(pattern_of.ravel() == number)
+        p = int(usable.sum())
+        diff = matrix[:, usable][None, :, :] - matrix[towns[rows]][:, usable][:, None, :]
+        shared[rows] = (~np.isnan(diff)).sum(axis=2)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            distance[rows] = np.sqrt(np.nansum(diff**2, axis=2) * p / shared[rows])
+        used[rows] = p
+    out_area, out_peer, out_distance, out_rank, out_shared = [], [], [], [], []
+    for row, town in enumerate(towns):
+        candidates = np.flatnonzero(shared[row] >= min_shared * used[row])
+        candidates = candidates[candidates != town]
+        key = distance[row, candidates].round(DISTANCE_DECIMALS)
+        nearest = candidates[np.lexsort((code_order[candidates], key))[:k]]
+        out_area += [codes[town]] * len(nearest)
+        out_peer.append(nearest)
+        out_distance.append(distance[row, nearest])
+        out_shared.append(shared[row, nearest])
+        out_rank.append(np.arange(1, len(nearest) + 1))
+    peer_index = np.concatenate(out_peer)
+    return pd.DataFrame(
+        {
+            "area_code": pd.array(out_area, dtype=z.index.dtype),
+            "peer_code": z.index[peer_index].to_numpy(),
+            "distance": np.concatenate(out_distance),
+            "rank": np.concatenate(out_rank),
+            "n_indicators": np.concatenate(out_shared),
+        },
+        columns=columns,
+    )

@@ -27,6 +27,7 @@ import yaml
 from pipeline import readers, schemas
 from pipeline.aggregate import aggregate
 from pipeline.catalogue import Catalogue, Indicator, Source
+from pipeline.snapshot import YAML_LOADER
 
 MODELS = Path(__file__).resolve().parent / "models"
 KEYS = ["area_code", "year", "month"]
@@ -887,7 +888,7 @@ def _manifest(snapshot_dir: Path) -> tuple[dict[str, dict], str | None]:
     if not path.exists():
         return {}, None
     text = path.read_bytes()
-    doc = yaml.safe_load(text) or {}
+    doc = yaml.load(text, Loader=YAML_LOADER) or {}  # noqa: S506 - a safe loader
     entries = doc.get("files") or doc.get("sources") or []
     return {e["id"]: e for e in entries if isinstance(e, dict) and "id" in e}, _sha256(text)
 

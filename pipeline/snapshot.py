@@ -564,6 +564,7 @@ def fetch_sources(
     """
     snapshot_dir = Path(snapshot_dir)
     recover_interrupted_fetch(snapshot_dir)
+    remove_stale_staging(snapshot_dir)
     sources = _sources_to_fetch(catalogue, tuple(only))
     try:
         manifest = load_manifest(snapshot_dir)
@@ -653,6 +654,21 @@ def recover_interrupted_fetch(snapshot_dir: str | Path) -> bool:
     os.unlink(journal_path)
     _fsync_dir(snapshot_dir)
     return True
+
+
+def remove_stale_staging(snapshot_dir: str | Path) -> list[Path]:
+    """Delete staged files (`.<name>.*.tmp`) left by a fetch killed before its commit.
+
+    Call only when no journal is pending (a journal's files are rolled forward instead) and no
+    other fetch runs on this snapshot. Returns the removed paths.
+    """
+    snapshot_dir = Path(snapshot_dir)
+    if (snapshot_dir / JOURNAL_NAME).exists():
+        return []
+    stale = [p for p in snapshot_dir.rglob(".*.tmp") if p.is_file()]
+    for path in stale:
+        path.unlink()
+    return stale
 
 
 def _request_totals(clients: Iterable[Any]) -> dict[str, int]:

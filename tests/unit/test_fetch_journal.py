@@ -108,3 +108,13 @@ def test_check_reads_each_source_the_way_the_build_does(snapshot):
     assert len(problems) == 1
     assert "migration_12w7" in problems[0]
     assert "no value column 'net_intermunicipal_migration'" in problems[0]
+
+
+def test_stale_staged_files_of_a_killed_fetch_are_removed(snapshot):
+    from pipeline.snapshot import remove_stale_staging
+
+    stale = _write_temp(snapshot / TARGETS[0], b"half a fetch")
+    before = {f: sha256_file(snapshot / f) for f in TARGETS}
+    assert remove_stale_staging(snapshot) == [stale]
+    assert not stale.exists()
+    assert {f: sha256_file(snapshot / f) for f in TARGETS} == before

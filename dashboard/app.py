@@ -40,9 +40,12 @@ Conventions for every page (engineers adding pages: follow these):
 from __future__ import annotations
 
 import functools
+import hashlib
 import html as html_lib
 import logging
 import os
+import shutil
+import tempfile
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -55,7 +58,7 @@ from dash import dcc, html
 from dash._pages import PAGE_REGISTRY, _path_to_page
 from flask_compress import Compress
 
-from dashboard import queries
+from dashboard import geo, queries
 from dashboard.i18n import lang_of, t
 from dashboard.layout import error_page
 
@@ -88,14 +91,19 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(warehouse_path: str | os.PathLike) -> dash.Dash:
-    """The Dash app over the warehouse at `warehouse_path` (opened read-only)."""
+def create_app(warehouse_path: str | os.PathLike, *, shared_answers: bool = False) -> dash.Dash:
+    """The Dash app over the warehouse at `warehouse_path` (opened read-only).
+
+    `shared_answers` (set by `dashboard.wsgi` for gunicorn): the workers of one server share
+    their callback answers (`SharedAnswers`), so a page computed by one is ready in the others.
+    """
     queries.configure(warehouse_path)
     app = dash.Dash(
         __name__,
         use_pages=True,
         pages_folder=str(PACKAGE / "pages"),
         assets_folder=str(PACKAGE / "assets"),
+        assets_path_ignore=["vendor"],  # perf (issue 5): loaded by assets/plotly_preload.js
         title=TITLE,
         update_title=None,
         suppress_callback_exceptions=True,
@@ -133,7 +141,10 @@ def create_app(warehouse_path: str | os.PathLike) -> dash.Dash:
         )(lambda value: value)
     # --- end perf (issue 5) ------------------------------------------------------------------------
     server = app.server
-    _serve_fast(server)  # perf (issue 5)
+    shared = (
+        SharedAnswers(answer_namespace(warehouse_path), os.getppid()) if shared_answers else None
+    )
+    _serve_fast(server, shared)  # perf (issue 5)
     server.after_request(_after_request)
     server.register_error_handler(Exception, _unhandled_error)  # issue 6
     return app
@@ -293,10 +304,71 @@ class ResponseCache:
                 self.size -= len(dropped)
 
 
-def _serve_fast(server: flask.Flask) -> None:
-    """Compressed responses (flask-compress) and the per-worker callback answer cache."""
+class SharedAnswers:
+    """The answers of one server's workers, shared through files (cachelib, atomic writes).
+
+    The directory is per server (the gunicorn master's pid) and per warehouse file and code
+    (`answer_namespace`), so a restart, a rebuilt warehouse or new code never see old answers;
+    directories of servers that are no longer running are removed when a worker starts.
+    """
+
+    ROOT = Path(tempfile.gettempdir()) / "investin-answers"
+
+    def __init__(self, namespace: str, server_pid: int) -> None:
+        from cachelib import FileSystemCache
+
+        self._prune_dead()
+        directory = self.ROOT / f"{server_pid}-{namespace}"
+        self._files = FileSystemCache(str(directory), threshold=2000, default_timeout=0)
+
+    def _prune_dead(self) -> None:
+        for directory in self.ROOT.glob("*-*") if self.ROOT.is_dir() else ():
+            pid = directory.name.split("-", 1)[0]
+            if pid.isdigit() and not _running(int(pid)):
+                shutil.rmtree(directory, ignore_errors=True)
+
+    def get(self, key: bytes) -> bytes | None:
+        return self._files.get(hashlib.sha256(key).hexdigest())
+
+    def put(self, key: bytes, value: bytes) -> None:
+        if len(value) <= RESPONSE_MAX_BYTES:
+            self._files.set(hashlib.sha256(key).hexdigest(), value)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def answer_namespace(warehouse_path: str | os.PathLike) -> str:
+    """A digest of the warehouse file (path, size, mtime), the dashboard's code and Dash."""
+    digest = hashlib.sha256()
+    path = Path(warehouse_path).resolve()
+    stat = path.stat()
+    digest.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}|{dash.__version__}".encode())
+    for source in sorted(PACKAGE.rglob("*")):
+        if source.is_file() and source.suffix in {".py", ".yaml", ".js", ".css", ".json"}:
+            digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _serve_fast(server: flask.Flask, shared: SharedAnswers | None) -> None:
+    """Compressed responses (flask-compress), the display boundaries and the answer caches:
+    the worker's own LRU first, then (under gunicorn) the answers shared by its workers."""
     cache = ResponseCache()
     Compress(server)  # registered first, so its after_request runs after keep_answer's
+
+    @server.get(geo.DISPLAY_PATH)
+    def boundaries() -> flask.Response:
+        response = flask.Response(geo.display_json(), mimetype="application/json")
+        response.cache_control.public = True
+        response.cache_control.max_age = 365 * 24 * 3600  # the URL carries a content hash
+        return response
 
     @server.before_request
     def cached_answer() -> flask.Response | None:
@@ -305,6 +377,10 @@ def _serve_fast(server: flask.Flask) -> None:
             return None
         key = request.get_data(cache=True)
         body = cache.get(key)
+        if body is None and shared is not None:
+            body = shared.get(key)
+            if body is not None:
+                cache.put(key, body)
         if body is None:
             flask.g.answer_key = key
             return None
@@ -317,6 +393,8 @@ def _serve_fast(server: flask.Flask) -> None:
             body = response.get_data()
             if response.mimetype == "application/json" and b'"sideUpdate"' not in body:
                 cache.put(key, body)
+                if shared is not None:
+                    shared.put(key, body)
         return response
 
 

@@ -263,15 +263,15 @@ def compare_trend_figure(
 
 def choropleth_figure(
     frame: pd.DataFrame,
-    geojson: dict,
+    geojson: dict | str,
     lang: str,
     *,
     title: str,
     unit: str = "",
     decimals: int = 1,
     direction: str = "neutral",
-    outlines: Iterable[tuple[str, dict, str]] = (),
-    missing: tuple[str, dict] | None = None,
+    outlines: Iterable[tuple[str, dict | Iterable[str], str]] = (),
+    missing: tuple[str, dict | Iterable[str]] | None = None,
     feature_id_key: str = "properties.kunta",
 ) -> go.Figure:
     """Municipal values (`area_code, name, value`) on the boundaries in `geojson`.
@@ -279,14 +279,23 @@ def choropleth_figure(
     `outlines`: (legend label, FeatureCollection of the outlined municipalities, colour), each a
     transparent choropleth with a thick border; `missing`: (label, FeatureCollection) drawn grey.
     The map is tile-free: a hidden `geo` base map fitted to the drawn municipalities.
+    `geojson` may be a URL (plotly.js fetches it once); outlines and missing may then give
+    municipality codes instead of collections and share it (issue 5: small figures).
     """
     data = frame.dropna(subset=["value"])
     fmt = number_format(decimals)
     key = feature_id_key.split(".", 1)[1]
+
+    def shapes(collection: dict | Iterable[str]) -> tuple[dict | str, list[str]]:
+        if isinstance(collection, dict):
+            return collection, [f["properties"][key] for f in collection["features"]]
+        return geojson, sorted(collection)
+
     fig = go.Figure()
-    if missing is not None and missing[1]["features"]:
-        label, collection = missing
-        codes = [f["properties"][key] for f in collection["features"]]
+    missing_shapes = shapes(missing[1]) if missing is not None else (None, [])
+    if missing_shapes[1]:
+        label = missing[0]
+        collection, codes = missing_shapes
         fig.add_trace(
             go.Choropleth(
                 geojson=collection,
@@ -321,8 +330,8 @@ def choropleth_figure(
         )
     )
     transparent = [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]]
-    for label, collection, colour in outlines:
-        codes = [f["properties"][key] for f in collection["features"]]
+    for label, outlined, colour in outlines:
+        collection, codes = shapes(outlined)
         fig.add_trace(
             go.Choropleth(
                 geojson=collection,

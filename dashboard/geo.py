@@ -3,10 +3,18 @@
 The bundled file `data/snapshot/geo/kunnat2025_wgs84.geojson` (Statistics Finland kunta4500k,
 CC BY 4.0) has one feature per municipality with the three-digit code in `properties.kunta`,
 which is what `featureidkey="properties.kunta"` matches against `core.areas.area_code`.
+
+For display (issue 5) the map does not embed the boundaries in every figure: it points its
+choropleth traces at `DISPLAY_PATH`, which serves a display copy once per browser (cached). That
+copy keeps only `properties.kunta` and rounds coordinates to `DISPLAY_DECIMALS` decimals
+(about 110 m north-south, 50 m east-west at Finnish latitudes), dropping repeated points:
+the boundaries are geometry, not statistics, so a display simplification changes no figure.
+Rounding is the same for both sides of a shared border, so neighbours still meet.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -16,6 +24,8 @@ from pipeline import DEFAULT_SNAPSHOT
 
 GEOJSON_PATH = Path(DEFAULT_SNAPSHOT) / "geo" / "kunnat2025_wgs84.geojson"
 FEATURE_ID_KEY = "properties.kunta"
+DISPLAY_DECIMALS = 3
+DISPLAY_PATH = "/_geo/municipalities-2025.json"
 
 
 class GeoError(RuntimeError):
@@ -50,3 +60,44 @@ def subset(codes: frozenset[str] | set[str], path: Path = GEOJSON_PATH) -> dict[
         "type": "FeatureCollection",
         "features": [f for f in features if f["properties"]["kunta"] in codes],
     }
+
+
+# --- perf (issue 5): a display copy of the boundaries, served once ------------------------------
+
+
+def _rounded_ring(ring: list, decimals: int) -> list[list[float]]:
+    out: list[list[float]] = []
+    for x, y, *_ in ring:
+        point = [round(x, decimals), round(y, decimals)]
+        if not out or out[-1] != point:
+            out.append(point)
+    return out
+
+
+def _display_geometry(geometry: dict[str, Any], decimals: int) -> dict[str, Any]:
+    polygons = geometry["coordinates"]
+    if geometry["type"] == "Polygon":
+        polygons = [polygons]
+    rounded = [[_rounded_ring(ring, decimals) for ring in polygon] for polygon in polygons]
+    kept = [[r for r in polygon if len(r) >= 4] for polygon in rounded]
+    return {"type": "MultiPolygon", "coordinates": [p for p in kept if p and len(p[0]) >= 4]}
+
+
+@lru_cache(maxsize=4)
+def display_json(path: Path = GEOJSON_PATH, decimals: int = DISPLAY_DECIMALS) -> bytes:
+    """The boundaries for the map as compact JSON: codes only, coordinates rounded."""
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"kunta": f["properties"]["kunta"]},
+            "geometry": _display_geometry(f["geometry"], decimals),
+        }
+        for f in load_municipalities(path)["features"]
+    ]
+    collection = {"type": "FeatureCollection", "features": features}
+    return json.dumps(collection, separators=(",", ":")).encode()
+
+
+def display_url(path: Path = GEOJSON_PATH) -> str:
+    """`DISPLAY_PATH` with a content hash, so a browser can cache it for good."""
+    return f"{DISPLAY_PATH}?v={hashlib.sha256(display_json(path)).hexdigest()[:12]}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -62,11 +63,81 @@ def _connection() -> duckdb.DuckDBPyConnection:
 
 
 def _frame(sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+    key = _result_key(sql, params)  # perf (issue 5)
+    cached = _results.get(key) if key is not None else None
+    if cached is not None:
+        return cached.copy()
     cursor = _connection().cursor()
     try:
-        return cursor.execute(sql, list(params)).df()
+        frame = cursor.execute(sql, list(params)).df()
     finally:
         cursor.close()
+    if key is not None:
+        _results.put(key, frame.copy())
+    return frame
+
+
+# --- perf (issue 5): query results memoised per process ------------------------------------------
+# The warehouse is read-only for the life of a process (`configure` clears this), so a query's
+# result is a function of its SQL text and parameters. Callers get a copy, so they may modify it.
+RESULT_CACHE_SIZE = 2048
+RESULT_MAX_ROWS = 50_000
+
+
+def _result_key(sql: str, params: Sequence[Any]) -> tuple | None:
+    items = []
+    for value in params:
+        if isinstance(value, list | tuple):
+            value = ("__seq__", *value)
+        try:
+            hash(value)
+        except TypeError:
+            return None
+        items.append(value)
+    return (sql, tuple(items))
+
+
+class _Results:
+    """A thread-safe LRU of query results by (sql, params); large results are not kept."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> pd.DataFrame | None:
+        with self._lock:
+            frame = self._items.get(key)
+            if frame is not None:
+                self._items.move_to_end(key)
+            return frame
+
+    def put(self, key: tuple, frame: pd.DataFrame) -> None:
+        if len(frame) > RESULT_MAX_ROWS:
+            return
+        with self._lock:
+            self._items[key] = frame
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_results = _Results(RESULT_CACHE_SIZE)
+
+
+def warm_up() -> None:
+    """Run once at server start what most pages need (areas, catalogue, latest values)."""
+    for lang in ("fi", "sv", "en"):
+        areas(lang)
+        indicators(lang)
+    latest_values(sorted(municipality_codes())[:1])
+
+
+# --- end perf (issue 5) --------------------------------------------------------------------------
 
 
 def _clear_caches() -> None:
@@ -79,6 +150,7 @@ def _clear_caches() -> None:
         _indicators_cached,
     ):
         fn.cache_clear()
+    _results.clear()  # perf (issue 5)
 
 
 def _label(lang: str, column: str) -> str:
@@ -560,6 +632,15 @@ def latest_values(area_codes: Sequence[str], indicator_ids: Sequence[str] = ()) 
                 "value_SSS",
             ]
         )
+    known = municipality_codes()
+    if all(code in known for code in codes):  # perf (issue 5): one query for every municipality
+        every = _frame(
+            _LATEST_SQL.format(areas="SELECT area_code FROM core.areas", indicator_filter="")
+        )
+        wanted = every.area_code.isin(codes)
+        if ids:
+            wanted &= every.indicator_id.isin(ids)
+        return every[wanted].reset_index(drop=True)
     indicator_filter = f"AND indicator_id IN ({', '.join('?' * len(ids))})" if ids else ""
     sql = _LATEST_SQL.format(areas=", ".join("?" * len(codes)), indicator_filter=indicator_filter)
     return _frame(sql, [*codes, *ids])

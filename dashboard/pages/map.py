@@ -84,27 +84,24 @@ def map_figure(indicator: str, year: int | None, outline: list[str], lang: str) 
     values = queries.municipal_values(indicator, year, lang)
     outlines = []
     for code in outline:
-        members = set(queries.group_members(code))
         outlines.append(
             (
                 queries.area_name(code, lang) or code,
-                geo.subset(members),
+                set(queries.group_members(code)),  # perf (issue 5): codes on the shared geojson
                 figures.OUTLINE_COLOURS.get(code, figures.PALETTE[3]),  # issue 7: peers:<code>
             )
         )
     missing = values[values.value.isna()]
     return figures.choropleth_figure(
         values,
-        geo.load_municipalities(),
+        geo.display_url(),  # perf (issue 5): fetched once by the browser, not in every figure
         lang,
         title=title,
         unit=meta.get("unit", ""),
         decimals=int(meta.get("decimals", 1) or 0),
         direction=meta.get("direction", "neutral"),
         outlines=outlines,
-        missing=(t("map.no_data", lang), geo.subset(set(missing.area_code)))
-        if len(missing)
-        else None,
+        missing=(t("map.no_data", lang), set(missing.area_code)) if len(missing) else None,
     )
 
 

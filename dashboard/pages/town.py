@@ -115,6 +115,12 @@ def _headline(row: pd.Series, lang: str) -> html.Li:
     )
 
 
+class _Row(dict):
+    """A table row as a dict with attribute access (`row.label`, `row.get("value")`)."""
+
+    __getattr__ = dict.__getitem__
+
+
 def _theme_table(rows: pd.DataFrame, lang: str) -> html.Div:
     head = html.Thead(
         html.Tr(
@@ -129,8 +135,8 @@ def _theme_table(rows: pd.DataFrame, lang: str) -> html.Div:
         )
     )
     body = []
-    for row in rows.itertuples(index=False):
-        row = pd.Series(row._asdict())
+    for record in rows.to_dict("records"):
+        row = _Row(record)  # perf (issue 5): a pd.Series per row cost ~2 ms
         label = [row.label]
         if row.level == "region":
             label += [" ", html.Span(f"({t('town.region_value', lang)})", className="unit")]

@@ -1,0 +1,38 @@
+// perf (issue 5): start loading plotly.js with the page instead of after the first figure's
+// layout arrives, so the browser downloads and runs it while the server builds the layout; and
+// load the dashboard's own partial bundle (assets/vendor/plotly-entry.js), a third of the full one.
+// dcc.Graph waits on `Promise.resolve(window.Plotly || <load plotly.js>)`: until plotly.js has
+// run, window.Plotly is a promise of it, so the graph waits for this load instead of starting a
+// second one. plotly.js replaces window.Plotly with itself when it runs.
+(function () {
+  const BUNDLE = "plotly-4.1.1-investin.min.js"; // assets/vendor/plotly-entry.js: the traces we draw
+  const path = window.location.pathname;
+  if (window.Plotly || /\/(data|about)\/?$/.test(path)) {
+    return; // pages without figures load plotly.js only if a figure asks for it
+  }
+  const node = document.getElementById("_dash-config");
+  const config = node ? JSON.parse(node.textContent) : {};
+  const prefix = config.requests_pathname_prefix || "/";
+  const full = prefix + "_dash-component-suites/plotly/package_data/plotly.min.js";
+  let pending = null;
+  function load(url, next, resolve, reject) {
+    const script = document.createElement("script");
+    script.src = url;
+    script.async = true;
+    script.onload = script.onerror = function () {
+      if (window.Plotly && window.Plotly !== pending) {
+        resolve(window.Plotly);
+      } else if (next) {
+        load(next, null, resolve, reject); // the partial bundle failed: Dash's full plotly.js
+      } else {
+        window.Plotly = undefined;
+        reject(new Error("plotly.js did not load from " + url));
+      }
+    };
+    document.head.appendChild(script);
+  }
+  pending = new Promise(function (resolve, reject) {
+    load(prefix + "assets/vendor/" + BUNDLE, full, resolve, reject);
+  });
+  window.Plotly = pending;
+})();

@@ -255,7 +255,7 @@ def _layout_key(args: tuple, kwargs: dict) -> tuple | None:
 
 
 def _cached(layout):
-    @functools.lru_cache(maxsize=LAYOUT_CACHE_SIZE)
+    @queries.memoised(LAYOUT_CACHE_SIZE)  # cleared when the warehouse changes
     def by_key(key: tuple):
         return layout(**{k: list(v) if isinstance(v, tuple) else v for k, v in key})
 

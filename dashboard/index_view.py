@@ -23,7 +23,8 @@ from dashboard.layout import figure_block, href
 from pipeline.peers import DEFAULT_PROFILE
 
 WEIGHT = "index-weight"
-METHOD = Path(__file__).resolve().parents[1] / "docs" / "method.md"
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+METHOD = DOCS / "method.md"  # English; method.fi.md and method.sv.md are its translations
 STEP = 0.25
 
 
@@ -273,15 +274,26 @@ def update_peers(indicators, state):
 # --------------------------------------------------------------------------- about page
 
 
+def method_path(lang: str) -> Path:
+    """The method text in `lang` (docs/method.<lang>.md; English is docs/method.md)."""
+    lang = lang_of(lang)
+    localized = DOCS / f"method.{lang}.md"
+    return localized if lang != "en" and localized.exists() else METHOD
+
+
 def method_section(lang: str) -> html.Section | None:
-    """docs/method.md on the About page (None where the docs are not installed)."""
-    if not METHOD.exists():
+    """The method text on the About page in the page's language (None where the docs are not
+    installed; English with a note where a translation is missing)."""
+    lang = lang_of(lang)
+    path = method_path(lang)
+    if not path.exists():
         return None
-    text = METHOD.read_text(encoding="utf-8").split("\n", 1)[1]  # drop the page title
+    text = path.read_text(encoding="utf-8").split("\n", 1)[1]  # drop the page title
+    note = "index.method_language" if path == METHOD and lang != "en" else "index.method_applied"
     return html.Section(
         [
             html.H2(t("index.method_title", lang)),
-            html.P(t("index.method_language", lang), className="unit"),
+            html.P(t(note, lang), className="unit"),
             dcc.Markdown(text.replace("\n## ", "\n### ")),
         ],
         className="about-section method-section",

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from dashboard.i18n import LANG_NAMES, LANGS, lang_of, t
+from dashboard.i18n import LANG_NAMES, LANGS, fmt_number, lang_of, load_page, t
 
 # (page id, path): the navigation, in order. Labels are `common.nav_<page id>`.
 NAV: tuple[tuple[str, str], ...] = (
@@ -37,6 +37,16 @@ def href(path: str, lang: str, **params: Any) -> str:
             continue
         query[key] = ",".join(map(str, value)) if isinstance(value, list | tuple) else value
     return f"{path}?{urlencode(query, safe=',')}"
+
+
+def grid_locale(lang: str) -> dict[str, str]:
+    """AG Grid's own texts (paging, filter menus, overlays) in `lang`, for every grid's
+    `dashGridOptions={"localeText": grid_locale(lang), ...}`; keys from locales/grid.yaml plus
+    the language's number separators (as `i18n.fmt_number` writes them)."""
+    lang = lang_of(lang)
+    texts = {key: entry[lang] for key, entry in load_page("grid").items()}
+    sample = fmt_number(1234.5, 1, lang)  # "1 234,5" / "1,234.5"
+    return {**texts, "thousandSeparator": sample[1], "decimalSeparator": sample[-2]}
 
 
 def query_list(value: Any) -> list[str]:

@@ -127,6 +127,19 @@ class _Results:
 
 
 _results = _Results(RESULT_CACHE_SIZE)
+_memos: list = []
+
+
+def memoised(maxsize: int = 64):
+    """`functools.lru_cache` for pure functions of the warehouse (pages' figure builders);
+    `configure` clears them with the query results."""
+
+    def wrap(fn):
+        cached = lru_cache(maxsize=maxsize)(fn)
+        _memos.append(cached)
+        return cached
+
+    return wrap
 
 
 def warm_up() -> None:
@@ -151,6 +164,8 @@ def _clear_caches() -> None:
     ):
         fn.cache_clear()
     _results.clear()  # perf (issue 5)
+    for cached in _memos:
+        cached.cache_clear()
 
 
 def _label(lang: str, column: str) -> str:

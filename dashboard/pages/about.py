@@ -108,6 +108,7 @@ def _sources(lang: str) -> html.Section:
             html.H2(t("about.sources", lang)),
             _table(columns, rows),
             html.P(t("about.licence_text", lang)),
+            html.P(t("about.boundaries_note", lang)),  # perf (issue 5): dashboard.geo
         ],
         className="about-section",
     )

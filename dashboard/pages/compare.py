@@ -23,7 +23,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import figures, index_view, queries  # index_view: issue 7
 from dashboard.i18n import lang_of, t
-from dashboard.layout import figure_block, href, query_list, shell
+from dashboard.layout import figure_block, grid_locale, href, query_list, shell
 
 PAGE = "compare"
 CONTROLS_STYLE = {
@@ -212,9 +212,15 @@ def ranking_figure(selection: Selection, lang: str) -> go.Figure:
 
 
 def scatter_figure(selection: Selection, lang: str) -> go.Figure:
+    return _scatter_figure(selection.x, selection.y, selection.areas, lang)
+
+
+@queries.memoised(64)  # perf (issue 5): the scatter does not depend on the indicator
+def _scatter_figure(x: str, y: str, areas: tuple[str, ...], lang: str) -> go.Figure:
+    selection = {"x": x, "y": y}
     axes = {}
     for axis in ("x", "y"):
-        indicator_id = getattr(selection, axis)
+        indicator_id = selection[axis]
         meta = _meta(indicator_id, lang)
         years = queries.indicator_years(indicator_id)
         if not years:
@@ -233,7 +239,7 @@ def scatter_figure(selection: Selection, lang: str) -> go.Figure:
         title=t("compare.scatter_title", lang),
         x_title=x_title,
         y_title=y_title,
-        highlight=selection.areas,
+        highlight=areas,
         x_decimals=x_decimals,
         y_decimals=y_decimals,
         others_label=t("compare.other_municipalities", lang),
@@ -257,9 +263,16 @@ def trend_figure(selection: Selection, lang: str) -> go.Figure:
 
 def gap_rows(selection: Selection, lang: str) -> list[dict[str, Any]]:
     """One row per chosen town and indicator: value, peer value and median, gap, rank."""
-    gaps = queries.peer_gaps(list(selection.areas), selection.peer, lang)
+    rows = [dict(row) for row in _gap_rows(selection.areas, selection.peer, lang)]
+    first = [r for r in rows if r["indicator_id"] == selection.indicator]
+    return first + [r for r in rows if r["indicator_id"] != selection.indicator]
+
+
+@queries.memoised(64)  # perf (issue 5): the rows do not depend on the indicator
+def _gap_rows(areas: tuple[str, ...], peer: str, lang: str) -> tuple[dict[str, Any], ...]:
+    gaps = queries.peer_gaps(list(areas), peer, lang)
     if gaps.empty:
-        return []
+        return ()
     catalogue = queries.indicators(lang).set_index("indicator_id")
     rows = []
     for row in gaps.itertuples(index=False):
@@ -289,8 +302,7 @@ def gap_rows(selection: Selection, lang: str) -> list[dict[str, Any]]:
                 "rank": f"{int(row.rank)} / {int(row.n)}" if pd.notna(row.rank) else "",
             }
         )
-    first = [r for r in rows if r["indicator_id"] == selection.indicator]
-    return first + [r for r in rows if r["indicator_id"] != selection.indicator]
+    return tuple(rows)
 
 
 def _round(value: Any, decimals: int) -> float | None:
@@ -342,10 +354,15 @@ def _options(frame: pd.DataFrame, value: str, label: str) -> list[dict[str, str]
     return [{"value": v, "label": lab} for v, lab in zip(frame[value], frame[label], strict=True)]
 
 
-def group_options(lang: str) -> list[dict[str, str]]:
-    """Groups first by kind: user groups and the country, then regions, sub-regions, classes."""
+def group_options(lang: str, areas: Any = (), keep: Any = ()) -> list[dict[str, str]]:
+    """Groups first by kind: user groups and the country, then regions, sub-regions, classes,
+    then the `peers:<code>` groups of the chosen `areas` and of the codes in `keep` (the
+    groups already chosen, e.g. from the URL) — not all 308 peer groups."""
     frame = queries.areas(lang)
-    frame = frame[frame.kind != "municipality"].copy()
+    peers = {queries.PEERS_PREFIX + code for code in query_list(areas)} | set(query_list(keep))
+    frame = frame[
+        (frame.kind != "municipality") & ((frame.kind != "peers") | frame.area_code.isin(peers))
+    ].copy()
     order = {
         "group": 0,
         "country": 1,
@@ -381,7 +398,7 @@ def _control(label: str, component: Any, control_id: str) -> html.Div:
 
 def controls(selection: Selection, lang: str) -> html.Div:
     indicators = indicator_options(lang)
-    groups = group_options(lang)
+    groups = group_options(lang, selection.areas, [*selection.groups, selection.peer])
     years = queries.indicator_years(selection.indicator)
     return html.Div(
         [
@@ -552,6 +569,7 @@ def layout(lang: str | None = None, **params: Any) -> html.Div:
                     "pagination": True,
                     "paginationPageSize": 25,
                     "animateRows": False,
+                    "localeText": grid_locale(lang),
                 },
                 columnSize="autoSize",
                 style={"height": "560px", "width": "100%"},
@@ -578,6 +596,21 @@ def update_years(indicator: str | None, year: Any) -> tuple[list[dict[str, Any]]
     if year in years:
         return options, year
     return options, (years[-1] if years else None)
+
+
+@callback(
+    Output("compare-groups", "options"),
+    Output("compare-peer", "options"),
+    Input("compare-areas", "value"),
+    State("compare-groups", "value"),
+    State("compare-peer", "value"),
+    State("compare-lang", "data"),
+    prevent_initial_call=True,
+)
+def update_group_options(areas, groups, peer, lang) -> tuple[list, list]:
+    """The group lists offer the peer groups of the chosen towns and keep the chosen groups."""
+    options = group_options(lang_of(lang), areas or [], [*(groups or []), peer or ""])
+    return options, options
 
 
 @callback(

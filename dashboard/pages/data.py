@@ -21,7 +21,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import queries
 from dashboard.i18n import lang_of, load_page, t
-from dashboard.layout import href, query_list, shell
+from dashboard.layout import grid_locale, href, query_list, shell
 
 CONTROLS_STYLE = {
     "display": "grid",
@@ -342,7 +342,11 @@ def layout(lang: str | None = None, **params: Any) -> html.Div:
                 rowData=rows,
                 columnDefs=columns,
                 defaultColDef={"sortable": True, "filter": True, "resizable": True},
-                dashGridOptions={"pagination": True, "paginationPageSize": 50},
+                dashGridOptions={
+                    "pagination": True,
+                    "paginationPageSize": 50,
+                    "localeText": grid_locale(lang),
+                },
                 columnSize="autoSize",
                 style={"height": "620px", "width": "100%"},
                 className="ag-theme-alpine",

@@ -405,6 +405,52 @@ def layout(code: str | None = None, lang: str | None = None, **_ignored: object)
     return shell("town", lang, sections)
 
 
+def picker_layout(lang: str | None = None, **_ignored: object):
+    """`/town` without a code: choose a municipality (the dropdown navigates through
+    `open_town`; the network towns are plain links, which work before JavaScript runs)."""
+    lang = lang_of(lang)
+    towns = queries.network_towns(lang)
+    return shell(
+        "town",
+        lang,
+        [
+            html.H1(t("town.page_title", lang)),
+            html.P(t("town.picker_lead", lang), className="lead"),
+            html.Div(
+                [
+                    html.Label(t("town.choose", lang), htmlFor="town-picker"),
+                    dcc.Dropdown(
+                        id="town-picker",
+                        options=[
+                            {"label": row.name, "value": row.area_code}
+                            for row in queries.municipalities(lang).itertuples(index=False)
+                        ],
+                        placeholder=t("town.choose", lang),
+                        clearable=False,
+                        className="picker",
+                    ),
+                    dcc.Location(id="town-url", refresh="callback-nav"),
+                ],
+                className="town-tools",
+            ),
+            html.H2(t("town.picker_network", lang)),
+            html.Ul(
+                [
+                    html.Li(dcc.Link(row.name, href=href(f"/town/{row.area_code}", lang)))
+                    for row in towns.itertuples(index=False)
+                ],
+                className="town-list",
+            ),
+        ],
+    )
+
+
+# `/town` alone is the picker, not a 404 (a second page from this module, like not_found's).
+dash.register_page(
+    "dashboard.pages.town_picker", path="/town", title="Seutu Invest In", layout=picker_layout
+)
+
+
 dash.clientside_callback(
     "function(n) { if (n) { window.print(); } return window.dash_clientside.no_update; }",
     Output("town-print", "n_clicks"),

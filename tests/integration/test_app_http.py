@@ -7,6 +7,7 @@ Dash renders page content through the routing callback (`/_dash-update-component
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -84,7 +85,6 @@ def test_any_municipality_has_a_profile(render):
         ("/town/%3Cscript%3E", "sv", "Kommunen hittades inte"),
         ("/embed/town/xyz", "en", "Municipality not found"),
         ("/no/such/page", "en", "Page not found"),
-        ("/town", "fi", "Sivua ei löytynyt"),
     ],
 )
 def test_unknown_routes_are_404_with_a_friendly_message(client, render, path, lang, text):
@@ -151,3 +151,108 @@ def test_callbacks_answer_with_headers_too(client):
     response = client.get("/_dash-layout")
     assert response.status_code == 200
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+ALL_PAGES = [
+    ("/", ""),
+    ("/town", ""),
+    ("/town/140", ""),
+    ("/town/091", ""),
+    ("/compare", ""),
+    ("/compare", "&areas=140,740&groups=peers:140,network"),
+    ("/map", ""),
+    ("/data", ""),
+    ("/network", ""),
+    ("/about", ""),
+    ("/embed/town/140", ""),
+]
+# a missing value printed as text: "nan" in a source line, "None" from an f-string, ...
+MISSING_TEXT = re.compile(r"(?<![\w-])(nan|NaN|None|NaT|undefined)(?![\w-])")
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+@pytest.mark.parametrize(("path", "extra"), ALL_PAGES)
+def test_no_page_prints_a_missing_value(client, render, path, extra, lang):
+    search = f"?lang={lang}{extra}"
+    response = client.get(path + search)
+    assert response.status_code == 200
+    for text in (response.get_data(as_text=True), render(path, search)):
+        found = {
+            m.group(0): text[max(m.start() - 80, 0) : m.end() + 40]
+            for m in MISSING_TEXT.finditer(text)
+        }
+        assert not found, found
+
+
+@pytest.mark.parametrize(
+    ("lang", "present", "absent"),
+    [
+        ("fi", ["Normalisointi", "min–max-skaalaus", "vinous", "painot"], "Trim outliers"),
+        (
+            "sv",
+            ["Normalisering", "min–max-skalning", "vikterna", "Sammansatt index"],
+            "Trim outliers",
+        ),
+        ("en", ["Trim outliers", "Rescale"], "Normalisointi"),
+    ],
+)
+def test_about_shows_the_method_in_the_page_language(render, lang, present, absent):
+    content = render("/about", f"?lang={lang}")
+    assert "index-method" in content
+    for text in present:
+        assert text in content, text
+    assert absent not in content
+
+
+def test_compare_offers_only_the_peer_groups_of_the_chosen_towns(render):
+    content = render("/compare", "?lang=en&areas=140,740&groups=peers:091")
+    offered = set(re.findall(r'"value": "(peers:\d{3})"', content))
+    assert offered == {"peers:140", "peers:740", "peers:091"}  # 091 from the URL
+    assert "notice-empty" in content  # peers:091 from the URL is accepted, no notice
+
+
+def test_compare_group_options_follow_the_chosen_towns(client):
+    deps = client.get("/_dash-dependencies").get_json()
+    output = next(d["output"] for d in deps if "compare-groups.options" in d["output"])
+    body = {
+        "output": output,
+        "outputs": [
+            {"id": "compare-groups", "property": "options"},
+            {"id": "compare-peer", "property": "options"},
+        ],
+        "inputs": [{"id": "compare-areas", "property": "value", "value": ["684", "905"]}],
+        "changedPropIds": ["compare-areas.value"],
+        "state": [
+            {"id": "compare-groups", "property": "value", "value": ["network", "peers:140"]},
+            {"id": "compare-peer", "property": "value", "value": "university_cities"},
+            {"id": "compare-lang", "property": "data", "value": "sv"},
+        ],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200
+    answer = response.get_json()["response"]
+    for component in ("compare-groups", "compare-peer"):
+        values = [o["value"] for o in answer[component]["options"]]
+        assert {v for v in values if v.startswith("peers:")} == {
+            "peers:684",
+            "peers:905",
+            "peers:140",
+        }
+        assert "network" in values and "SSS" in values
+
+
+@pytest.mark.parametrize(("lang", "page"), [("fi", "Sivu"), ("sv", "Sida"), ("en", "Page")])
+@pytest.mark.parametrize("path", ["/compare", "/data"])
+def test_grids_speak_the_page_language(render, path, lang, page):
+    content = render(path, f"?lang={lang}")
+    assert '"localeText"' in content
+    assert f'"page": "{page}"' in content
+
+
+@pytest.mark.parametrize(("lang", "heading"), [("fi", "Kuntaprofiili"), ("en", "Town profile")])
+def test_town_without_a_code_is_a_picker(client, render, lang, heading):
+    response = client.get(f"/town?lang={lang}")
+    assert response.status_code == 200
+    content = render("/town", f"?lang={lang}")
+    assert heading in content and "town-picker" in content
+    assert f"/town/140?lang={lang}" in content  # the network towns as links

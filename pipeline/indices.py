@@ -160,7 +160,13 @@ def peer_group_tables(
         }
     )
     rules = indicators.set_index("indicator_id")
-    sources = values.groupby("indicator_id")["source_id"].agg(lambda s: ",".join(sorted(set(s))))
+    sources = (
+        values[["indicator_id", "source_id"]]
+        .drop_duplicates()
+        .sort_values(["indicator_id", "source_id"])
+        .groupby("indicator_id")["source_id"]
+        .agg(",".join)
+    )
     frames = []
     for rule, ids in rules.groupby("aggregation").groups.items():
         rows = values[values["indicator_id"].isin(list(ids))]
@@ -359,7 +365,8 @@ def write_index_tables(
         "SELECT indicator_id, theme, direction, aggregation FROM core.indicators"
     ).df()
     values = con.execute(
-        "SELECT indicator_id, area_code, year, month, value FROM core.indicator_values"
+        "SELECT indicator_id, area_code, year, month, value, numerator, denominator, weight, "
+        "source_id FROM core.indicator_values"
     ).df()
     tables = index_tables(indicators, values, list(municipalities))
     problems = validate_tables(tables, list(municipalities))
@@ -379,17 +386,14 @@ def write_index_tables(
         finally:
             con.unregister("_index_frame")
         rows[name] = len(frame)
-    problems = _write_peer_groups(con, tables.peers)
+    problems = _write_peer_groups(con, tables.peers, values)
     return problems, rows
 
 
-def _write_peer_groups(con, peer_table: pd.DataFrame) -> list[str]:
+def _write_peer_groups(con, peer_table: pd.DataFrame, values: pd.DataFrame) -> list[str]:
+    """`values` is `core.indicator_values` as read by `write_index_tables` (read once)."""
     areas = con.execute("SELECT area_code, name_fi, name_sv, name_en FROM core.areas").df()
     indicators = con.execute("SELECT indicator_id, aggregation, scale FROM core.indicators").df()
-    values = con.execute(
-        "SELECT indicator_id, area_code, year, month, value, numerator, denominator, weight, "
-        "source_id FROM core.indicator_values"
-    ).df()
     group_areas, members, group_values = peer_group_tables(peer_table, areas, indicators, values)
     problems = schemas.validate(
         "core.group_values (peer groups)",

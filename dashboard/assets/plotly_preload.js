@@ -1,4 +1,4 @@
-// perf (issue 5): start loading plotly.js with the page instead of after the first figure's
+// perf (issue 5): start loading plotly.js when the page asks for its layout instead of after the
 // layout arrives, so the browser downloads and runs it while the server builds the layout; and
 // load the dashboard's own partial bundle (assets/vendor/plotly-entry.js), a third of the full one.
 // dcc.Graph waits on `Promise.resolve(window.Plotly || <load plotly.js>)`: until plotly.js has
@@ -31,8 +31,28 @@
     };
     document.head.appendChild(script);
   }
+  // Run plotly.js while the server builds the page: start when the renderer sends its first
+  // callback (the page layout), not earlier, where it would delay the renderer's own start-up.
+  const fetch = window.fetch;
+  let start = null;
   pending = new Promise(function (resolve, reject) {
-    load(prefix + "assets/vendor/" + BUNDLE, full, resolve, reject);
+    start = function () {
+      if (start) {
+        start = null;
+        window.fetch = fetch;
+        load(prefix + "assets/vendor/" + BUNDLE, full, resolve, reject);
+      }
+    };
   });
   window.Plotly = pending;
+  window.fetch = function (input) {
+    const answer = fetch.apply(this, arguments);
+    if (start && String((input && input.url) || input).indexOf("_dash-update-component") !== -1) {
+      start();
+    }
+    return answer;
+  };
+  setTimeout(function () {
+    if (start) start();
+  }, 3000); // a page that sends no callback
 })();

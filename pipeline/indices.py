@@ -29,7 +29,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pipeline import composite, peers, schemas
-from pipeline.aggregate import aggregate
+from pipeline.aggregate import aggregate_gathered
 
 PEER_COUNT = 10
 INDEX_VALUES = "core.index_values"
@@ -172,7 +172,7 @@ def peer_group_tables(
         rows = values[values["indicator_id"].isin(list(ids))]
         if rule == "none" or rows.empty:
             continue
-        out = aggregate(rows, members, rule, 1.0, keys=("indicator_id", "year", "month"))
+        out = aggregate_gathered(rows, members, rule, 1.0, keys=("indicator_id", "year", "month"))
         if rule == "ratio":
             out["value"] = out["value"] * out["indicator_id"].map(rules["scale"].fillna(1.0))
         frames.append(out)

@@ -123,6 +123,8 @@ class _Context:
     staging: dict[str, pd.DataFrame] = field(default_factory=dict)
     stacks: dict[tuple[str, ...], tuple] = field(default_factory=dict)
     by_variable: dict[tuple[str, ...], dict[str, pd.DataFrame]] = field(default_factory=dict)
+    wide_eval: dict[tuple[str, ...], pd.DataFrame] = field(default_factory=dict)
+    evaluated: dict[tuple[str, ...], dict | None] = field(default_factory=dict)
 
 
 def _build(con, catalogue: Catalogue, snapshot_dir: Path, report: BuildReport) -> None:
@@ -465,24 +467,51 @@ def _current_codes(codes: pd.Series, ctx: _Context) -> pd.Series:
     return codes.map(ctx.code_map).fillna(codes).astype("str")
 
 
-def _evaluate(con, ctx: _Context, indicator: Indicator, problems: list[str]):
-    """Stack the sources' staging rows, pivot wide, evaluate the expressions row by row."""
+def _expressions(indicator: Indicator) -> dict[str, str | None]:
     agg = indicator.aggregation
-    exprs = {
+    return {
         "value": indicator.formula,
         "numerator": agg.numerator,
         "denominator": agg.denominator,
         "weight": agg.weight,
     }
+
+
+def _prepare_sources(con, ctx: _Context, source_ids: tuple[str, ...]) -> None:
+    """Stack and pivot the sources once, then evaluate the expressions of every indicator that
+    lists these sources in one DuckDB query over the shared wide frame (each indicator later
+    takes its own rows; expressions are row by row, so that equals evaluating them one by one)."""
+    stacked, wide, order = ctx.stacks[source_ids] = _stack(ctx, source_ids)
+    by_variable = ctx.by_variable[source_ids] = {
+        v: rows for v, rows in stacked.groupby("variable", sort=False)
+    }
+    if stacked.empty:
+        return
+    group = [
+        i
+        for i in ctx.catalogue.indicators
+        if tuple(_indicator_sources(ctx.catalogue, i)) == source_ids
+    ]
+    exprs = [e for i in group for e in _expressions(i).values() if e]
+    wide = _add_period_columns(wide, by_variable, exprs)
+    missing = sorted({v for i in group for v in i.variables} - set(wide.columns))
+    wide = pd.concat([wide, pd.DataFrame(np.nan, index=wide.index, columns=missing)], axis=1)
+    ctx.wide_eval[source_ids] = wide
+    try:
+        ctx.evaluated[source_ids] = _sql_arrays(con, wide, exprs)
+    except duckdb.Error:  # e.g. a row no indicator uses: evaluate each on its own rows instead
+        ctx.evaluated[source_ids] = None
+
+
+def _evaluate(con, ctx: _Context, indicator: Indicator, problems: list[str]):
+    """Stack the sources' staging rows, pivot wide, evaluate the expressions row by row."""
+    agg = indicator.aggregation
+    exprs = _expressions(indicator)
     formula_vars = set(_base_variables(indicator.formula))
     needed = set(indicator.variables)
     source_ids = tuple(_indicator_sources(ctx.catalogue, indicator))
     if source_ids not in ctx.stacks:
-        ctx.stacks[source_ids] = _stack(ctx, source_ids)
-        stacked = ctx.stacks[source_ids][0]
-        ctx.by_variable[source_ids] = {
-            v: rows for v, rows in stacked.groupby("variable", sort=False)
-        }
+        _prepare_sources(con, ctx, source_ids)
     stacked_all, wide_all, order_all = ctx.stacks[source_ids]
     if stacked_all.empty:
         return pd.DataFrame(columns=[*KEYS, "value"]), "", pd.DataFrame(columns=KEYS)
@@ -492,15 +521,15 @@ def _evaluate(con, ctx: _Context, indicator: Indicator, problems: list[str]):
     suppressed = pd.concat([empty[KEYS], *(r.loc[r["value"].isna(), KEYS] for r in formula_rows)])
     formula_columns = [v for v in formula_vars if v in wide_all.columns]
     present = wide_all[formula_columns].notna().any(axis=1).to_numpy()
-    wide = wide_all.loc[present, [*KEYS, *(v for v in needed if v in wide_all.columns)]]
-    wide = wide.reset_index(drop=True)
+    columns = [*KEYS, *sorted(needed), *_period_columns(exprs.values())]
+    wide = ctx.wide_eval[source_ids].loc[present, columns].reset_index(drop=True)
     first = order_all.loc[present, formula_columns].min(axis=1)
     origin = first.map(dict(enumerate(source_ids))).fillna("")
-    wide = _add_period_columns(wide, by_variable, exprs)
-    for name in needed:
-        if name not in wide.columns:
-            wide[name] = np.nan
-    result = _sql_eval(con, wide, exprs)
+    evaluated = ctx.evaluated[source_ids]
+    if evaluated is None:
+        result = _sql_eval(con, wide, exprs)
+    else:
+        result = _evaluated(wide, exprs, {e: a[present] for e, a in evaluated.items()})
     note = ""
     fill_vars = needed - formula_vars
     if fill_vars and agg.rule in ("ratio", "weighted_mean"):
@@ -565,25 +594,66 @@ def _stack(ctx: _Context, source_ids: tuple[str, ...]):
     stacked = pd.concat(parts, ignore_index=True)
     stacked["month"] = pd.to_datetime(stacked["month"])
     stacked = stacked.drop_duplicates([*KEYS, "variable"], keep="first").reset_index(drop=True)
-    present = stacked[stacked["value"].notna()]
-    wide = _wide(present, "value")
-    order = _wide(present, "_order")
-    return stacked, wide, order.drop(columns=KEYS).astype("float64")
+    wide, order = _wide(stacked[stacked["value"].notna()], ("value", "_order"))
+    return stacked, wide, order.drop(columns=KEYS)
 
 
-def _wide(stacked: pd.DataFrame, column: str) -> pd.DataFrame:
-    annual = stacked[~stacked["_monthly"]]
-    monthly = stacked[stacked["_monthly"]]
-    wide_a = annual.set_index(["area_code", "year", "variable"])[column].unstack("variable")
+def _wide(stacked: pd.DataFrame, columns: tuple[str, ...]) -> list[pd.DataFrame]:
+    """`columns` of `stacked` pivoted wide: rows (area_code, year, month) sorted, one float
+    column per variable (by name). Annual rows have month NaT; when there are monthly rows, the
+    rows are the monthly periods and annual values fill the months of their year (after the
+    monthly variables; a variable given both ways keeps its monthly value)."""
+    is_monthly = stacked["_monthly"].to_numpy(dtype=bool)
+    annual, monthly = stacked[~is_monthly], stacked[is_monthly]
+    a_keys, a_cells = _wide_cells(annual, ["area_code", "year"])
     if monthly.empty:
-        wide = wide_a.reset_index().assign(month=pd.NaT)
-    else:
-        wide_m = monthly.set_index([*KEYS, "variable"])[column].unstack("variable").reset_index()
-        wide = wide_m.merge(wide_a.reset_index(), on=["area_code", "year"], how="left")
-    wide.columns.name = None
-    wide["month"] = pd.to_datetime(wide["month"])
-    wide = wide.sort_values(KEYS, kind="stable", ignore_index=True)
-    return wide[[*KEYS, *(c for c in wide.columns if c not in KEYS)]]
+        keys = a_keys.assign(month=pd.NaT)
+        keys["month"] = pd.to_datetime(keys["month"])
+        return [_scatter(keys, a_cells, annual[column]) for column in columns]
+    m_keys, m_cells = _wide_cells(monthly, KEYS)
+    numbered = a_keys.assign(_annual=np.arange(len(a_keys)))
+    annual_row = m_keys[["area_code", "year"]].merge(numbered, how="left")["_annual"]
+    annual_row = annual_row.fillna(len(a_keys)).to_numpy(dtype="int64")
+    frames = []
+    for column in columns:
+        wide = _scatter(m_keys, m_cells, monthly[column])
+        filling = _scatter(a_keys, a_cells, annual[column]).drop(columns=["area_code", "year"])
+        filling = pd.concat([filling, filling.iloc[:0].reindex([len(a_keys)])])  # no annual row
+        filling = filling.iloc[annual_row].reset_index(drop=True)
+        for name in filling.columns:
+            wide[name] = wide[name].fillna(filling[name]) if name in wide else filling[name]
+        frames.append(wide)
+    return frames
+
+
+def _wide_cells(rows: pd.DataFrame, keys: list[str]):
+    """The sorted distinct `keys` of `rows`, and each row's (key row, variable) cell."""
+    codes, uniques = [], []
+    for key in keys:
+        code, unique = pd.factorize(rows[key], sort=True, use_na_sentinel=False)
+        codes.append(code.astype("int64"))
+        uniques.append(unique)
+    combined = np.zeros(len(rows), dtype="int64")
+    for code, unique in zip(codes, uniques, strict=True):
+        combined = combined * max(len(unique), 1) + code
+    distinct, row = np.unique(combined, return_inverse=True)
+    frame = {}
+    for key, unique in zip(reversed(keys), reversed(uniques), strict=True):
+        size = max(len(unique), 1)
+        frame[key] = unique.take(distinct % size)
+        distinct = distinct // size
+    variable, names = pd.factorize(rows["variable"], sort=True)
+    key_frame = pd.DataFrame({key: frame[key] for key in keys})
+    for key in keys:
+        key_frame[key] = key_frame[key].astype(rows[key].dtype)
+    return key_frame, (row.ravel(), variable, list(names))
+
+
+def _scatter(keys: pd.DataFrame, cells, values: pd.Series) -> pd.DataFrame:
+    row, variable, names = cells
+    matrix = np.full((len(keys), len(names)), np.nan)
+    matrix[row, variable] = values.to_numpy(dtype="float64")
+    return pd.concat([keys, pd.DataFrame(matrix, columns=names)], axis=1)
 
 
 def _variable_rows(by_variable: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
@@ -593,9 +663,18 @@ def _variable_rows(by_variable: dict[str, pd.DataFrame], name: str) -> pd.DataFr
     return rows.loc[rows["value"].notna(), [*KEYS, "value"]]
 
 
-def _add_period_columns(wide: pd.DataFrame, by_variable: dict, exprs: dict) -> pd.DataFrame:
+def _period_columns(exprs: Iterable[str | None]) -> list[str]:
+    """The wide columns `_add_period_columns` adds for `exprs`."""
+    text = " ".join(e for e in exprs if e)
+    lags = {f"{m[0]}__lag_{int(m[1])}" for m in _LAG.findall(text)}
+    return sorted(lags | {f"{m[0]}__at_{int(m[1])}" for m in _AT_YEAR.findall(text)})
+
+
+def _add_period_columns(
+    wide: pd.DataFrame, by_variable: dict, exprs: Iterable[str | None]
+) -> pd.DataFrame:
     """Columns for lag(x, n) and at_year(x, y) looked up from the same area's other periods."""
-    text = " ".join(e for e in exprs.values() if e)
+    text = " ".join(e for e in exprs if e)
     for name, lag in {(m[0], int(m[1])) for m in _LAG.findall(text)}:
         rows = _variable_rows(by_variable, name).copy()
         if rows["month"].notna().any():
@@ -606,7 +685,7 @@ def _add_period_columns(wide: pd.DataFrame, by_variable: dict, exprs: dict) -> p
         column = f"{name}__lag_{lag}"
         rows = rows.rename(columns={"value": column})
         on = KEYS if rows["month"].notna().any() else ["area_code", "year"]
-        wide = wide.merge(rows[[*on, column]], on=on, how="left")
+        wide = wide.merge(rows[[*on, column]], on=on, how="left", validate="many_to_one")
     for name, year in {(m[0], int(m[1])) for m in _AT_YEAR.findall(text)}:
         rows = _variable_rows(by_variable, name)
         rows = rows[rows["year"] == year]
@@ -616,7 +695,7 @@ def _add_period_columns(wide: pd.DataFrame, by_variable: dict, exprs: dict) -> p
             parts = pd.DataFrame({"year": year, "month": rows["month"].dt.month, "day": 1})
             rows = rows.assign(month=pd.to_datetime(parts))
         rows = rows.rename(columns={"value": column})[[*on, column]]
-        wide = wide.merge(rows, on=on, how="left")
+        wide = wide.merge(rows, on=on, how="left", validate="many_to_one")
     return wide
 
 
@@ -658,14 +737,20 @@ def _span(years) -> str:
 
 def _sql_eval(con, wide: pd.DataFrame, exprs: dict) -> pd.DataFrame:
     """Evaluate the catalogue's (checked) SQL expressions over the wide frame in DuckDB."""
+    return _evaluated(wide, exprs, _sql_arrays(con, wide, exprs.values()))
+
+
+def _sql_arrays(con, wide: pd.DataFrame, exprs: Iterable[str | None]) -> dict:
+    """Each distinct expression evaluated over the rows of `wide`, in one DuckDB query:
+    {expression: masked float array (masked = NULL)}."""
+    distinct = list(dict.fromkeys(e for e in exprs if e))
+    if not distinct:
+        return {}
     selects = []
-    for column, expr in exprs.items():
-        if not expr:
-            selects.append(f"CAST(NULL AS DOUBLE) AS {column}")
-            continue
+    for number, expr in enumerate(distinct):
         sql = _LAG.sub(lambda m: f'"{m[1]}__lag_{m[2]}"', expr)
         sql = _AT_YEAR.sub(lambda m: f'"{m[1]}__at_{m[2]}"', sql)
-        selects.append(f"CAST(({sql}) AS DOUBLE) AS {column}")
+        selects.append(f"CAST(({sql}) AS DOUBLE) AS e{number}")
     numeric = wide.drop(columns=["area_code", "month"]).assign(_row=np.arange(len(wide)))
     con.register("_wide", numeric)
     try:
@@ -673,16 +758,24 @@ def _sql_eval(con, wide: pd.DataFrame, exprs: dict) -> pd.DataFrame:
         arrays = con.execute(query).fetchnumpy()
     finally:
         con.unregister("_wide")
+    return {expr: np.ma.asarray(arrays[f"e{n}"]) for n, expr in enumerate(distinct)}
+
+
+def _evaluated(wide: pd.DataFrame, exprs: dict, arrays: dict) -> pd.DataFrame:
+    """The keys of `wide` with the evaluated `exprs` (from `_sql_arrays` over these rows);
+    a non-finite result (x/0 gives ±inf or NaN in DuckDB, not NULL) fails (issue 6)."""
     result = wide[KEYS].copy()
-    for column in ("value", "numerator", "denominator", "weight"):
-        values = np.ma.filled(np.ma.asarray(arrays[column]).astype("float64"), np.nan)
-        computed = ~np.ma.getmaskarray(np.ma.asarray(arrays[column]))
-        bad = computed & ~np.isfinite(values)  # issue 6: x/0 gives ±inf or NaN, not NULL
+    for column, expr in exprs.items():
+        if not expr:
+            result[column] = np.full(len(wide), np.nan)
+            continue
+        values = np.ma.filled(arrays[expr].astype("float64"), np.nan)
+        bad = ~np.ma.getmaskarray(arrays[expr]) & ~np.isfinite(values)
         if bad.any():
             row = wide.iloc[int(np.argmax(bad))]
             raise _Problems(
                 [
-                    f"{column} expression {exprs[column]!r} gives {values[bad][0]} (division by "
+                    f"{column} expression {expr!r} gives {values[bad][0]} (division by "
                     f"zero?) for {int(bad.sum())} rows, e.g. area {row['area_code']}, "
                     f"year {row['year']}"
                 ]

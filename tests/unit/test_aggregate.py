@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.aggregate import aggregate
+from pipeline.aggregate import RULES, aggregate, aggregate_gathered
 
 # Two towns: a small one with high unemployment and a big one with low unemployment.
 VALUES = pd.DataFrame(
@@ -69,3 +69,20 @@ def test_months_are_kept_apart():
 def test_unknown_rule():
     with pytest.raises(ValueError, match="unknown aggregation rule"):
         aggregate(VALUES, MEMBERS, "median")
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_gathered_matches_the_join(rule):
+    """`aggregate_gathered` (numpy, for the peer groups) gives `aggregate`'s rows and values:
+    overlapping groups of different sizes, a member without values, months kept apart."""
+    monthly = pd.concat([VALUES.assign(month=pd.Timestamp(f"2020-0{m}-01")) for m in (1, 2)])
+    values = pd.concat([VALUES, monthly.iloc[1:]], ignore_index=True)
+    members = pd.DataFrame(
+        {
+            "group_code": ["G", "G", "H", "P", "P", "P", "Q"],
+            "area_code": ["001", "002", "003", "003", "002", "009", "009"],
+        }
+    )
+    expected = aggregate(values, members, rule, 100)
+    got = aggregate_gathered(values, members, rule, 100)
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False, rtol=1e-12)

@@ -49,6 +49,24 @@ def grid_locale(lang: str) -> dict[str, str]:
     return {**texts, "thousandSeparator": sample[1], "decimalSeparator": sample[-2]}
 
 
+# dcc.Dropdown's `labels` prop keys; their texts are `common.dd_<key>`.
+DROPDOWN_LABELS = (
+    "select_all",
+    "deselect_all",
+    "selected_count",
+    "search",
+    "clear_search",
+    "clear_selection",
+    "no_options_found",
+)
+
+
+def dropdown_labels(lang: str) -> dict[str, str]:
+    """dcc.Dropdown's own texts (search box, select all, ...) in `lang`, for every dropdown's
+    `labels=dropdown_labels(lang)`."""
+    return {key: t(f"common.dd_{key}", lang) for key in DROPDOWN_LABELS}
+
+
 def query_list(value: Any) -> list[str]:
     """A comma-separated (or repeated) query value as a list of non-empty strings."""
     if value is None:

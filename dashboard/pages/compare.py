@@ -23,7 +23,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import figures, index_view, queries  # index_view: issue 7
 from dashboard.i18n import lang_of, t
-from dashboard.layout import figure_block, grid_locale, href, query_list, shell
+from dashboard.layout import dropdown_labels, figure_block, grid_locale, href, query_list, shell
 
 PAGE = "compare"
 CONTROLS_STYLE = {
@@ -42,21 +42,6 @@ DEFAULT_PEER = queries.UNIVERSITY_CITIES
 log = logging.getLogger(__name__)
 
 dash.register_page(__name__, path="/compare", name="compare", title="Seutu Invest In", order=2)
-
-DROPDOWN_LABELS = (
-    "select_all",
-    "deselect_all",
-    "selected_count",
-    "search",
-    "clear_search",
-    "clear_selection",
-    "no_options_found",
-)
-
-
-def dropdown_labels(lang: str) -> dict[str, str]:
-    """dcc.Dropdown's own texts (search box, select all, ...) in the page's language."""
-    return {key: t(f"{PAGE}.dd_{key}", lang) for key in DROPDOWN_LABELS}
 
 
 class Selection(NamedTuple):

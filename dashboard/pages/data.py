@@ -21,7 +21,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import queries
 from dashboard.i18n import lang_of, load_page, t
-from dashboard.layout import grid_locale, href, query_list, shell
+from dashboard.layout import dropdown_labels, grid_locale, href, query_list, shell
 
 CONTROLS_STYLE = {
     "display": "grid",
@@ -40,21 +40,6 @@ LOCALE_TAGS = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
 log = logging.getLogger(__name__)
 
 dash.register_page(__name__, path="/data", name="data", title="Seutu Invest In", order=4)
-
-DROPDOWN_LABELS = (
-    "select_all",
-    "deselect_all",
-    "selected_count",
-    "search",
-    "clear_search",
-    "clear_selection",
-    "no_options_found",
-)
-
-
-def dropdown_labels(lang: str) -> dict[str, str]:
-    """dcc.Dropdown's own texts (search box, select all, ...) in the page's language."""
-    return {key: t(f"{PAGE}.dd_{key}", lang) for key in DROPDOWN_LABELS}
 
 
 class DataSelection(NamedTuple):

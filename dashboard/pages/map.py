@@ -19,7 +19,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import figures, geo, queries
 from dashboard.i18n import fmt_value, lang_of, t
-from dashboard.layout import figure_block, href, query_list, shell
+from dashboard.layout import dropdown_labels, figure_block, href, query_list, shell
 
 CONTROLS_STYLE = {
     "display": "grid",
@@ -34,21 +34,6 @@ OUTLINES = (queries.NETWORK, queries.UNIVERSITY_CITIES)
 TOP_N = 5
 
 dash.register_page(__name__, path="/map", name="map", title="Seutu Invest In", order=3)
-
-DROPDOWN_LABELS = (
-    "select_all",
-    "deselect_all",
-    "selected_count",
-    "search",
-    "clear_search",
-    "clear_selection",
-    "no_options_found",
-)
-
-
-def dropdown_labels(lang: str) -> dict[str, str]:
-    """dcc.Dropdown's own texts (search box, select all, ...) in the page's language."""
-    return {key: t(f"{PAGE}.dd_{key}", lang) for key in DROPDOWN_LABELS}
 
 
 def parse_params(params: dict[str, Any], lang: str) -> tuple[str, int | None, list[str], list[str]]:

@@ -18,7 +18,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import figures, queries
 from dashboard.i18n import fmt_number, lang_of, t
-from dashboard.layout import figure_block, href, query_list, shell
+from dashboard.layout import dropdown_labels, figure_block, href, query_list, shell
 
 PAGE = "network"
 GROUPS = (queries.NETWORK, queries.UNIVERSITY_CITIES)
@@ -31,21 +31,6 @@ MEASURE_KEYS = {
 }
 
 dash.register_page(__name__, path="/network", name="network", title="Seutu Invest In", order=5)
-
-DROPDOWN_LABELS = (
-    "select_all",
-    "deselect_all",
-    "selected_count",
-    "search",
-    "clear_search",
-    "clear_selection",
-    "no_options_found",
-)
-
-
-def dropdown_labels(lang: str) -> dict[str, str]:
-    """dcc.Dropdown's own texts (search box, select all, ...) in the page's language."""
-    return {key: t(f"{PAGE}.dd_{key}", lang) for key in DROPDOWN_LABELS}
 
 
 def parse_year(value: Any, lang: str) -> tuple[int | None, list[str]]:

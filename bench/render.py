@@ -9,40 +9,16 @@ no run is served from a cache the previous one filled.
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
 from bench.common import WAREHOUSE, Result, median
 from bench.latency import network_towns
 from bench.server import gunicorn_server
+from tests.browser.chromium import chrome_options, missing_binaries, start_chrome
 
-CHROMIUM = Path(os.environ.get("INVESTIN_CHROMIUM", "/usr/bin/chromium"))
-CHROMEDRIVER = Path(os.environ.get("INVESTIN_CHROMEDRIVER", "/usr/bin/chromedriver"))
 TARGET_S = 2.0
 MAIN_FIGURE = "#_pages_content .js-plotly-plot .main-svg"
-CHROME_ARGS = (
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--window-size=1280,1800",
-)
-
-
-def _driver():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in CHROME_ARGS:
-        options.add_argument(arg)
-    return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
 
 
 def first_render(url: str, timeout: float = 30.0) -> tuple[float, float]:
@@ -51,7 +27,7 @@ def first_render(url: str, timeout: float = 30.0) -> tuple[float, float]:
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
-    driver = _driver()
+    driver = start_chrome(chrome_options())
     try:
         driver.set_page_load_timeout(timeout)
         started = time.perf_counter()
@@ -67,7 +43,7 @@ def first_render(url: str, timeout: float = 30.0) -> tuple[float, float]:
 
 
 def bench_render(repeats: int = 3, *, warehouse: Path = WAREHOUSE) -> Result:
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not os.access(p, os.X_OK)]
+    missing = missing_binaries()
     if missing:
         raise RuntimeError(f"needs {', '.join(missing)} (apt install chromium chromium-driver)")
     towns = network_towns(warehouse, max(1, repeats) + 1)

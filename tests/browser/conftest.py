@@ -20,25 +20,14 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path(os.environ.get("INVESTIN_CHROMIUM", "/usr/bin/chromium"))
-CHROMEDRIVER = Path(os.environ.get("INVESTIN_CHROMEDRIVER", "/usr/bin/chromedriver"))
-CHROME_ARGS = (
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--window-size=1280,1800",
-)
+from tests.browser.chromium import CHROMIUM, chrome_options, missing_binaries, start_chrome
+
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 SERVER_START_TIMEOUT = 60.0
 
 
 def _require_chromium() -> None:
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not os.access(p, os.X_OK)]
+    missing = missing_binaries()
     if not missing:
         return
     reason = (
@@ -127,13 +116,7 @@ def download_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def driver(base_url: str, download_dir: Path, tmp_path_factory: pytest.TempPathFactory):
     """A headless Chromium with a fresh profile that saves downloads into `download_dir`."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in CHROME_ARGS:
-        options.add_argument(argument)
+    options = chrome_options()
     options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
     options.add_experimental_option(
         "prefs",
@@ -144,7 +127,7 @@ def driver(base_url: str, download_dir: Path, tmp_path_factory: pytest.TempPathF
             "safebrowsing.enabled": False,
         },
     )
-    browser = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    browser = start_chrome(options)
     browser.execute_cdp_cmd(
         "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(download_dir)}
     )

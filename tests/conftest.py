@@ -26,3 +26,15 @@ def dashboard_app(warehouse_path):
     from dashboard.app import create_app
 
     return create_app(warehouse_path)
+
+
+@pytest.fixture(scope="module")
+def client(dashboard_app):
+    """A Flask test client of the session's Dash app."""
+    return dashboard_app.server.test_client()
+
+
+@pytest.fixture(scope="module")
+def dependencies(client) -> list[dict]:
+    """The app's callback list (`/_dash-dependencies`)."""
+    return client.get("/_dash-dependencies").get_json()

@@ -11,34 +11,17 @@ import re
 
 import pytest
 
+from tests.helpers import routing_body
+
 PAGES = ["/", "/town/684", "/town/091", "/about", "/embed/town/684"]
 
 
 @pytest.fixture(scope="module")
-def client(dashboard_app):
-    return dashboard_app.server.test_client()
-
-
-@pytest.fixture(scope="module")
-def render(client):
-    deps = client.get("/_dash-dependencies").get_json()
-    output = next(d["output"] for d in deps if "_pages_content" in d["output"])
-
+def render(client, dependencies):
     def render(path: str, search: str = "") -> str:
-        body = {
-            "output": output,
-            "outputs": [
-                {"id": "_pages_content", "property": "children"},
-                {"id": "_pages_store", "property": "data"},
-            ],
-            "inputs": [
-                {"id": "_pages_location", "property": "pathname", "value": path},
-                {"id": "_pages_location", "property": "search", "value": search},
-            ],
-            "changedPropIds": ["_pages_location.pathname"],
-            "state": [],
-        }
-        response = client.post("/_dash-update-component", json=body)
+        response = client.post(
+            "/_dash-update-component", json=routing_body(dependencies, path, search)
+        )
         assert response.status_code == 200, response.get_data(as_text=True)[:500]
         return json.dumps(response.get_json(), ensure_ascii=False)  # readable non-ASCII text
 

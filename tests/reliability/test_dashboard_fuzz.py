@@ -16,7 +16,7 @@ import random
 import re
 from urllib.parse import quote, urlencode
 
-import pytest
+from tests.helpers import routing_body
 
 SEED = 20260606
 PAGES = [
@@ -155,33 +155,6 @@ class Checker:
 
     def post(self, body, what: str, **kwargs) -> None:
         self.check(self.client.post("/_dash-update-component", **kwargs), f"POST {what}")
-
-
-@pytest.fixture(scope="module")
-def client(dashboard_app):
-    return dashboard_app.server.test_client()
-
-
-@pytest.fixture(scope="module")
-def dependencies(client) -> list[dict]:
-    return client.get("/_dash-dependencies").get_json()
-
-
-def routing_body(deps: list[dict], path: str, search: str) -> dict:
-    output = next(d["output"] for d in deps if "_pages_content" in d["output"])
-    return {
-        "output": output,
-        "outputs": [
-            {"id": "_pages_content", "property": "children"},
-            {"id": "_pages_store", "property": "data"},
-        ],
-        "inputs": [
-            {"id": "_pages_location", "property": "pathname", "value": path},
-            {"id": "_pages_location", "property": "search", "value": search},
-        ],
-        "changedPropIds": ["_pages_location.pathname"],
-        "state": [],
-    }
 
 
 def _parse_id(raw: str):

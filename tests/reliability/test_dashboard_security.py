@@ -22,7 +22,7 @@ import duckdb
 import pytest
 
 import dashboard.queries as queries_module
-from tests.reliability.test_dashboard_fuzz import routing_body
+from tests.helpers import routing_body
 
 QUERIES = Path(queries_module.__file__)
 SANITISERS = {"lang_of", "_label"}
@@ -197,16 +197,6 @@ class RecordingConnection:
 
     def __getattr__(self, name):
         return getattr(self._con, name)
-
-
-@pytest.fixture(scope="module")
-def client(dashboard_app):
-    return dashboard_app.server.test_client()
-
-
-@pytest.fixture(scope="module")
-def dependencies(client) -> list[dict]:
-    return client.get("/_dash-dependencies").get_json()
 
 
 def test_marked_input_never_appears_in_sql_text(client, dependencies, monkeypatch):

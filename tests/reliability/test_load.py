@@ -26,7 +26,7 @@ import duckdb
 import pytest
 import requests
 
-from tests.reliability.test_dashboard_fuzz import routing_body
+from tests.helpers import routing_body
 
 CLIENTS = 32
 WORKERS = 2

@@ -356,18 +356,23 @@ def validate_tables(tables: IndexTables, municipalities: Sequence[str]) -> list[
 
 
 def write_index_tables(
-    con, municipalities: Sequence[str], theme_labels: dict[str, dict[str, str]] | None = None
+    con,
+    municipalities: Sequence[str],
+    theme_labels: dict[str, dict[str, str]] | None = None,
+    values: pd.DataFrame | None = None,
 ) -> tuple[list[str], dict[str, int]]:
     """Compute, validate and write the issue-7 tables into the open build connection `con`
-    (which already holds `core.indicators` and `core.indicator_values`). Returns (problems,
-    row counts); nothing is written when there are problems."""
+    (which already holds `core.indicators` and `core.indicator_values`; `values` is the frame
+    just written there, when the caller still has it, saving a read). Returns (problems, row
+    counts); nothing is written when there are problems."""
     indicators = con.execute(
         "SELECT indicator_id, theme, direction, aggregation FROM core.indicators"
     ).df()
-    values = con.execute(
-        "SELECT indicator_id, area_code, year, month, value, numerator, denominator, weight, "
-        "source_id FROM core.indicator_values"
-    ).df()
+    if values is None:
+        values = con.execute(
+            "SELECT indicator_id, area_code, year, month, value, numerator, denominator, "
+            "weight, source_id FROM core.indicator_values"
+        ).df()
     tables = index_tables(indicators, values, list(municipalities))
     problems = validate_tables(tables, list(municipalities))
     if problems:
@@ -391,7 +396,7 @@ def write_index_tables(
 
 
 def _write_peer_groups(con, peer_table: pd.DataFrame, values: pd.DataFrame) -> list[str]:
-    """`values` is `core.indicator_values` as read by `write_index_tables` (read once)."""
+    """`values` is `core.indicator_values` as `write_index_tables` has it (read once)."""
     areas = con.execute("SELECT area_code, name_fi, name_sv, name_en FROM core.areas").df()
     indicators = con.execute("SELECT indicator_id, aggregation, scale FROM core.indicators").df()
     group_areas, members, group_values = peer_group_tables(peer_table, areas, indicators, values)

@@ -124,6 +124,8 @@ class _Context:
     stacks: dict[tuple[str, ...], tuple] = field(default_factory=dict)
     by_variable: dict[tuple[str, ...], dict[str, pd.DataFrame]] = field(default_factory=dict)
     wide_eval: dict[tuple[str, ...], pd.DataFrame] = field(default_factory=dict)
+    nulls: dict[tuple[str, ...], dict[str, pd.DataFrame]] = field(default_factory=dict)
+    earlier: dict[tuple[tuple[str, ...], str], pd.DataFrame] = field(default_factory=dict)
     evaluated: dict[tuple[str, ...], dict | None] = field(default_factory=dict)
 
 
@@ -199,9 +201,10 @@ def _build(con, catalogue: Catalogue, snapshot_dir: Path, report: BuildReport) -
     theme_labels = {
         th.id: {g: th.label.get(g) for g in ("fi", "sv", "en")} for th in catalogue.themes
     }
-    index_problems, index_rows = write_index_tables(
-        con, list(ctx.municipalities.area_code), theme_labels
-    )
+    with report.timed("indices"):
+        index_problems, index_rows = write_index_tables(
+            con, list(ctx.municipalities.area_code), theme_labels, values
+        )
     if index_problems:
         raise _Problems(index_problems)
     report.rows.update(index_rows)
@@ -487,6 +490,10 @@ def _prepare_sources(con, ctx: _Context, source_ids: tuple[str, ...]) -> None:
     }
     if stacked.empty:
         return
+    nulls = stacked.loc[stacked["value"].isna(), [*KEYS, "variable"]]
+    ctx.nulls[source_ids] = {
+        v: rows[KEYS] for v, rows in nulls.groupby("variable", sort=False, observed=True)
+    }
     group = [
         i
         for i in ctx.catalogue.indicators
@@ -515,30 +522,36 @@ def _evaluate(con, ctx: _Context, indicator: Indicator, problems: list[str]):
     stacked_all, wide_all, order_all = ctx.stacks[source_ids]
     if stacked_all.empty:
         return pd.DataFrame(columns=[*KEYS, "value"]), "", pd.DataFrame(columns=KEYS)
-    by_variable = ctx.by_variable[source_ids]
-    formula_rows = [by_variable[v] for v in formula_vars if v in by_variable]
+    nulls = ctx.nulls[source_ids]
     empty = stacked_all.iloc[:0]
-    suppressed = pd.concat([empty[KEYS], *(r.loc[r["value"].isna(), KEYS] for r in formula_rows)])
+    suppressed = pd.concat([empty[KEYS], *(nulls[v] for v in formula_vars if v in nulls)])
     formula_columns = [v for v in formula_vars if v in wide_all.columns]
-    present = wide_all[formula_columns].notna().any(axis=1).to_numpy()
+    present = ~np.isnan(wide_all[formula_columns].to_numpy("float64")).all(axis=1)
+    origin = np.full(int(present.sum()), "", dtype=object)
+    if present.any():  # the first listed source that gives one of the formula's variables
+        first = np.fmin.reduce(order_all[formula_columns].to_numpy("float64")[present], axis=1)
+        known = ~np.isnan(first)
+        origin[known] = np.asarray(source_ids, dtype=object)[first[known].astype("int64")]
     columns = [*KEYS, *sorted(needed), *_period_columns(exprs.values())]
-    wide = ctx.wide_eval[source_ids].loc[present, columns].reset_index(drop=True)
-    first = order_all.loc[present, formula_columns].min(axis=1)
-    origin = first.map(dict(enumerate(source_ids))).fillna("")
     evaluated = ctx.evaluated[source_ids]
     if evaluated is None:
+        wide = ctx.wide_eval[source_ids].loc[present, columns].reset_index(drop=True)
         result = _sql_eval(con, wide, exprs)
     else:
-        result = _evaluated(wide, exprs, {e: a[present] for e, a in evaluated.items()})
+        keys = wide_all.loc[present, KEYS].reset_index(drop=True)
+        result = _evaluated(keys, exprs, {e: a[present] for e, a in evaluated.items()})
     note = ""
     fill_vars = needed - formula_vars
     if fill_vars and agg.rule in ("ratio", "weighted_mean"):
         inputs = ["numerator", "denominator"] if agg.rule == "ratio" else ["weight"]
         lacking = result["value"].notna() & result[inputs].isna().any(axis=1)
         if lacking.any():
-            note = _fill_aggregation_inputs(wide, by_variable, fill_vars, lacking.to_numpy())
+            wide = ctx.wide_eval[source_ids].loc[present, columns].reset_index(drop=True)
+            note = _fill_aggregation_inputs(
+                wide, lambda name: _earlier(ctx, source_ids, name), fill_vars, lacking.to_numpy()
+            )
             result = _sql_eval(con, wide, exprs)
-    result["source_id"] = origin.to_numpy()
+    result["source_id"] = origin
     suppressed = pd.concat([suppressed, result.loc[result["value"].isna(), KEYS]])
     if agg.rule == "ratio":
         note = " ".join(filter(None, [note, _ratio_consistency(result, agg.scale)]))
@@ -548,18 +561,19 @@ def _evaluate(con, ctx: _Context, indicator: Indicator, problems: list[str]):
 def _ratio_consistency(result: pd.DataFrame, scale: float) -> str:
     """The municipal value is the formula (the published figure); say how far the group
     numerator/denominator are from reproducing it, when they are more than rounding apart."""
-    ratio = scale * result["numerator"] / result["denominator"].where(result["denominator"] != 0)
-    both = ratio.notna() & result["value"].notna() & (result["value"].abs() > 0)
+    value, denominator = result["value"].to_numpy(), result["denominator"].to_numpy()
+    ratio = scale * result["numerator"].to_numpy() / np.where(denominator != 0, denominator, np.nan)
+    both = ~np.isnan(ratio) & ~np.isnan(value) & (np.abs(value) > 0)
     if not both.any():
         return ""
-    deviation = (ratio[both] - result.loc[both, "value"]).abs() / result.loc[both, "value"].abs()
+    deviation = np.abs(ratio[both] - value[both]) / np.abs(value[both])
     worst = float(deviation.max())
     if worst <= 0.005:
         return ""
     return (
         f"Group values use scale * sum(numerator) / sum(denominator); for single municipalities "
         f"that ratio differs from the published figure by up to {100 * worst:.1f} % "
-        f"(median {100 * float(deviation.median()):.2f} %)."
+        f"(median {100 * float(np.median(deviation)):.2f} %)."
     )
 
 
@@ -699,21 +713,35 @@ def _add_period_columns(
     return wide
 
 
-def _fill_aggregation_inputs(wide, by_variable: dict, variables: Iterable[str], rows) -> str:
-    """Aggregation-only inputs missing on `rows` take the same area's nearest earlier year."""
-    notes = []
-    for name in sorted(variables):
-        series = _variable_rows(by_variable, name).sort_values(KEYS)
+def _earlier(ctx: _Context, source_ids: tuple[str, ...], name: str) -> pd.DataFrame:
+    """A variable's last value of each area and year (`area_code, from_year, _fill`, by year):
+    what `_fill_aggregation_inputs` looks back into. Cached per source list and variable."""
+    key = (source_ids, name)
+    if key not in ctx.earlier:
+        series = _variable_rows(ctx.by_variable[source_ids], name).sort_values(KEYS)
         annual = series.drop_duplicates(["area_code", "year"], keep="last")[
             ["area_code", "year", "value"]
         ]
+        annual = annual.sort_values("year").rename(columns={"year": "from_year", "value": "_fill"})
+        ctx.earlier[key] = annual
+    return ctx.earlier[key]
+
+
+def _fill_aggregation_inputs(wide, earlier, variables: Iterable[str], rows) -> str:
+    """Aggregation-only inputs missing on `rows` take the same area's nearest earlier year
+    (`earlier(name)` gives a variable's yearly values, `_earlier`)."""
+    notes = []
+    for name in sorted(variables):
         missing = rows & wide[name].isna().to_numpy()
-        if not missing.any() or annual.empty:
+        if not missing.any():
+            continue
+        annual = earlier(name)
+        if annual.empty:
             continue
         targets = wide.loc[missing, ["area_code", "year"]].reset_index().sort_values("year")
         filled = pd.merge_asof(
             targets,
-            annual.sort_values("year").rename(columns={"year": "from_year", "value": "_fill"}),
+            annual,
             left_on="year",
             right_on="from_year",
             by="area_code",
@@ -764,7 +792,7 @@ def _sql_arrays(con, wide: pd.DataFrame, exprs: Iterable[str | None]) -> dict:
 def _evaluated(wide: pd.DataFrame, exprs: dict, arrays: dict) -> pd.DataFrame:
     """The keys of `wide` with the evaluated `exprs` (from `_sql_arrays` over these rows);
     a non-finite result (x/0 gives ±inf or NaN in DuckDB, not NULL) fails (issue 6)."""
-    result = wide[KEYS].copy()
+    result = {key: wide[key] for key in KEYS}
     for column, expr in exprs.items():
         if not expr:
             result[column] = np.full(len(wide), np.nan)
@@ -781,7 +809,7 @@ def _evaluated(wide: pd.DataFrame, exprs: dict, arrays: dict) -> pd.DataFrame:
                 ]
             )
         result[column] = values
-    return result
+    return pd.DataFrame(result)
 
 
 def _merge_onto_current(frame: pd.DataFrame, rules: dict, ctx: _Context):

@@ -182,21 +182,31 @@ def tidy_keyfigures(
 ) -> pd.DataFrame:
     """Wide key-figures frame → staging rows; area names become codes via `name_to_code`."""
     codes = names_to_codes(raw["area_name"], name_to_code, file)
-    parts = []
-    for variable, column, year in keyfigure_columns(raw.columns, variables, file):
-        values = pd.to_numeric(raw[column], errors="coerce")
-        bad = values.isna() & raw[column].notna()
+    found = keyfigure_columns(raw.columns, variables, file)
+    values = []
+    for _, column, _ in found:
+        numbers = pd.to_numeric(raw[column], errors="coerce")
+        bad = numbers.isna() & raw[column].notna()
         if bad.any():
             row = int(bad.idxmax())
             raise ReaderError(
                 f"{file}: row {row + 2}, column {column!r}: {raw[column][row]!r} is not a number"
             )
-        parts.append(
-            pd.DataFrame(
-                {"area_code": codes, "year": year, "month": pd.NaT, "variable": variable}
-            ).assign(value=values.astype("float64"), source_row=raw.index + 2)
-        )
-    return _staging(pd.concat(parts, ignore_index=True))
+        values.append(numbers.to_numpy("float64"))
+    if not found:
+        raise ReaderError(f"{file}: no key-figure column of the catalogue's variables")
+    rows = len(raw)
+    frame = pd.DataFrame(  # one block per (variable, year) column, rows in file order
+        {
+            "area_code": np.tile(codes.to_numpy(), len(found)),
+            "year": np.repeat([year for _, _, year in found], rows),
+            "month": pd.NaT,
+            "variable": np.repeat([variable for variable, _, _ in found], rows),
+            "value": np.concatenate(values),
+            "source_row": np.tile((raw.index + 2).to_numpy(), len(found)),
+        }
+    )
+    return _staging(frame)
 
 
 def clean_name(name: object) -> str:

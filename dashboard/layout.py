@@ -178,6 +178,27 @@ def shell(page: str, lang: str, children: Any) -> html.Div:
     )
 
 
+def notice_parts(notices: list[str]) -> tuple[list[html.P], str]:
+    """(children, className) of a page's notices box: a callback returns both to update it."""
+    return [
+        html.P(text) for text in notices
+    ], "notice notice-warning" if notices else "notice-empty"
+
+
+def page_top(page: str, lang: str, notices: list[str]) -> list[Any]:
+    """The top of a page that keeps its state in the URL: its `<page>-url` Location and
+    `<page>-lang` store (for the callbacks), the `<page>.title` heading, the `<page>.intro` lead
+    and the `<page>-notices` box."""
+    children, class_name = notice_parts(notices)
+    return [
+        dcc.Location(id=f"{page}-url", refresh=False),
+        dcc.Store(id=f"{page}-lang", data=lang),
+        html.H1(t(f"{page}.title", lang)),
+        html.P(t(f"{page}.intro", lang), className="lead"),
+        html.Div(children, id=f"{page}-notices", className=class_name, role="status"),
+    ]
+
+
 def message(title: str, body: str, lang: str, links: Iterable[tuple[str, str]] = ()) -> html.Div:
     """A friendly notice (not found, bad input) with optional (label, href) links."""
     return html.Div(

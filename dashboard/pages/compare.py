@@ -23,7 +23,16 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import figures, index_view, queries  # index_view: issue 7
 from dashboard.i18n import lang_of, t
-from dashboard.layout import dropdown_labels, figure_block, grid_locale, href, query_list, shell
+from dashboard.layout import (
+    dropdown_labels,
+    figure_block,
+    grid_locale,
+    href,
+    notice_parts,
+    page_top,
+    query_list,
+    shell,
+)
 
 PAGE = "compare"
 CONTROLS_STYLE = {
@@ -471,15 +480,6 @@ def controls(selection: Selection, lang: str) -> html.Div:
     )
 
 
-def notices_block(notices: list[str]) -> html.Div:
-    return html.Div(
-        [html.P(text) for text in notices],
-        id="compare-notices",
-        className="notice notice-warning" if notices else "notice-empty",
-        role="status",
-    )
-
-
 def content(selection: Selection, lang: str) -> dict[str, Any]:
     """Everything that depends on the selection, keyed by component id."""
     sources = queries.sources_for([selection.indicator, selection.x, selection.y], lang)
@@ -502,11 +502,7 @@ def layout(lang: str | None = None, **params: Any) -> html.Div:
         PAGE,
         lang,
         [
-            dcc.Location(id="compare-url", refresh=False),
-            dcc.Store(id="compare-lang", data=lang),
-            html.H1(t("compare.title", lang)),
-            html.P(t("compare.intro", lang), className="lead"),
-            notices_block(notices),
+            *page_top(PAGE, lang, notices),
             controls(selection, lang),
             dcc.Loading(
                 html.Div(
@@ -643,6 +639,5 @@ def update(areas, groups, indicator, year, x, y, peer, lang, weights=None):
         parts["rows"],
         parts["columns"],
         selection_query(selection, lang) + index_view.weight_query(weights),  # issue 7
-        [html.P(text) for text in notices],
-        "notice notice-warning" if notices else "notice-empty",
+        *notice_parts(notices),
     )

@@ -21,7 +21,15 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import queries
 from dashboard.i18n import lang_of, load_page, t
-from dashboard.layout import dropdown_labels, grid_locale, href, query_list, shell
+from dashboard.layout import (
+    dropdown_labels,
+    grid_locale,
+    href,
+    notice_parts,
+    page_top,
+    query_list,
+    shell,
+)
 
 CONTROLS_STYLE = {
     "display": "grid",
@@ -297,15 +305,6 @@ def downloads(lang: str) -> html.Div:
     )
 
 
-def notices_div(notices: list[str]) -> html.Div:
-    return html.Div(
-        [html.P(text) for text in notices],
-        id="data-notices",
-        className="notice notice-warning" if notices else "notice-empty",
-        role="status",
-    )
-
-
 def layout(lang: str | None = None, **params: Any) -> html.Div:
     lang = lang_of(lang)
     selection, notices = parse_params(params, lang)
@@ -314,11 +313,7 @@ def layout(lang: str | None = None, **params: Any) -> html.Div:
         PAGE,
         lang,
         [
-            dcc.Location(id="data-url", refresh=False),
-            dcc.Store(id="data-lang", data=lang),
-            html.H1(t("data.title", lang)),
-            html.P(t("data.intro", lang), className="lead"),
-            notices_div(notices + problems),
+            *page_top(PAGE, lang, notices + problems),
             controls(selection, lang),
             downloads(lang),
             html.P(count, id="data-count", className="row-count", **{"aria-live": "polite"}),
@@ -386,8 +381,7 @@ def update(indicators, areas, groups, year_from, year_to, wide, lang):
         columns,
         count,
         selection_query(selection, lang),
-        [html.P(text) for text in notices],
-        "notice notice-warning" if notices else "notice-empty",
+        *notice_parts(notices),
     )
 
 

@@ -19,7 +19,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import figures, geo, queries
 from dashboard.i18n import fmt_value, lang_of, t
-from dashboard.layout import dropdown_labels, figure_block, href, query_list, shell
+from dashboard.layout import dropdown_labels, figure_block, href, page_top, query_list, shell
 
 CONTROLS_STYLE = {
     "display": "grid",
@@ -147,16 +147,7 @@ def layout(lang: str | None = None, **params: Any) -> html.Div:
         PAGE,
         lang,
         [
-            dcc.Location(id="map-url", refresh=False),
-            dcc.Store(id="map-lang", data=lang),
-            html.H1(t("map.title", lang)),
-            html.P(t("map.intro", lang), className="lead"),
-            html.Div(
-                [html.P(text) for text in notices],
-                id="map-notices",
-                className="notice notice-warning" if notices else "notice-empty",
-                role="status",
-            ),
+            *page_top(PAGE, lang, notices),
             html.Div(
                 [
                     html.Div(

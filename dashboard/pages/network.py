@@ -18,7 +18,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import figures, queries
 from dashboard.i18n import fmt_number, lang_of, t
-from dashboard.layout import dropdown_labels, figure_block, href, query_list, shell
+from dashboard.layout import dropdown_labels, figure_block, href, page_top, query_list, shell
 
 PAGE = "network"
 GROUPS = (queries.NETWORK, queries.UNIVERSITY_CITIES)
@@ -139,16 +139,7 @@ def layout(lang: str | None = None, year: Any = None, **_ignored: Any) -> html.D
         PAGE,
         lang,
         [
-            dcc.Location(id="network-url", refresh=False),
-            dcc.Store(id="network-lang", data=lang),
-            html.H1(t("network.title", lang)),
-            html.P(t("network.intro", lang), className="lead"),
-            html.Div(
-                [html.P(text) for text in notices],
-                id="network-notices",
-                className="notice notice-warning" if notices else "notice-empty",
-                role="status",
-            ),
+            *page_top(PAGE, lang, notices),
             html.Div(
                 [
                     html.Label(

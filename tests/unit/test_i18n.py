@@ -41,6 +41,22 @@ def test_every_literal_key_in_the_code_exists():
     assert not missing, missing
 
 
+def test_keys_built_at_run_time_exist():
+    """layout.dropdown_labels reads `common.dd_<label>`; layout.page_top reads `<page>.title`
+    and `<page>.intro` for every page that calls it."""
+    from dashboard import layout
+
+    common = i18n.load_page("common")
+    missing = [f"common.dd_{key}" for key in layout.DROPDOWN_LABELS if f"dd_{key}" not in common]
+    for path in (DASHBOARD / "pages").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if "page_top(PAGE" in text:
+            page = re.search(r'^PAGE = "([a-z_]+)"', text, re.MULTILINE).group(1)
+            keys = i18n.load_page(page)
+            missing += [f"{page}.{key}" for key in ("title", "intro") if key not in keys]
+    assert not missing, missing
+
+
 def test_lookup_formats_and_falls_back():
     assert i18n.t("common.nav_about", "sv") == "Om tjänsten"
     assert i18n.t("common.nav_about", "xx") == "Tietoa palvelusta"  # unknown language -> fi

@@ -40,6 +40,16 @@ YEAR = pa.Column(int, pa.Check.in_range(1900, 2100), coerce=True)
 MONTH = pa.Column("datetime64[ns]", nullable=True, coerce=True)
 
 
+def share_within_0_100(share_indicators: Iterable[str]) -> pa.Check:
+    """Rows of the share indicators have a value within 0–100 (other rows pass)."""
+    shares = set(share_indicators)
+
+    def share_range(frame: pd.DataFrame) -> pd.Series:
+        return ~frame["indicator_id"].isin(shares) | frame["value"].between(0, 100)
+
+    return pa.Check(share_range, name="share_within_0_100")
+
+
 def staging_schema(extra_keys: Iterable[str] = ()) -> pa.DataFrameSchema:
     def counts_non_negative(frame: pd.DataFrame) -> pd.Series:
         names = [v for v in frame["variable"].unique() if COUNT_VARIABLE.search(v)]
@@ -63,12 +73,6 @@ def staging_schema(extra_keys: Iterable[str] = ()) -> pa.DataFrameSchema:
 def indicator_values_schema(
     municipalities: Iterable[str], share_indicators: Iterable[str]
 ) -> pa.DataFrameSchema:
-    shares = set(share_indicators)
-
-    def share_range(frame: pd.DataFrame) -> pd.Series:
-        in_share = frame["indicator_id"].isin(shares)
-        return ~in_share | frame["value"].between(0, 100)
-
     return pa.DataFrameSchema(
         {
             "indicator_id": pa.Column(str),
@@ -81,18 +85,13 @@ def indicator_values_schema(
             "weight": pa.Column(float, FINITE, nullable=True),
             "source_id": pa.Column(str),
         },
-        checks=[pa.Check(share_range, name="share_within_0_100")],
+        checks=[share_within_0_100(share_indicators)],
         unique=["indicator_id", "area_code", "year", "month"],
         report_duplicates="all",
     )
 
 
 def group_values_schema(group_codes: Iterable[str], share_indicators: Iterable[str]):
-    shares = set(share_indicators)
-
-    def share_range(frame: pd.DataFrame) -> pd.Series:
-        return ~frame["indicator_id"].isin(shares) | frame["value"].between(0, 100)
-
     def values_within_members(frame: pd.DataFrame) -> pd.Series:
         return frame["n_values"] <= frame["n_members"]
 
@@ -108,7 +107,7 @@ def group_values_schema(group_codes: Iterable[str], share_indicators: Iterable[s
             "n_values": pa.Column(int, pa.Check.ge(0), coerce=True),
         },
         checks=[
-            pa.Check(share_range, name="share_within_0_100"),
+            share_within_0_100(share_indicators),
             pa.Check(values_within_members, name="n_values_at_most_n_members"),
         ],
         unique=["indicator_id", "group_code", "year", "month"],

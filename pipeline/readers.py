@@ -177,6 +177,18 @@ def keyfigure_columns(columns: Iterable[str], variables: Mapping[str, str], file
     return found
 
 
+def _numbers(raw: pd.DataFrame, column: str, file: str) -> pd.Series:
+    """The column as numbers; a non-empty cell that is not a number is an error naming its row."""
+    values = pd.to_numeric(raw[column], errors="coerce")
+    bad = values.isna() & raw[column].notna()
+    if bad.any():
+        row = int(bad.idxmax())
+        raise ReaderError(
+            f"{file}: row {row + 2}, column {column!r}: {raw[column][row]!r} is not a number"
+        )
+    return values
+
+
 def tidy_keyfigures(
     raw: pd.DataFrame, variables: Mapping[str, str], name_to_code: Mapping[str, str], file: str
 ) -> pd.DataFrame:
@@ -185,13 +197,7 @@ def tidy_keyfigures(
     found = keyfigure_columns(raw.columns, variables, file)
     values = []
     for _, column, _ in found:
-        numbers = pd.to_numeric(raw[column], errors="coerce")
-        bad = numbers.isna() & raw[column].notna()
-        if bad.any():
-            row = int(bad.idxmax())
-            raise ReaderError(
-                f"{file}: row {row + 2}, column {column!r}: {raw[column][row]!r} is not a number"
-            )
+        numbers = _numbers(raw, column, file)
         values.append(numbers.to_numpy("float64"))
     if not found:
         raise ReaderError(f"{file}: no key-figure column of the catalogue's variables")
@@ -266,13 +272,7 @@ def tidy_csv(
     for variable, column in variables.items():
         if column not in raw.columns:
             raise ReaderError(f"{file}: no value column {column!r} (variable {variable})")
-        values = pd.to_numeric(raw[column], errors="coerce")
-        bad = values.isna() & raw[column].notna()
-        if bad.any():
-            row = int(bad.idxmax())
-            raise ReaderError(
-                f"{file}: row {row + 2}, column {column!r}: {raw[column][row]!r} is not a number"
-            )
+        values = _numbers(raw, column, file)
         parts.append(
             pd.DataFrame(
                 {"area_code": codes, "year": years, "month": months, "variable": variable}

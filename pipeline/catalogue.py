@@ -493,12 +493,18 @@ def _mapping(node: Any, where: _Where, required: Iterable[str], optional: Iterab
     return node
 
 
-def _str(node: Any, key: str, where: _Where, *, required: bool = True) -> str | None:
+def _value_and_line(node: Any, key: str, where: _Where, *, required: bool) -> tuple[Any, int]:
+    """The value at `key` (None when absent) and its line; a missing required key is an error."""
     value = node.get(key)
     line = _line_of(node, key, where.line)
+    if value is None and required:
+        raise where.error(f"missing required key {key!r}", line)
+    return value, line
+
+
+def _str(node: Any, key: str, where: _Where, *, required: bool = True) -> str | None:
+    value, line = _value_and_line(node, key, where, required=required)
     if value is None:
-        if required:
-            raise where.error(f"missing required key {key!r}", line)
         return None
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -528,11 +534,8 @@ def _enum(node: Any, key: str, where: _Where, allowed: frozenset[str]) -> str:
 
 
 def _text(node: Any, key: str, where: _Where, *, required: bool = True) -> Text | None:
-    value = node.get(key)
-    line = _line_of(node, key, where.line)
+    value, line = _value_and_line(node, key, where, required=required)
     if value is None:
-        if required:
-            raise where.error(f"missing required key {key!r}", line)
         return None
     if not isinstance(value, dict):
         raise where.error(f"{key!r} must be a mapping of fi, sv and en", line)

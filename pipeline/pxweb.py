@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import collections
 import difflib
+import functools
 import json
 import math
 import re
@@ -27,14 +28,13 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import requests
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
 
+if TYPE_CHECKING:  # the HTTP stack is imported with the first client: readers and builds skip it
+    import requests
 from pipeline.jsonstat import META_KEY, JsonStatMeta, read_jsonstat
 
 __all__ = [
@@ -532,34 +532,41 @@ class RateLimiter:
                 self._calls[-1][0] = max(self._calls[-1][0], self._clock())
 
 
-class _PxRetry(Retry):
-    """urllib3 ``Retry`` that also passes every retry through the rate limiter, counts retries,
-    and waits the whole rate window on a 429 that has no ``Retry-After``."""
+@functools.cache
+def _px_retry() -> type:
+    """The urllib3 ``Retry`` subclass the client mounts (made on first use, see the imports)."""
+    from urllib3.util.retry import Retry
 
-    def __init__(self, *args: Any, limiter: RateLimiter | None = None, stats=None, **kw: Any):
-        super().__init__(*args, **kw)
-        self.limiter = limiter
-        self.stats = stats
+    class _PxRetry(Retry):
+        """urllib3 ``Retry`` that also passes every retry through the rate limiter, counts retries,
+        and waits the whole rate window on a 429 that has no ``Retry-After``."""
 
-    def new(self, **kw: Any) -> _PxRetry:
-        kw.setdefault("limiter", self.limiter)
-        kw.setdefault("stats", self.stats)
-        return super().new(**kw)
+        def __init__(self, *args: Any, limiter: RateLimiter | None = None, stats=None, **kw: Any):
+            super().__init__(*args, **kw)
+            self.limiter = limiter
+            self.stats = stats
 
-    def sleep_for_retry(self, response) -> bool:
-        if response.status == 429 and self.get_retry_after(response) is None and self.limiter:
-            time.sleep(self.limiter.period_s)
-            return True
-        return super().sleep_for_retry(response)
+        def new(self, **kw: Any) -> _PxRetry:
+            kw.setdefault("limiter", self.limiter)
+            kw.setdefault("stats", self.stats)
+            return super().new(**kw)
 
-    def sleep(self, response=None) -> None:
-        if self.limiter is not None:
-            self.limiter.finish()
-        super().sleep(response)
-        if self.stats is not None:
-            self.stats.retries += 1
-        if self.limiter is not None:
-            self.limiter.acquire()
+        def sleep_for_retry(self, response) -> bool:
+            if response.status == 429 and self.get_retry_after(response) is None and self.limiter:
+                time.sleep(self.limiter.period_s)
+                return True
+            return super().sleep_for_retry(response)
+
+        def sleep(self, response=None) -> None:
+            if self.limiter is not None:
+                self.limiter.finish()
+            super().sleep(response)
+            if self.stats is not None:
+                self.stats.retries += 1
+            if self.limiter is not None:
+                self.limiter.acquire()
+
+    return _PxRetry
 
 
 # --------------------------------------------------------------------------- client
@@ -629,7 +636,10 @@ class PxWebClient:
         )
         self._config: PxWebConfig | None = None
         self._metadata: dict[str, TableMetadata] = {}
-        retry = _PxRetry(
+        import requests
+        from requests.adapters import HTTPAdapter
+
+        retry = _px_retry()(
             total=retries,
             connect=retries,
             read=retries,
@@ -667,6 +677,8 @@ class PxWebClient:
 
     def _request(self, method: str, path: str, *, body: Any = None, kind: str) -> Any:
         """One logical request: rate-limited, retried by urllib3, bad bodies retried once."""
+        import requests
+
         url = self._url(path) if kind != "config" else f"{self.base_url}/?config"
         setattr(self.stats, f"{kind}_requests", getattr(self.stats, f"{kind}_requests") + 1)
         what = f"table {path}" if kind in ("metadata", "data") else f"{kind} {url}"

@@ -246,10 +246,12 @@ def composite_scores(
     weights: Mapping[str, float] | None = None,
     *,
     min_share: float = MIN_SHARE,
+    normalised: pd.DataFrame | None = None,
     **options,
 ) -> pd.DataFrame:
     """Theme and overall indices for the areas of `wide` (index area codes, one column per
-    indicator, one value per area).
+    indicator, one value per area); `normalised` is `normalise_frame(wide, indicator_meta,
+    **options)` when the caller has it already.
 
     `indicator_meta` is indexed (or keyed by `indicator_id`) with `theme`, `direction` and an
     optional `index_weight` column; `weights` maps theme id to its weight in the overall index.
@@ -257,7 +259,8 @@ def composite_scores(
     (`index_<theme>`) and the overall index (`index_overall`).
     """
     meta = _meta(indicator_meta)
-    normalised = normalise_frame(wide, meta, **options)
+    if normalised is None:
+        normalised = normalise_frame(wide, meta, **options)
     indicator_weights = None
     if "index_weight" in meta.columns:
         indicator_weights = (

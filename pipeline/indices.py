@@ -88,8 +88,9 @@ def index_tables(
     wide, meta = index_inputs(
         indicators, values, municipalities, last_observed_year=last_observed_year
     )
-    scores = composite.composite_scores(wide, meta)
-    components = _components(wide, meta)
+    normalised = composite.normalise_frame(wide, meta)
+    scores = composite.composite_scores(wide, meta, normalised=normalised)
+    components = _components(wide, meta, normalised)
     used = components[components["index_id"] != composite.index_id(composite.OVERALL)]
     years = used.groupby("index_id")["year"].max()
     years[composite.index_id(composite.OVERALL)] = used["year"].max()
@@ -100,8 +101,7 @@ def index_tables(
     return IndexTables(scores, components, peer_table)
 
 
-def _components(wide: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
-    normalised = composite.normalise_frame(wide, meta)
+def _components(wide: pd.DataFrame, meta: pd.DataFrame, normalised: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for indicator in normalised.columns:
         plan = composite.describe_normalisation(wide[indicator])

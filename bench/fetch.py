@@ -27,6 +27,7 @@ import requests
 from bench.common import Result, copy_snapshot, median
 from pipeline.catalogue import load_catalogue
 from pipeline.snapshot import MANIFEST_NAME, fetch_sources, load_manifest
+from tests.helpers import max_in_window
 from tests.replay_server import API_PREFIX, ReplayServer
 
 MAX_CELLS = 10_000
@@ -65,15 +66,6 @@ def _table_of(path: str) -> str:
     return path.split("?", 1)[0].removeprefix(API_PREFIX + "/")
 
 
-def _max_in_window(times: list[float], window: float) -> int:
-    best, start = 0, 0
-    for end, t in enumerate(times):
-        while times[start] <= t - window:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
-
-
 def _analyse(log: list, report, limit: int, window: float) -> dict:
     """Requests by kind, and per source its data requests against ceil(cells / limit).
 
@@ -106,7 +98,7 @@ def _analyse(log: list, report, limit: int, window: float) -> dict:
             "lower_bound": bound,
             "ratio": len(mine) / bound,
         }
-    kinds["max_calls_in_window"] = _max_in_window([e.time for e in log], window)
+    kinds["max_calls_in_window"] = max_in_window([e.time for e in log], window)
     return {"tables": per_source, **kinds}
 
 

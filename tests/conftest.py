@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from pipeline import DEFAULT_SNAPSHOT
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    """The indicator catalogue (indicators.yaml), loaded once per module."""
+    from pipeline.catalogue import load_catalogue
+
+    return load_catalogue()
+
+
+@pytest.fixture()
+def snapshot(tmp_path: Path) -> Path:
+    """A fresh copy of the bundled snapshot (data/snapshot) to change freely."""
+    target = tmp_path / "snapshot"
+    shutil.copytree(DEFAULT_SNAPSHOT, target)
+    return target
 
 
 @pytest.fixture(scope="session")

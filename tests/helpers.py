@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from pipeline.snapshot import sha256_file
+
 
 def routing_body(deps: list[dict], path: str, search: str) -> dict:
     """The `/_dash-update-component` payload of Dash's page-routing callback (the one that
@@ -20,3 +24,22 @@ def routing_body(deps: list[dict], path: str, search: str) -> dict:
         "changedPropIds": ["_pages_location.pathname"],
         "state": [],
     }
+
+
+def checksums(folder: Path, *, hidden: bool = False) -> dict[str, str]:
+    """sha256 of every file under `folder` (hidden temporary files only when `hidden`)."""
+    return {
+        p.relative_to(folder).as_posix(): sha256_file(p)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and (hidden or not p.name.startswith("."))
+    }
+
+
+def max_in_window(times: list[float], window: float) -> int:
+    """The most of the sorted `times` that fall in any window of `window` seconds."""
+    best, start = 0, 0
+    for end, t in enumerate(times):
+        while times[start] <= t - window:
+            start += 1
+        best = max(best, end - start + 1)
+    return best

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from pipeline import DEFAULT_SNAPSHOT
-from pipeline.catalogue import load_catalogue
 from pipeline.pxweb import PxWebClient
 from pipeline.readers import read_csv, read_jsonstat_file
 from pipeline.snapshot import (
@@ -25,6 +23,7 @@ from pipeline.snapshot import (
     fetch_sources,
     sha256_file,
 )
+from tests.helpers import checksums
 
 POPULATION = "population_11re"
 POPULATION_FILE = "statfin/vaerak_11re_population_1972_2023_by_municipality.csv"
@@ -32,20 +31,9 @@ PROJECTION = "projection_14wx"
 PROJECTION_FILE = (
     "statfin/vaenn_14wx_population_projection2024_years2024_2035_2040_by_age_jsonstat2_en.json"
 )
+
 # `updated` of 11re.px in the recorded StatFin/vaerak folder listing.
 LISTED_UPDATED = "2026-06-06T21:04:32"
-
-
-@pytest.fixture(scope="module")
-def catalogue():
-    return load_catalogue()
-
-
-@pytest.fixture()
-def snapshot(tmp_path: Path) -> Path:
-    target = tmp_path / "snapshot"
-    shutil.copytree(DEFAULT_SNAPSHOT, target)
-    return target
 
 
 def fast_client(url: str) -> PxWebClient:
@@ -66,14 +54,6 @@ def fetch(catalogue, snapshot: Path, server, *only: str, cat=None):
     return report, lines
 
 
-def checksums(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): sha256_file(p)
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
 def set_manifest_updated(snapshot: Path, source_id: str, updated: str) -> None:
     manifest = Manifest.load(snapshot / MANIFEST_NAME)
     entry = dataclasses.replace(manifest.entry(source_id), updated=updated)
@@ -86,14 +66,14 @@ def data_posts(server) -> list:
 
 def test_unchanged_table_is_skipped_without_data_requests(catalogue, snapshot, replay_server):
     set_manifest_updated(snapshot, POPULATION, LISTED_UPDATED)
-    before = checksums(snapshot)
+    before = checksums(snapshot, hidden=True)
     report, lines = fetch(catalogue, snapshot, replay_server, POPULATION)
     assert data_posts(replay_server) == []
     assert report.data_requests == 0
     assert [r.action for r in report.results] == ["skipped"]
     assert "tables checked 1, skipped 1" in report.summary()
     assert any("unchanged" in line and POPULATION in line for line in lines)
-    assert checksums(snapshot) == before
+    assert checksums(snapshot, hidden=True) == before
 
 
 def test_newer_table_replaces_file_and_manifest(catalogue, snapshot, replay_server):
@@ -137,7 +117,7 @@ def test_legacy_table_id_is_used_when_the_short_one_is_unknown(catalogue, snapsh
     # own `updated` (2024-04-26, as in the bundled manifest) says nothing changed.
     report, _ = fetch(catalogue, snapshot, replay_server, POPULATION, cat=old_form)
     assert [r.action for r in report.results] == ["unchanged"]
-    assert checksums(snapshot) == checksums(DEFAULT_SNAPSHOT)
+    assert checksums(snapshot, hidden=True) == checksums(DEFAULT_SNAPSHOT, hidden=True)
 
     set_manifest_updated(snapshot, POPULATION, "2020-01-01")
     replay_server.clear_log()
@@ -184,27 +164,27 @@ def test_jsonstat2_source_round_trips(catalogue, snapshot, replay_server):
 
 @pytest.mark.parametrize("fault", ["503", "nonjson", "reset"])
 def test_failing_server_leaves_snapshot_byte_identical(catalogue, snapshot, replay_server, fault):
-    before = checksums(snapshot)
+    before = checksums(snapshot, hidden=True)
     replay_server.set_fault(fault, times=None, method="POST")
     with pytest.raises(FetchError) as info:
         fetch(catalogue, snapshot, replay_server, POPULATION)
     assert POPULATION in str(info.value) and "11re.px" in str(info.value)
-    assert checksums(snapshot) == before
+    assert checksums(snapshot, hidden=True) == before
 
 
 def test_failure_in_a_later_source_keeps_the_earlier_ones_unwritten(
     catalogue, snapshot, replay_server
 ):
     """Files are staged first: one good table and one failing table leave nothing replaced."""
-    before = checksums(snapshot)
+    before = checksums(snapshot, hidden=True)
     set_manifest_updated(snapshot, PROJECTION, "2020-01-01")
-    before = checksums(snapshot)
+    before = checksums(snapshot, hidden=True)
     replay_server.set_fault("503", times=None, method="POST", path="14wx")
     with pytest.raises(FetchError, match=PROJECTION):
         fetch(catalogue, snapshot, replay_server, POPULATION, PROJECTION)
     posts = [e for e in data_posts(replay_server) if e.status == 200]
     assert any("11re" in e.path for e in posts)  # 11re was fetched and staged …
-    assert checksums(snapshot) == before  # … but nothing was renamed
+    assert checksums(snapshot, hidden=True) == before  # … but nothing was renamed
     assert not list(snapshot.rglob(".*.tmp"))
 
 

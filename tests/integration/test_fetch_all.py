@@ -9,7 +9,6 @@ give back the bundled numbers, within the cell and call-rate limits.
 from __future__ import annotations
 
 import math
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -17,39 +16,19 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline import DEFAULT_SNAPSHOT
-from pipeline.catalogue import load_catalogue
 from pipeline.cli import main as cli
 from pipeline.pxweb import PxWebClient, RateLimiter, resolve_selection
 from pipeline.readers import read_csv, read_jsonstat_file
-from pipeline.snapshot import MANIFEST_NAME, Manifest, check_snapshot, fetch_sources, sha256_file
+from pipeline.snapshot import MANIFEST_NAME, Manifest, check_snapshot, fetch_sources
+from tests.helpers import checksums, max_in_window
 
 MAX_CELLS = 10_000
 MAX_CALLS = 8
 WINDOW_S = 0.5
 
 
-@pytest.fixture(scope="module")
-def catalogue():
-    return load_catalogue()
-
-
-@pytest.fixture()
-def snapshot(tmp_path: Path) -> Path:
-    target = tmp_path / "snapshot"
-    shutil.copytree(DEFAULT_SNAPSHOT, target)
-    return target
-
-
 def pxweb_sources(catalogue) -> list:
     return [s for s in catalogue.sources if s.pxweb is not None]
-
-
-def checksums(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): sha256_file(p)
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def limited_factory():
@@ -66,18 +45,9 @@ def limited_factory():
     return make
 
 
-def max_in_window(times: list[float], window: float) -> int:
-    best, start = 0, 0
-    for end, t in enumerate(times):
-        while times[start] <= t - window:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
-
-
 def test_unchanged_snapshot_costs_metadata_requests_only(catalogue, snapshot, replay_server):
     replay_server.use_snapshot()
-    before = checksums(snapshot)
+    before = checksums(snapshot, hidden=True)
     result = CliRunner().invoke(
         cli,
         ["fetch", "--base-url", replay_server.base_url("fi"), "--snapshot", str(snapshot)],
@@ -90,7 +60,7 @@ def test_unchanged_snapshot_costs_metadata_requests_only(catalogue, snapshot, re
     log = replay_server.log
     assert [e for e in log if e.method == "POST"] == []
     assert {e.method for e in log} == {"GET"} and all(e.status in (200, 404) for e in log)
-    assert checksums(snapshot) == before
+    assert checksums(snapshot, hidden=True) == before
 
 
 def test_every_table_is_served_in_both_forms(catalogue, replay_server):

@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 
-from pipeline import DEFAULT_SNAPSHOT
-from pipeline.catalogue import load_catalogue
-from pipeline.snapshot import sha256_file
+from tests.helpers import checksums
 from tests.replay_server import ReplayServer, Table
 
 
@@ -65,27 +62,6 @@ def px_server() -> Iterator[SwappableReplay]:
         yield server
     finally:
         server.stop()
-
-
-@pytest.fixture(scope="session")
-def catalogue():
-    return load_catalogue()
-
-
-@pytest.fixture
-def snapshot(tmp_path: Path) -> Path:
-    target = tmp_path / "snapshot"
-    shutil.copytree(DEFAULT_SNAPSHOT, target)
-    return target
-
-
-def checksums(folder: Path, *, hidden: bool = False) -> dict[str, str]:
-    """sha256 of every file under `folder` (hidden temporary files only when `hidden`)."""
-    return {
-        p.relative_to(folder).as_posix(): sha256_file(p)
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and (hidden or not p.name.startswith("."))
-    }
 
 
 @pytest.fixture

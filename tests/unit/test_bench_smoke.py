@@ -18,9 +18,10 @@ if str(ROOT) not in sys.path:
 from bench import jsonstat_bench  # noqa: E402
 from bench.__main__ import table  # noqa: E402
 from bench.common import Result, median, not_run, percentile  # noqa: E402
-from bench.fetch import _max_in_window, bench_fetch  # noqa: E402
+from bench.fetch import bench_fetch  # noqa: E402
 from bench.latency import with_variants  # noqa: E402
 from bench.server import Request, body_for, component_props, split_output  # noqa: E402
+from tests.helpers import max_in_window  # noqa: E402
 
 SMALL = ROOT / "tests" / "fixtures" / "statfin_11re_2026api_POST_jsonstat2_KU091_top5years.json"
 
@@ -29,7 +30,7 @@ def test_statistics_helpers():
     assert median([3.0, 1.0, 2.0]) == 2.0
     assert percentile([1.0, 2.0, 3.0, 4.0, 5.0], 50) == 3.0
     assert percentile([1.0, 2.0], 100) == 2.0
-    assert _max_in_window([0.0, 0.5, 1.0, 5.0, 5.1], 2.0) == 3
+    assert max_in_window([0.0, 0.5, 1.0, 5.0, 5.1], 2.0) == 3
 
 
 def test_parse_bench_runs_once_on_a_small_file():

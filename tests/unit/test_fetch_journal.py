@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from pipeline import DEFAULT_SNAPSHOT
 from pipeline.catalogue import load_catalogue
 from pipeline.snapshot import (
     JOURNAL_NAME,
@@ -42,13 +40,6 @@ def _stage_reordered_copies(snapshot: Path) -> list[_Staged]:
         )
         staged.append(_Staged(temp=temp, target=target, entry=entry))
     return staged
-
-
-@pytest.fixture()
-def snapshot(tmp_path: Path) -> Path:
-    copy = tmp_path / "snapshot"
-    shutil.copytree(DEFAULT_SNAPSHOT, copy)
-    return copy
 
 
 def test_crash_after_first_rename_is_completed_on_recovery(snapshot, monkeypatch):

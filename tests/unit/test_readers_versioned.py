@@ -14,7 +14,6 @@ import pytest
 
 from pipeline import DEFAULT_SNAPSHOT
 from pipeline import readers as r
-from pipeline.catalogue import load_catalogue
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 RECORDED_11RE = FIXTURES / "statfin_11re_2026api_POST_jsonstat2_KU049_KU091_KU092_2025.json"
@@ -30,11 +29,6 @@ NEW_IDS = {
     "Tiedot": "contentscode",
     "tiedot": "contentscode",
 }
-
-
-@pytest.fixture(scope="module")
-def catalogue():
-    return load_catalogue()
 
 
 def relabel_2026(doc: dict, subject: str) -> dict:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -12,7 +11,6 @@ import pytest
 import yaml
 
 from pipeline import DEFAULT_SNAPSHOT
-from pipeline.catalogue import load_catalogue
 from pipeline.jsonstat import read_jsonstat
 from pipeline.snapshot import (
     MANIFEST_NAME,
@@ -29,18 +27,6 @@ from pipeline.snapshot import (
 )
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-
-
-@pytest.fixture(scope="module")
-def catalogue():
-    return load_catalogue()
-
-
-@pytest.fixture()
-def snapshot_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "snapshot"
-    shutil.copytree(DEFAULT_SNAPSHOT, target)
-    return target
 
 
 def test_bundled_snapshot_passes_check(catalogue) -> None:
@@ -70,60 +56,58 @@ def test_manifest_provenance_is_the_declared_one() -> None:
     assert "b5767a7c0ee4ab9499f6d45deeee6af2aecda82e" in entry.origin
 
 
-def test_rebuild_reproduces_the_committed_manifest(snapshot_copy: Path) -> None:
-    before = (snapshot_copy / MANIFEST_NAME).read_bytes()
-    rebuild_manifest(snapshot_copy)
-    assert (snapshot_copy / MANIFEST_NAME).read_bytes() == before
+def test_rebuild_reproduces_the_committed_manifest(snapshot: Path) -> None:
+    before = (snapshot / MANIFEST_NAME).read_bytes()
+    rebuild_manifest(snapshot)
+    assert (snapshot / MANIFEST_NAME).read_bytes() == before
 
 
-def test_rebuild_refuses_an_undeclared_file(snapshot_copy: Path) -> None:
-    (snapshot_copy / "statfin" / "extra.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+def test_rebuild_refuses_an_undeclared_file(snapshot: Path) -> None:
+    (snapshot / "statfin" / "extra.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(SnapshotError, match="extra.csv"):
-        rebuild_manifest(snapshot_copy)
+        rebuild_manifest(snapshot)
 
 
-def test_corrupted_file_is_named(catalogue, snapshot_copy: Path) -> None:
-    path = snapshot_copy / "statfin" / "vaerak_11re_population_1972_2023_by_municipality.csv"
+def test_corrupted_file_is_named(catalogue, snapshot: Path) -> None:
+    path = snapshot / "statfin" / "vaerak_11re_population_1972_2023_by_municipality.csv"
     data = bytearray(path.read_bytes())
     data[100] = ord("9") if data[100] != ord("9") else ord("8")
     path.write_bytes(bytes(data))
-    problems = check_snapshot(catalogue, snapshot_copy)
+    problems = check_snapshot(catalogue, snapshot)
     assert len(problems) == 1
     assert "vaerak_11re_population_1972_2023_by_municipality.csv" in problems[0]
     assert "sha256" in problems[0]
 
 
-def test_truncated_json_is_named_and_unreadable(catalogue, snapshot_copy: Path) -> None:
-    path = snapshot_copy / "geo" / "maakunnat2024.topojson.json"
+def test_truncated_json_is_named_and_unreadable(catalogue, snapshot: Path) -> None:
+    path = snapshot / "geo" / "maakunnat2024.topojson.json"
     path.write_bytes(path.read_bytes()[:500])
-    problems = check_snapshot(catalogue, snapshot_copy)
+    problems = check_snapshot(catalogue, snapshot)
     assert any("maakunnat2024.topojson.json" in p and "unreadable" in p for p in problems)
     assert any("maakunnat2024.topojson.json" in p and "bytes" in p for p in problems)
 
 
-def test_missing_file_is_named(catalogue, snapshot_copy: Path) -> None:
-    (
-        snapshot_copy / "statfin" / "kuntien_avainluvut_2022ed_309kuntaa_2020_2021_kunnat.xlsx"
-    ).unlink()
-    problems = check_snapshot(catalogue, snapshot_copy)
+def test_missing_file_is_named(catalogue, snapshot: Path) -> None:
+    (snapshot / "statfin" / "kuntien_avainluvut_2022ed_309kuntaa_2020_2021_kunnat.xlsx").unlink()
+    problems = check_snapshot(catalogue, snapshot)
     assert problems == [
         "statfin/kuntien_avainluvut_2022ed_309kuntaa_2020_2021_kunnat.xlsx (keyfig_2022): "
         "file is missing"
     ]
 
 
-def test_source_missing_from_manifest_is_named(catalogue, snapshot_copy: Path) -> None:
-    doc = yaml.safe_load((snapshot_copy / MANIFEST_NAME).read_text(encoding="utf-8"))
+def test_source_missing_from_manifest_is_named(catalogue, snapshot: Path) -> None:
+    doc = yaml.safe_load((snapshot / MANIFEST_NAME).read_text(encoding="utf-8"))
     doc["files"] = [f for f in doc["files"] if f["id"] != "unemployment_12r5"]
-    (snapshot_copy / MANIFEST_NAME).write_text(yaml.safe_dump(doc), encoding="utf-8")
-    problems = check_snapshot(catalogue, snapshot_copy)
+    (snapshot / MANIFEST_NAME).write_text(yaml.safe_dump(doc), encoding="utf-8")
+    problems = check_snapshot(catalogue, snapshot)
     assert len(problems) == 1
     assert "unemployment_12r5" in problems[0] and "not in manifest.yaml" in problems[0]
 
 
-def test_unparseable_manifest_is_reported(catalogue, snapshot_copy: Path) -> None:
-    (snapshot_copy / MANIFEST_NAME).write_text("files: [unclosed", encoding="utf-8")
-    problems = check_snapshot(catalogue, snapshot_copy)
+def test_unparseable_manifest_is_reported(catalogue, snapshot: Path) -> None:
+    (snapshot / MANIFEST_NAME).write_text("files: [unclosed", encoding="utf-8")
+    problems = check_snapshot(catalogue, snapshot)
     assert len(problems) == 1 and "manifest.yaml" in problems[0]
 
 

@@ -55,3 +55,13 @@ def client(dashboard_app):
 def dependencies(client) -> list[dict]:
     """The app's callback list (`/_dash-dependencies`)."""
     return client.get("/_dash-dependencies").get_json()
+
+
+@pytest.fixture
+def previous(tmp_path: Path, warehouse_path: Path) -> Path:
+    """A copy of the session warehouse at tmp_path/out/warehouse.duckdb: a warehouse already
+    in place, which a failed build must leave byte-identical."""
+    out = tmp_path / "out" / "warehouse.duckdb"
+    out.parent.mkdir()
+    shutil.copyfile(warehouse_path, out)
+    return out

@@ -201,15 +201,6 @@ def snapshot(tmp_path) -> Path:
     return copy
 
 
-@pytest.fixture
-def previous(tmp_path, warehouse_path) -> Path:
-    """A warehouse already in place; a failed build must leave it byte-identical."""
-    out = tmp_path / "out" / "warehouse.duckdb"
-    out.parent.mkdir()
-    shutil.copyfile(warehouse_path, out)
-    return out
-
-
 def fails(snapshot: Path, previous: Path) -> str:
     """Build from an edited snapshot whose manifest is consistent (re-hashed), so the failure
     is the data's, not a checksum mismatch."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -39,14 +38,6 @@ def reduced(catalogue, *indicator_ids: str):
         s for s in catalogue.sources if s.id in needed or s.format == "classification_csv"
     )
     return dataclasses.replace(catalogue, indicators=indicators, sources=sources)
-
-
-@pytest.fixture
-def previous(tmp_path, warehouse_path) -> Path:
-    out = tmp_path / "out" / "warehouse.duckdb"
-    out.parent.mkdir()
-    shutil.copyfile(warehouse_path, out)
-    return out
 
 
 @contextlib.contextmanager

@@ -437,11 +437,11 @@ def _indicator_values(con, ctx: _Context, problems: list[str]):
     columns = ["indicator_id", *KEYS, "value", "numerator", "denominator", "weight", "source_id"]
     evaluated = pd.concat(frames, ignore_index=True)[columns]
     evaluated["month"] = pd.to_datetime(evaluated["month"])
-    is_municipal = evaluated.area_code.str.fullmatch(r"\d{3}").astype(bool)
+    is_municipal = _is_municipal(evaluated.area_code)
     published = evaluated[~is_municipal & evaluated["value"].notna()].reset_index(drop=True)
     merged, lost = _merge_onto_current(evaluated[is_municipal], rules, ctx)
     hidden = pd.concat(gap_frames, ignore_index=True)
-    hidden = hidden[hidden.area_code.str.fullmatch(r"\d{3}").astype(bool)]
+    hidden = hidden[_is_municipal(hidden.area_code)]
     hidden = hidden.assign(area_code=_current_codes(hidden.area_code, ctx))
     hidden = hidden.drop_duplicates()
     for indicator_id, rows in hidden.groupby("indicator_id"):
@@ -467,7 +467,20 @@ def _indicator_values(con, ctx: _Context, problems: list[str]):
 
 
 def _current_codes(codes: pd.Series, ctx: _Context) -> pd.Series:
-    return codes.map(ctx.code_map).fillna(codes).astype("str")
+    """Each code on the 2025 division (mapped once per distinct code)."""
+    positions, uniques = pd.factorize(codes, use_na_sentinel=False)
+    current = np.array([ctx.code_map.get(code, code) for code in uniques], dtype=object)
+    return pd.Series(current[positions], index=codes.index, dtype="str")
+
+
+def _is_municipal(codes: pd.Series) -> np.ndarray:
+    """Municipality codes (three digits), tested once per distinct code."""
+    positions, uniques = pd.factorize(codes, use_na_sentinel=False)
+    municipal = np.array(
+        [isinstance(code, str) and re.fullmatch(r"\d{3}", code) is not None for code in uniques],
+        dtype=bool,
+    )
+    return municipal[positions]
 
 
 def _expressions(indicator: Indicator) -> dict[str, str | None]:

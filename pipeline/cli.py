@@ -18,29 +18,25 @@ from pipeline import DEFAULT_CATALOGUE, DEFAULT_SNAPSHOT, DEFAULT_WAREHOUSE
 
 DEFAULT_BASE_URL = "https://pxdata.stat.fi/PxWeb/api/v1/fi"
 
-catalogue_option = click.option(
-    "--catalogue",
-    "catalogue_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_CATALOGUE,
-    show_default=True,
-    help="The indicator catalogue (indicators.yaml).",
+
+def _path_option(flag: str, dest: str, default: Path, help_text: str, *, folder: bool = False):
+    """A `--flag` naming a file (or, with `folder`, a folder) that defaults to `default`."""
+    kind = click.Path(file_okay=not folder, dir_okay=folder, path_type=Path)
+    return click.option(flag, dest, type=kind, default=default, show_default=True, help=help_text)
+
+
+catalogue_option = _path_option(
+    "--catalogue", "catalogue_path", DEFAULT_CATALOGUE, "The indicator catalogue (indicators.yaml)."
 )
-snapshot_option = click.option(
+snapshot_option = _path_option(
     "--snapshot",
     "snapshot_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_SNAPSHOT,
-    show_default=True,
-    help="The snapshot folder with manifest.yaml.",
+    DEFAULT_SNAPSHOT,
+    "The snapshot folder with manifest.yaml.",
+    folder=True,
 )
-warehouse_option = click.option(
-    "--warehouse",
-    "warehouse_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_WAREHOUSE,
-    show_default=True,
-    help="The DuckDB warehouse file.",
+warehouse_option = _path_option(
+    "--warehouse", "warehouse_path", DEFAULT_WAREHOUSE, "The DuckDB warehouse file."
 )
 
 

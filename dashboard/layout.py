@@ -67,6 +67,20 @@ def dropdown_labels(lang: str) -> dict[str, str]:
     return {key: t(f"common.dd_{key}", lang) for key in DROPDOWN_LABELS}
 
 
+def dropdown_control(
+    label: str, lang: str, dropdown_id: str, *, wide: bool = False, **props: Any
+) -> html.Div:
+    """A `.control` box: a label for a dcc.Dropdown (with its own texts in `lang`) and the
+    dropdown, whose other properties are `props`."""
+    return html.Div(
+        [
+            html.Label(label, htmlFor=dropdown_id, className="control-label"),
+            dcc.Dropdown(labels=dropdown_labels(lang), id=dropdown_id, **props),
+        ],
+        className="control control-wide" if wide else "control",
+    )
+
+
 def query_list(value: Any) -> list[str]:
     """A comma-separated (or repeated) query value as a list of non-empty strings."""
     if value is None:

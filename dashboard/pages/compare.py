@@ -24,7 +24,7 @@ from dash import Input, Output, State, callback, dcc, html
 from dashboard import figures, index_view, queries  # index_view: issue 7
 from dashboard.i18n import lang_of, t
 from dashboard.layout import (
-    dropdown_labels,
+    dropdown_control,
     figure_block,
     grid_locale,
     href,
@@ -383,96 +383,68 @@ def indicator_options(lang: str) -> list[dict[str, str]]:
     ]
 
 
-def _control(label: str, component: Any, control_id: str) -> html.Div:
-    return html.Div(
-        [html.Label(label, htmlFor=control_id, className="control-label"), component],
-        className="control",
-    )
-
-
 def controls(selection: Selection, lang: str) -> html.Div:
     indicators = indicator_options(lang)
     groups = group_options(lang, selection.areas, [*selection.groups, selection.peer])
     years = queries.indicator_years(selection.indicator)
     return html.Div(
         [
-            _control(
+            dropdown_control(
                 t("compare.areas", lang),
-                dcc.Dropdown(
-                    labels=dropdown_labels(lang),
-                    id="compare-areas",
-                    options=_options(queries.municipalities(lang), "area_code", "name"),
-                    value=list(selection.areas),
-                    multi=True,
-                    placeholder=t("compare.areas_placeholder", lang),
-                ),
+                lang,
                 "compare-areas",
+                options=_options(queries.municipalities(lang), "area_code", "name"),
+                value=list(selection.areas),
+                multi=True,
+                placeholder=t("compare.areas_placeholder", lang),
             ),
-            _control(
+            dropdown_control(
                 t("compare.groups", lang),
-                dcc.Dropdown(
-                    labels=dropdown_labels(lang),
-                    id="compare-groups",
-                    options=groups,
-                    value=list(selection.groups),
-                    multi=True,
-                ),
+                lang,
                 "compare-groups",
+                options=groups,
+                value=list(selection.groups),
+                multi=True,
             ),
-            _control(
+            dropdown_control(
                 t("compare.indicator", lang),
-                dcc.Dropdown(
-                    labels=dropdown_labels(lang),
-                    id="compare-indicator",
-                    options=indicators,
-                    value=selection.indicator,
-                    clearable=False,
-                ),
+                lang,
                 "compare-indicator",
+                options=indicators,
+                value=selection.indicator,
+                clearable=False,
             ),
-            _control(
+            dropdown_control(
                 t("compare.year", lang),
-                dcc.Dropdown(
-                    labels=dropdown_labels(lang),
-                    id="compare-year",
-                    options=[{"value": y, "label": str(y)} for y in years],
-                    value=selection.year,
-                    clearable=False,
-                ),
+                lang,
                 "compare-year",
+                options=[{"value": y, "label": str(y)} for y in years],
+                value=selection.year,
+                clearable=False,
             ),
-            _control(
+            dropdown_control(
                 t("compare.x", lang),
-                dcc.Dropdown(
-                    labels=dropdown_labels(lang),
-                    id="compare-x",
-                    options=indicators,
-                    value=selection.x,
-                    clearable=False,
-                ),
+                lang,
                 "compare-x",
+                options=indicators,
+                value=selection.x,
+                clearable=False,
             ),
-            _control(
+            dropdown_control(
                 t("compare.y", lang),
-                dcc.Dropdown(
-                    labels=dropdown_labels(lang),
-                    id="compare-y",
-                    options=indicators,
-                    value=selection.y,
-                    clearable=False,
-                ),
+                lang,
                 "compare-y",
+                options=indicators,
+                value=selection.y,
+                clearable=False,
             ),
-            _control(
+            dropdown_control(
                 t("compare.peer", lang),
-                dcc.Dropdown(
-                    labels=dropdown_labels(lang),
-                    id="compare-peer",
-                    options=groups,
-                    value=selection.peer,
-                    clearable=False,
-                ),
+                lang,
                 "compare-peer",
+                options=groups,
+                value=selection.peer,
+                clearable=False,
             ),
         ],
         className="controls compare-controls",

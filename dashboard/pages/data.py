@@ -22,7 +22,7 @@ from dash import Input, Output, State, callback, dcc, html
 from dashboard import queries
 from dashboard.i18n import lang_of, load_page, t
 from dashboard.layout import (
-    dropdown_labels,
+    dropdown_control,
     grid_locale,
     href,
     notice_parts,
@@ -186,13 +186,6 @@ def table_content(selection: DataSelection, lang: str) -> tuple[list, list, str,
 # --------------------------------------------------------------------------- layout
 
 
-def _control(label: str, component: Any, control_id: str, wide: bool = False) -> html.Div:
-    return html.Div(
-        [html.Label(label, htmlFor=control_id, className="control-label"), component],
-        className="control control-wide" if wide else "control",
-    )
-
-
 def controls(selection: DataSelection, lang: str) -> html.Div:
     indicators = queries.indicators(lang)
     municipalities = queries.municipalities(lang)
@@ -202,72 +195,56 @@ def controls(selection: DataSelection, lang: str) -> html.Div:
     year_options = [{"value": y, "label": str(y)} for y in years]
     return html.Div(
         [
-            _control(
+            dropdown_control(
                 t("data.indicators", lang),
-                dcc.Dropdown(
-                    labels=dropdown_labels(lang),
-                    id="data-indicators",
-                    options=[
-                        {"value": r.indicator_id, "label": r.label}
-                        for r in indicators.itertuples(index=False)
-                    ],
-                    value=list(selection.indicators),
-                    multi=True,
-                ),
+                lang,
                 "data-indicators",
+                options=[
+                    {"value": r.indicator_id, "label": r.label}
+                    for r in indicators.itertuples(index=False)
+                ],
+                value=list(selection.indicators),
+                multi=True,
                 wide=True,
             ),
-            _control(
+            dropdown_control(
                 t("data.areas", lang),
-                dcc.Dropdown(
-                    labels=dropdown_labels(lang),
-                    id="data-areas",
-                    options=[
-                        {"value": r.area_code, "label": r.name}
-                        for r in municipalities.itertuples(index=False)
-                    ],
-                    value=list(selection.areas),
-                    multi=True,
-                ),
+                lang,
                 "data-areas",
+                options=[
+                    {"value": r.area_code, "label": r.name}
+                    for r in municipalities.itertuples(index=False)
+                ],
+                value=list(selection.areas),
+                multi=True,
                 wide=True,
             ),
-            _control(
+            dropdown_control(
                 t("data.groups", lang),
-                dcc.Dropdown(
-                    labels=dropdown_labels(lang),
-                    id="data-groups",
-                    options=[
-                        {"value": r.area_code, "label": r.name}
-                        for r in groups.itertuples(index=False)
-                    ],
-                    value=list(selection.groups),
-                    multi=True,
-                ),
+                lang,
                 "data-groups",
+                options=[
+                    {"value": r.area_code, "label": r.name} for r in groups.itertuples(index=False)
+                ],
+                value=list(selection.groups),
+                multi=True,
                 wide=True,
             ),
-            _control(
+            dropdown_control(
                 t("data.year_from", lang),
-                dcc.Dropdown(
-                    labels=dropdown_labels(lang),
-                    placeholder=t("data.any_year", lang),
-                    id="data-from",
-                    options=year_options,
-                    value=selection.year_from,
-                ),
+                lang,
                 "data-from",
+                placeholder=t("data.any_year", lang),
+                options=year_options,
+                value=selection.year_from,
             ),
-            _control(
+            dropdown_control(
                 t("data.year_to", lang),
-                dcc.Dropdown(
-                    labels=dropdown_labels(lang),
-                    placeholder=t("data.any_year", lang),
-                    id="data-to",
-                    options=year_options,
-                    value=selection.year_to,
-                ),
+                lang,
                 "data-to",
+                placeholder=t("data.any_year", lang),
+                options=year_options,
+                value=selection.year_to,
             ),
             html.Div(
                 dcc.Checklist(

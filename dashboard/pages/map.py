@@ -19,7 +19,14 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import figures, geo, queries
 from dashboard.i18n import fmt_value, lang_of, t
-from dashboard.layout import dropdown_labels, figure_block, href, page_top, query_list, shell
+from dashboard.layout import (
+    dropdown_control,
+    figure_block,
+    href,
+    page_top,
+    query_list,
+    shell,
+)
 
 CONTROLS_STYLE = {
     "display": "grid",
@@ -150,40 +157,25 @@ def layout(lang: str | None = None, **params: Any) -> html.Div:
             *page_top(PAGE, lang, notices),
             html.Div(
                 [
-                    html.Div(
-                        [
-                            html.Label(
-                                t("map.indicator", lang),
-                                htmlFor="map-indicator",
-                                className="control-label",
-                            ),
-                            dcc.Dropdown(
-                                labels=dropdown_labels(lang),
-                                id="map-indicator",
-                                options=options,
-                                value=indicator,
-                                clearable=False,
-                            ),
-                        ],
-                        className="control control-wide",
+                    dropdown_control(
+                        t("map.indicator", lang),
+                        lang,
+                        "map-indicator",
+                        options=options,
+                        value=indicator,
+                        clearable=False,
+                        wide=True,
                     ),
-                    html.Div(
-                        [
-                            html.Label(
-                                t("map.year", lang), htmlFor="map-year", className="control-label"
-                            ),
-                            dcc.Dropdown(
-                                labels=dropdown_labels(lang),
-                                id="map-year",
-                                options=[
-                                    {"value": y, "label": str(y)}
-                                    for y in queries.indicator_years(indicator)
-                                ],
-                                value=year,
-                                clearable=False,
-                            ),
+                    dropdown_control(
+                        t("map.year", lang),
+                        lang,
+                        "map-year",
+                        options=[
+                            {"value": y, "label": str(y)}
+                            for y in queries.indicator_years(indicator)
                         ],
-                        className="control",
+                        value=year,
+                        clearable=False,
                     ),
                     html.Div(
                         [

@@ -18,7 +18,14 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import figures, queries
 from dashboard.i18n import fmt_number, lang_of, t
-from dashboard.layout import dropdown_labels, figure_block, href, page_top, query_list, shell
+from dashboard.layout import (
+    dropdown_control,
+    figure_block,
+    href,
+    page_top,
+    query_list,
+    shell,
+)
 
 PAGE = "network"
 GROUPS = (queries.NETWORK, queries.UNIVERSITY_CITIES)
@@ -140,21 +147,14 @@ def layout(lang: str | None = None, year: Any = None, **_ignored: Any) -> html.D
         lang,
         [
             *page_top(PAGE, lang, notices),
-            html.Div(
-                [
-                    html.Label(
-                        t("network.year", lang), htmlFor="network-year", className="control-label"
-                    ),
-                    dcc.Dropdown(
-                        labels=dropdown_labels(lang),
-                        id="network-year",
-                        options=[{"value": y, "label": str(y)} for y in queries.share_years()],
-                        value=chosen,
-                        clearable=False,
-                        style={"maxWidth": "12em"},
-                    ),
-                ],
-                className="control",
+            dropdown_control(
+                t("network.year", lang),
+                lang,
+                "network-year",
+                options=[{"value": y, "label": str(y)} for y in queries.share_years()],
+                value=chosen,
+                clearable=False,
+                style={"maxWidth": "12em"},
             ),
             figure_block(
                 "network-figure", figure, t("network.figure_summary", lang), sources, lang

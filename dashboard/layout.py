@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from dashboard import queries
 from dashboard.i18n import LANG_NAMES, LANGS, fmt_number, lang_of, load_page, t
 
 # (page id, path): the navigation, in order. Labels are `common.nav_<page id>`.
@@ -79,6 +80,15 @@ def dropdown_control(
         ],
         className="control control-wide" if wide else "control",
     )
+
+
+def town_picker(picker_id: str, lang: str, **props: Any) -> dcc.Dropdown:
+    """The dropdown of every municipality by name (value: its code) that opens a town."""
+    options = [
+        {"label": row.name, "value": row.area_code}
+        for row in queries.municipalities(lang).itertuples(index=False)
+    ]
+    return dcc.Dropdown(id=picker_id, options=options, clearable=False, className="picker", **props)
 
 
 def query_list(value: Any) -> list[str]:

@@ -8,7 +8,7 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import queries
 from dashboard.i18n import fmt_number, fmt_period, fmt_signed, fmt_value, lang_of, t
-from dashboard.layout import href, shell, source_line
+from dashboard.layout import href, shell, source_line, town_picker
 
 dash.register_page(__name__, path="/", title="Seutu Invest In", order=0)
 
@@ -92,20 +92,10 @@ def _network_total(meta: pd.DataFrame, lang: str) -> html.P | None:
 
 
 def _town_picker(lang: str) -> html.Form:
-    options = [
-        {"label": row.name, "value": row.area_code}
-        for row in queries.municipalities(lang).itertuples(index=False)
-    ]
     return html.Div(
         [
             html.Label(t("overview.other_town", lang), htmlFor="overview-town"),
-            dcc.Dropdown(
-                id="overview-town",
-                options=options,
-                placeholder=t("town.choose", lang),
-                className="picker",
-                clearable=False,
-            ),
+            town_picker("overview-town", lang, placeholder=t("town.choose", lang)),
             html.Span(t("overview.other_town_help", lang), className="unit"),
             dcc.Location(id="overview-url", refresh="callback-nav"),
         ],

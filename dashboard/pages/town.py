@@ -17,7 +17,7 @@ from dash import ClientsideFunction, Input, Output, State, dcc, html  # noqa: F4
 from dashboard import figures, index_view, queries  # index_view: issue 7
 from dashboard.highlights import town_highlights
 from dashboard.i18n import fmt_number, fmt_period, fmt_signed, fmt_value, lang_of, t
-from dashboard.layout import figure_block, href, message, shell
+from dashboard.layout import figure_block, href, message, shell, town_picker
 
 HEADLINES = (
     "population",
@@ -278,20 +278,10 @@ def _unknown(code: object, lang: str):
 
 
 def _tools(code: str, lang: str) -> html.Div:
-    options = [
-        {"label": row.name, "value": row.area_code}
-        for row in queries.municipalities(lang).itertuples(index=False)
-    ]
     return html.Div(
         [
             html.Label(t("town.choose", lang), htmlFor="town-picker"),
-            dcc.Dropdown(
-                id="town-picker",
-                options=options,
-                value=code,
-                clearable=False,
-                className="picker",
-            ),
+            town_picker("town-picker", lang, value=code),
             html.Button(t("town.print", lang), id="town-print", className="print", n_clicks=0),
             html.A(
                 t("town.embed_link", lang),
@@ -419,16 +409,7 @@ def picker_layout(lang: str | None = None, **_ignored: object):
             html.Div(
                 [
                     html.Label(t("town.choose", lang), htmlFor="town-picker"),
-                    dcc.Dropdown(
-                        id="town-picker",
-                        options=[
-                            {"label": row.name, "value": row.area_code}
-                            for row in queries.municipalities(lang).itertuples(index=False)
-                        ],
-                        placeholder=t("town.choose", lang),
-                        clearable=False,
-                        className="picker",
-                    ),
+                    town_picker("town-picker", lang, placeholder=t("town.choose", lang)),
                     dcc.Location(id="town-url", refresh="callback-nav"),
                 ],
                 className="town-tools",

@@ -7,6 +7,7 @@ hovers follow the language (`separators`). Add a page's figures under its own se
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -541,6 +542,35 @@ def _fmt_bar(value: float, lang: str) -> str:
 # --- composite index and peers (issue 7)
 
 
+def _rank_interval(
+    frame: pd.DataFrame,
+    rank: pd.Series,
+    low: str,
+    high: str,
+    *,
+    marker: dict[str, Any],
+    bar: dict[str, Any],
+    **trace: Any,
+) -> go.Scatter:
+    """Markers at `rank` by name with a horizontal error bar from column `low` to `high`;
+    `bar` styles the bar (thickness, width, colour)."""
+    return go.Scatter(
+        x=rank,
+        y=frame["name"],
+        mode="markers",
+        marker=marker,
+        error_x={
+            "type": "data",
+            "symmetric": False,
+            "array": frame[high].astype(float) - rank,
+            "arrayminus": rank - frame[low].astype(float),
+            **bar,
+        },
+        showlegend=False,
+        **trace,
+    )
+
+
 def rank_range_figure(
     frame: pd.DataFrame,
     lang: str,
@@ -564,43 +594,27 @@ def rank_range_figure(
         ].to_dict("records")
     ]
     fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=rank,
-            y=frame["name"],
-            mode="markers",
+    fig.add_trace(  # min–max whisker
+        _rank_interval(
+            frame,
+            rank,
+            "rank_min",
+            "rank_max",
             marker={"size": 0.1, "color": SUBJECT},
-            error_x={
-                "type": "data",
-                "symmetric": False,
-                "array": frame["rank_max"].astype(float) - rank,
-                "arrayminus": rank - frame["rank_min"].astype(float),
-                "thickness": 1.2,
-                "width": 4,
-                "color": "#7a7f84",
-            },
+            bar={"thickness": 1.2, "width": 4, "color": "#7a7f84"},
             hoverinfo="skip",
-            showlegend=False,
         )
     )
-    fig.add_trace(
-        go.Scatter(
-            x=rank,
-            y=frame["name"],
-            mode="markers",
+    fig.add_trace(  # 5–95 % bar, the marker and the hover text
+        _rank_interval(
+            frame,
+            rank,
+            "rank_p05",
+            "rank_p95",
             marker={"size": 10, "color": SUBJECT, "line": {"color": "#ffffff", "width": 1}},
-            error_x={
-                "type": "data",
-                "symmetric": False,
-                "array": frame["rank_p95"].astype(float) - rank,
-                "arrayminus": rank - frame["rank_p05"].astype(float),
-                "thickness": 5,
-                "width": 0,
-                "color": PALETTE[4],
-            },
+            bar={"thickness": 5, "width": 0, "color": PALETTE[4]},
             text=text,
             hovertemplate="<b>%{y}</b><br>%{text}<extra></extra>",
-            showlegend=False,
         )
     )
     base_layout(fig, title, lang, height=max(220, 90 + 26 * len(frame)))

@@ -117,14 +117,9 @@ def assert_same(got: pd.DataFrame, want: pd.DataFrame) -> None:
     status_form=st.sampled_from(["dict", "list"]),
 )
 def test_round_trip_of_random_shapes(source, sparse, index_as_list, status_form):
-    ids, sizes, dim_codes, labels, values, status = source
+    ids, _sizes, dim_codes, labels, values, status = source
     doc = encode(
-        ids,
-        sizes,
-        dim_codes,
-        labels,
-        values,
-        status,
+        *source,
         sparse=sparse,
         index_as_list=index_as_list,
         status_form=status_form,
@@ -143,14 +138,9 @@ def test_round_trip_of_random_shapes(source, sparse, index_as_list, status_form)
 @given(source=source_frames(), sparse=st.booleans())
 def test_snapshot_encoder_round_trips_the_reader(source, sparse):
     """`frame_to_jsonstat2` (what `investin fetch` stores) reads back to the same frame."""
-    ids, sizes, dim_codes, labels, values, status = source
+    ids = source[0]
     doc = encode(
-        ids,
-        sizes,
-        dim_codes,
-        labels,
-        values,
-        status,
+        *source,
         sparse=sparse,
         index_as_list=False,
         status_form="dict",

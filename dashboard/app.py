@@ -17,7 +17,10 @@ Conventions for every page (engineers adding pages: follow these):
   own `dcc.Location(id="<page>-url", refresh=False)` (write `search`, e.g.
   `"?" + urlencode({"lang": lang, "areas": "091,049"})`); refresh=False updates the address
   without re-rendering the page, and a reload or a shared link restores the same view through
-  `layout(**query)`.
+  `layout(**query)`. Such a page starts its content with `*layout.page_top(page, lang, notices)`
+  (that Location, a `<page>-lang` store, title, lead, `<page>-notices` box; callbacks update the
+  box with `*layout.notice_parts(notices)`) and builds each labelled dropdown with
+  `layout.dropdown_control` (dcc.Dropdown's own texts from `common.dd_*`).
 - Strings: one locale file per page, `dashboard/locales/<page>.yaml`, `key: {fi, sv, en}`;
   look up with `i18n.t("<page>.<key>", lang, **format_values)`. Shared strings live in
   `common.yaml`. tests/unit/test_i18n.py checks that every key has all three languages and that

@@ -262,6 +262,29 @@ def compare_trend_figure(
     return fig
 
 
+def _flat_shapes(
+    collection: dict | str,
+    codes: list[str],
+    feature_id_key: str,
+    *,
+    fill: str,
+    line: dict[str, Any],
+    **trace: Any,
+) -> go.Choropleth:
+    """The municipalities `codes` of `collection` in one `fill` colour with a `line` border,
+    without a colour bar (the map's grey no-data layer and its outlines)."""
+    return go.Choropleth(
+        geojson=collection,
+        featureidkey=feature_id_key,
+        locations=codes,
+        z=[0] * len(codes),
+        colorscale=[[0, fill], [1, fill]],
+        showscale=False,
+        marker={"line": line},
+        **trace,
+    )
+
+
 def choropleth_figure(
     frame: pd.DataFrame,
     geojson: dict | str,
@@ -298,14 +321,12 @@ def choropleth_figure(
         label = missing[0]
         collection, codes = missing_shapes
         fig.add_trace(
-            go.Choropleth(
-                geojson=collection,
-                featureidkey=feature_id_key,
-                locations=codes,
-                z=[0] * len(codes),
-                colorscale=[[0, NO_DATA], [1, NO_DATA]],
-                showscale=False,
-                marker={"line": {"color": "white", "width": 0.3}},
+            _flat_shapes(
+                collection,
+                codes,
+                feature_id_key,
+                fill=NO_DATA,
+                line={"color": "white", "width": 0.3},
                 name=label,
                 showlegend=True,
                 hovertemplate=f"{label}<extra></extra>",
@@ -330,18 +351,15 @@ def choropleth_figure(
             showlegend=False,
         )
     )
-    transparent = [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]]
     for label, outlined, colour in outlines:
         collection, codes = shapes(outlined)
         fig.add_trace(
-            go.Choropleth(
-                geojson=collection,
-                featureidkey=feature_id_key,
-                locations=codes,
-                z=[0] * len(codes),
-                colorscale=transparent,
-                showscale=False,
-                marker={"line": {"color": colour, "width": 2.2}},
+            _flat_shapes(
+                collection,
+                codes,
+                feature_id_key,
+                fill="rgba(0,0,0,0)",
+                line={"color": colour, "width": 2.2},
                 hoverinfo="skip",
                 name=label,
                 showlegend=False,

@@ -203,8 +203,7 @@ def test_marked_input_never_appears_in_sql_text(client, dependencies, monkeypatc
     log: list[str] = []
     real = queries_module._connection
     monkeypatch.setattr(queries_module, "_connection", lambda: RecordingConnection(real(), log))
-    for function in (queries_module._areas_cached, queries_module._indicators_cached):
-        function.cache_clear()
+    queries_module._clear_caches()  # earlier tests' cached results would hide their SQL
     marker = "QXZMARK"
     values = [
         f"{marker}1'; DROP TABLE core.areas; --",

@@ -35,12 +35,6 @@ from dashboard.layout import (
 )
 
 PAGE = "compare"
-CONTROLS_STYLE = {
-    "display": "grid",
-    "gridTemplateColumns": "repeat(auto-fill, minmax(280px, 1fr))",
-    "gap": "0.6em 1em",
-    "margin": "1em 0",
-}
 MAX_AREAS = 40
 DEFAULT_GROUPS = (queries.NETWORK, queries.UNIVERSITY_CITIES, queries.COUNTRY)
 DEFAULT_INDICATOR = "unemployment_rate"
@@ -448,7 +442,6 @@ def controls(selection: Selection, lang: str) -> html.Div:
             ),
         ],
         className="controls compare-controls",
-        style=CONTROLS_STYLE,
     )
 
 

@@ -31,13 +31,6 @@ from dashboard.layout import (
     shell,
 )
 
-CONTROLS_STYLE = {
-    "display": "grid",
-    "gridTemplateColumns": "repeat(auto-fill, minmax(260px, 1fr))",
-    "gap": "0.6em 1em",
-    "margin": "1em 0",
-    "alignItems": "end",
-}
 PAGE = "data"
 MAX_GRID_ROWS = 5000
 DEFAULT_INDICATORS = ("population",)
@@ -256,7 +249,6 @@ def controls(selection: DataSelection, lang: str) -> html.Div:
             ),
         ],
         className="controls data-controls",
-        style=CONTROLS_STYLE,
     )
 
 

@@ -28,13 +28,6 @@ from dashboard.layout import (
     shell,
 )
 
-CONTROLS_STYLE = {
-    "display": "grid",
-    "gridTemplateColumns": "repeat(auto-fill, minmax(260px, 1fr))",
-    "gap": "0.6em 1em",
-    "margin": "1em 0",
-    "alignItems": "end",
-}
 PAGE = "map"
 DEFAULT_INDICATOR = "unemployment_rate"
 OUTLINES = (queries.NETWORK, queries.UNIVERSITY_CITIES)
@@ -194,7 +187,6 @@ def layout(lang: str | None = None, **params: Any) -> html.Div:
                     ),
                 ],
                 className="controls map-controls",
-                style=CONTROLS_STYLE,
             ),
             dcc.Loading(
                 figure_block(

@@ -28,7 +28,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -983,15 +983,7 @@ def parse_catalogue(text: str, file: str = "<string>") -> Catalogue:
 @functools.lru_cache(maxsize=16)
 def _load_cached(path: str, mtime_ns: int) -> Catalogue:
     catalogue = parse_catalogue(Path(path).read_text(encoding="utf-8"), file=path)
-    return Catalogue(
-        themes=catalogue.themes,
-        sources=catalogue.sources,
-        groups=catalogue.groups,
-        mergers=catalogue.mergers,
-        indicators=catalogue.indicators,
-        version=catalogue.version,
-        path=Path(path),
-    )
+    return replace(catalogue, path=Path(path))
 
 
 def load_catalogue(path: str | Path | None = None) -> Catalogue:

@@ -92,12 +92,9 @@ def build(catalogue_path: Path, snapshot_dir: Path, warehouse_path: Path) -> Non
     # install without it (issue 5). Unchanged where hypothesis is already imported (tests).
     sys.modules.setdefault("hypothesis", None)
     from pipeline.catalogue import load_catalogue
-    from pipeline.snapshot import recover_interrupted_fetch
     from pipeline.warehouse import BuildError, build_warehouse
 
     started = time.perf_counter()
-    if recover_interrupted_fetch(snapshot_dir):
-        click.echo(f"completed an interrupted fetch in {snapshot_dir}")
     try:
         report = build_warehouse(load_catalogue(catalogue_path), snapshot_dir, warehouse_path)
     except BuildError as exc:

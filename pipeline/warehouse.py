@@ -132,7 +132,7 @@ class _Context:
 def _build(con, catalogue: Catalogue, snapshot_dir: Path, report: BuildReport) -> None:
     for schema in ("raw", "staging", "core"):
         con.execute(f"CREATE SCHEMA {schema}")
-    problems = _snapshot_problems(catalogue, snapshot_dir)  # issue 6: checksums first
+    problems = _snapshot_problems(catalogue, snapshot_dir, report.notes)  # issue 6: checksums first
     try:
         ctx = _context(catalogue, snapshot_dir)
     except Exception as exc:
@@ -338,15 +338,17 @@ def _classification_codes(ctx: _Context, by: str, prefix: str):
 # --------------------------------------------------------------------------- raw and staging
 
 
-def _snapshot_problems(catalogue: Catalogue, snapshot_dir: Path) -> list[str]:
+def _snapshot_problems(catalogue: Catalogue, snapshot_dir: Path, notes: list[str]) -> list[str]:
     """Files that differ from their manifest entry (size or sha256), or are not listed in it.
 
-    An interrupted `investin fetch` commit is completed first, as `investin check` does.
+    An interrupted `investin fetch` commit is completed first, as `investin check` does, and
+    said in `notes`.
     """
     from pipeline.snapshot import SnapshotError, load_manifest, recover_interrupted_fetch
 
     try:
-        recover_interrupted_fetch(snapshot_dir)
+        if recover_interrupted_fetch(snapshot_dir):
+            notes.append(f"completed an interrupted fetch in {snapshot_dir}")
         manifest = load_manifest(snapshot_dir)
     except (SnapshotError, OSError, yaml.YAMLError) as exc:
         return [f"snapshot {snapshot_dir}: manifest.yaml: {exc}"]

@@ -109,3 +109,30 @@ def test_stale_staged_files_of_a_killed_fetch_are_removed(snapshot):
     assert remove_stale_staging(snapshot) == [stale]
     assert not stale.exists()
     assert {f: sha256_file(snapshot / f) for f in TARGETS} == before
+
+
+def test_build_completes_an_interrupted_fetch_and_says_so(snapshot, tmp_path, monkeypatch):
+    from pipeline.warehouse import build_warehouse
+
+    staged = _stage_reordered_copies(snapshot)
+    manifest = load_manifest(snapshot)
+    for stage in staged:
+        manifest = manifest.with_entry(stage.entry)
+    real_replace = os.replace
+    calls = []
+
+    def crash_after_journal(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:  # the journal is written (1); the first rename (2) "crashes"
+            raise OSError("simulated crash")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", crash_after_journal)
+    with pytest.raises(FetchError):
+        _commit(staged, manifest, snapshot)
+    monkeypatch.setattr(os, "replace", real_replace)
+
+    report = build_warehouse(load_catalogue(), snapshot, tmp_path / "warehouse.duckdb")
+    assert f"completed an interrupted fetch in {snapshot}" in report.notes
+    assert not (snapshot / JOURNAL_NAME).exists()
+    assert check_snapshot(load_catalogue(), snapshot) == []

@@ -686,7 +686,7 @@ def _default_factory() -> Callable[[str], Any]:
     """A `PxWebClient` factory whose clients share one rate limiter: the server counts calls per
     client address whatever the language in the URL, so a limiter per language (fi and en
     clients in one fetch) let the server see more calls in a window than it allows (429)."""
-    from pipeline.pxweb import PxWebClient
+    from pipeline.pxweb.client import PxWebClient
 
     shared: dict[str, Any] = {}
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import DEFAULT_SNAPSHOT
-from pipeline.pxweb import PxWebClient
+from pipeline.pxweb.client import PxWebClient
 from pipeline.readers import read_csv, read_jsonstat_file
 from pipeline.snapshot import (
     MANIFEST_NAME,

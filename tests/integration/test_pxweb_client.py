@@ -12,14 +12,16 @@ import pytest
 from pipeline.jsonstat import jsonstat_meta, read_jsonstat, read_pxweb_json
 from pipeline.pxweb import (
     PxWebBadRequestError,
-    PxWebClient,
     PxWebConnectionError,
     PxWebNotFoundError,
     PxWebQueryError,
     PxWebResponseError,
     PxWebServerError,
     PxWebTooManyCellsError,
+    resolve_selection,
 )
+from pipeline.pxweb.client import PxWebClient
+from pipeline.pxweb.split import query_body
 from tests.replay_server import NEW_11RE, OLD_11RE, VELK_13KT
 
 FIX = Path(__file__).resolve().parents[2] / "tests" / "fixtures"
@@ -39,6 +41,11 @@ def client(server, lang: str = "fi", **kw) -> PxWebClient:
     }
     opts.update(kw)
     return PxWebClient(server.base_url(lang), **opts)
+
+
+def recorded_variables(name: str) -> list[dict]:
+    """The `variables` of a recorded metadata answer (what `read_pxweb_json` labels with)."""
+    return json.loads((FIX / name).read_text(encoding="utf-8"))["variables"]
 
 
 def statuses(server) -> list[int]:
@@ -121,7 +128,6 @@ def test_fetch_new_form_three_cities(replay_server):
 
 def test_fetch_old_form_matches_recorded_table(replay_server):
     c = client(replay_server)
-    md = c.metadata(OLD_11RE)
     frame = c.fetch(OLD_11RE, {"geo": "*", "time": "*", "Ikä": ["SSS"], "Sukupuoli": ["SSS"]})
     recorded = read_pxweb_json(
         json.loads(
@@ -130,7 +136,9 @@ def test_fetch_old_form_matches_recorded_table(replay_server):
                 / "reconstructed_statfin_vaerak_pxt_11re_2025api_POST_json_allareas_allyears.json"
             ).read_text(encoding="utf-8")
         ),
-        variables=[v.to_json() for v in md.variables],
+        variables=recorded_variables(
+            "reconstructed_statfin_vaerak_pxt_11re_2025api_GET_metadata_fi.json"
+        ),
     )
     keys = ["Alue", "Vuosi"]
     got = frame.set_index(keys)["value"].sort_index()
@@ -206,13 +214,13 @@ def test_json_stat_1_and_plain_json_formats(replay_server):
     c = client(replay_server)
     md = c.metadata(NEW_11RE)
     sel = {"geo": ["SSS", "KU091"], "time": {"top": 3}}
-    body = c.build_query(md, sel)
+    body = query_body(resolve_selection(md, sel))
     v2 = read_jsonstat(c.post(NEW_11RE, body))
     v1 = read_jsonstat(c.post(NEW_11RE, {**body, "response": {"format": "json-stat"}}))
     pd.testing.assert_frame_equal(v1, v2)
     plain = read_pxweb_json(
         c.post(NEW_11RE, {**body, "response": {"format": "json"}}),
-        variables=[v.to_json() for v in md.variables],
+        variables=recorded_variables("statfin_11re_2026api_GET_metadata_fi.json"),
     )
     assert plain["value"].tolist() == v2["value"].tolist()
     assert plain["alue_23_20260101_label"].tolist() == v2["alue_23_20260101_label"].tolist()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.pxweb import PxWebClient
+from pipeline.pxweb.client import PxWebClient
 from pipeline.snapshot import (
     JOURNAL_NAME,
     MANIFEST_NAME,

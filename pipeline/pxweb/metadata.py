@@ -71,12 +71,6 @@ class TableMetadata:
             table=table, title=str(obj.get("title", "")), variables=variables, updated=updated
         )
 
-    def variable(self, code: str) -> Variable:
-        for var in self.variables:
-            if var.code == code:
-                return var
-        raise KeyError(code)
-
     @property
     def roles(self) -> dict[str, str]:
         """``{"time": code, "geo": code, "metric": code}`` for the roles this table has."""

@@ -20,9 +20,9 @@ from pipeline.snapshot import (
     FetchError,
     Manifest,
     check_snapshot,
-    fetch_sources,
     sha256_file,
 )
+from pipeline.snapshot.fetch import fetch_sources
 from tests.helpers import checksums
 
 POPULATION = "population_11re"

@@ -28,8 +28,8 @@ from pipeline.snapshot import (
     FetchError,
     Manifest,
     check_snapshot,
-    fetch_sources,
 )
+from pipeline.snapshot.fetch import fetch_sources
 from tests.reliability.conftest import checksums, variant
 from tests.replay_server import NEW_11RE
 

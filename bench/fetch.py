@@ -26,7 +26,8 @@ import requests
 
 from bench.common import Result, copy_snapshot, median
 from pipeline.catalogue import load_catalogue
-from pipeline.snapshot import MANIFEST_NAME, fetch_sources, load_manifest
+from pipeline.snapshot import MANIFEST_NAME, load_manifest
+from pipeline.snapshot.fetch import fetch_sources
 from tests.helpers import max_in_window
 from tests.replay_server import API_PREFIX, ReplayServer
 

@@ -15,8 +15,7 @@ from pathlib import Path
 import click
 
 from pipeline import DEFAULT_CATALOGUE, DEFAULT_SNAPSHOT, DEFAULT_WAREHOUSE
-
-DEFAULT_BASE_URL = "https://pxdata.stat.fi/PxWeb/api/v1/fi"
+from pipeline.pxweb import DEFAULT_BASE_URL
 
 
 def _path_option(flag: str, dest: str, default: Path, help_text: str, *, folder: bool = False):
@@ -53,7 +52,8 @@ def main() -> None:
 def fetch(base_url: str, only: tuple[str, ...], catalogue_path: Path, snapshot_dir: Path) -> None:
     """Refresh the snapshot from a PxWeb server (skips tables whose `updated` is unchanged)."""
     from pipeline.catalogue import load_catalogue
-    from pipeline.snapshot import FetchError, fetch_sources
+    from pipeline.snapshot import FetchError
+    from pipeline.snapshot.fetch import fetch_sources
 
     catalogue = load_catalogue(catalogue_path)
     try:
@@ -87,9 +87,9 @@ def check(catalogue_path: Path, snapshot_dir: Path) -> None:
 @warehouse_option
 def build(catalogue_path: Path, snapshot_dir: Path, warehouse_path: Path) -> None:
     """Build the warehouse from the snapshot: temporary file, validate, then replace."""
-    # pandera imports hypothesis when it is installed (a dev dependency that pulls in pytest and
-    # trio, ~0.5 s) only to offer data-synthesis strategies the build never uses; behave as an
-    # install without it (issue 5). Unchanged where hypothesis is already imported (tests).
+    # Start-up time: pandera imports hypothesis when it is installed (a dev dependency that pulls
+    # in pytest and trio, ~0.5 s) only to offer data-synthesis strategies the build never uses;
+    # behave as an install without it. Unchanged where hypothesis is already imported (tests).
     sys.modules.setdefault("hypothesis", None)
     from pipeline.catalogue import load_catalogue
     from pipeline.warehouse import BuildError, build_warehouse

@@ -1,6 +1,6 @@
-"""Readers for JSON-stat (2.0 datasets, 1.x bundles) and PxWeb's plain ``json`` response format.
+"""Readers for JSON-stat (2.0 datasets, 1.x bundles).
 
-All readers return the same shape of frame: one column per dimension holding codes (named by the
+The reader returns one shape of frame: one column per dimension holding codes (named by the
 dimension id), one ``<id>_label`` column per dimension, ``value`` (float, NaN for missing) and
 ``status`` where the source marks cells. Rows are in the source's row-major order.
 
@@ -25,12 +25,10 @@ __all__ = [
     "JsonStatMeta",
     "jsonstat_meta",
     "read_jsonstat",
-    "read_pxweb_json",
 ]
 
 META_KEY = "jsonstat"
 # PX missing-value markers as PxWeb writes them in the plain json format.
-_PX_MISSING = frozenset({".", "..", "...", "....", ".....", "......", "-", ""})
 
 
 class JsonStatError(ValueError):
@@ -242,75 +240,3 @@ def _units(dims: Mapping, role: Mapping) -> dict[str, Any]:
     for dim_id in role.get("metric") or ():
         units.update((dims.get(dim_id, {}).get("category") or {}).get("unit") or {})
     return units
-
-
-def read_pxweb_json(
-    obj: Any, *, variables: Sequence[Mapping[str, Any]] | None = None
-) -> pd.DataFrame:
-    """Read PxWeb's plain ``json`` response ``{columns, data[{key, values}], metadata}``.
-
-    The format carries codes only and no contents dimension; pass the table's metadata
-    ``variables`` (``[{code, text, values, valueTexts}, ...]``) to get value labels and the
-    contents dimension's real code (e.g. ``Tiedot``). Without them labels equal codes and the
-    contents dimension is called ``contents``. The frame has the same shape as
-    :func:`read_jsonstat`'s, rows ordered by data row then contents column.
-    """
-    doc = _load(obj)
-    if not isinstance(doc, Mapping) or "columns" not in doc or "data" not in doc:
-        raise JsonStatError("not a PxWeb json response (needs 'columns' and 'data')")
-    columns = doc["columns"]
-    key_cols = [c for c in columns if c.get("type") != "c"]
-    content_cols = [c for c in columns if c.get("type") == "c"]
-    by_code = {v["code"]: v for v in variables or ()}
-    content_codes = [c["code"] for c in content_cols]
-    content_var = next(
-        (v for v in variables or () if content_codes and set(content_codes) <= set(v["values"])),
-        None,
-    )
-    rows = doc["data"]
-    n_rows, n_c = len(rows), len(content_cols)
-    keys = np.array([r["key"] for r in rows], dtype=object).reshape(n_rows, len(key_cols))
-    raw = np.array([r["values"] for r in rows], dtype=object).reshape(n_rows * n_c)
-
-    data: dict[str, Any] = {}
-    for j, col in enumerate(key_cols):
-        codes = np.repeat(keys[:, j], n_c)
-        var = by_code.get(col["code"])
-        data[col["code"]] = codes
-        data[f"{col['code']}_label"] = _map_labels(codes, var)
-    c_id = content_var["code"] if content_var else "contents"
-    c_codes = np.tile(np.asarray(content_codes, dtype=object), n_rows)
-    data[c_id] = c_codes
-    if content_var:
-        data[f"{c_id}_label"] = _map_labels(c_codes, content_var)
-    else:
-        texts = {c["code"]: c.get("text", c["code"]) for c in content_cols}
-        data[f"{c_id}_label"] = np.array([texts[c] for c in content_codes], dtype=object)[
-            np.tile(np.arange(n_c), n_rows)
-        ]
-    text = pd.Series(raw, dtype=object).astype(str).str.strip()
-    missing = text.isin(_PX_MISSING)
-    data["value"] = pd.to_numeric(text.where(~missing), errors="coerce").to_numpy(float)
-    if missing.any():
-        data["status"] = text.where(missing, None).to_numpy(object)
-    frame = pd.DataFrame(data)
-    meta = (doc.get("metadata") or [{}])[0]
-    time_ids = tuple(c["code"] for c in key_cols if c.get("type") == "t")
-    frame.attrs[META_KEY] = JsonStatMeta(
-        label=meta.get("label"),
-        source=meta.get("source"),
-        updated=meta.get("updated"),
-        role={"time": time_ids, "metric": (c_id,)},
-        dimensions=tuple(c["code"] for c in key_cols) + (c_id,),
-        dimension_labels={c["code"]: c.get("text", c["code"]) for c in key_cols}
-        | {c_id: content_var["text"] if content_var else c_id},
-    )
-    return frame
-
-
-def _map_labels(codes: np.ndarray, var: Mapping[str, Any] | None) -> np.ndarray:
-    if not var:
-        return codes.copy()
-    lookup = dict(zip(var["values"], var["valueTexts"], strict=False))
-    series = pd.Series(codes, dtype=object)
-    return series.map(lookup).fillna(series).to_numpy(object)

@@ -13,16 +13,16 @@ from pathlib import Path
 import pytest
 
 from pipeline import DEFAULT_SNAPSHOT
-from pipeline.pxweb import PxWebClient
+from pipeline.pxweb.client import PxWebClient
 from pipeline.readers import read_csv, read_jsonstat_file
 from pipeline.snapshot import (
     MANIFEST_NAME,
     FetchError,
     Manifest,
     check_snapshot,
-    fetch_sources,
     sha256_file,
 )
+from pipeline.snapshot.fetch import fetch_sources
 from tests.helpers import checksums
 
 POPULATION = "population_11re"

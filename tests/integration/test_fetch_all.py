@@ -17,9 +17,12 @@ from click.testing import CliRunner
 
 from pipeline import DEFAULT_SNAPSHOT
 from pipeline.cli import main as cli
-from pipeline.pxweb import PxWebClient, RateLimiter, resolve_selection
+from pipeline.pxweb import resolve_selection
+from pipeline.pxweb.client import PxWebClient
+from pipeline.pxweb.ratelimit import RateLimiter
 from pipeline.readers import read_csv, read_jsonstat_file
-from pipeline.snapshot import MANIFEST_NAME, Manifest, check_snapshot, fetch_sources
+from pipeline.snapshot import MANIFEST_NAME, Manifest, check_snapshot
+from pipeline.snapshot.fetch import fetch_sources
 from tests.helpers import checksums, max_in_window
 
 MAX_CELLS = 10_000

@@ -1,5 +1,5 @@
-"""Property tests for the PxWeb query splitter (`pipeline.pxweb.split_selection`) and the
-reassembly of split answers (`pipeline.pxweb._reassemble`).
+"""Property tests for the PxWeb query splitter (`pipeline.pxweb.split.split_selection`) and the
+reassembly of split answers (`pipeline.pxweb.split.reassemble`).
 
 For random dimension sizes and cell limits: the parts cover the original query exactly (union
 equals the original, parts pairwise disjoint), no part exceeds the limit, every part is a
@@ -19,7 +19,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from pipeline.jsonstat import read_jsonstat
-from pipeline.pxweb import _reassemble, count_cells, split_selection
+from pipeline.pxweb.split import count_cells, reassemble, split_selection
 
 
 @st.composite
@@ -118,6 +118,6 @@ def test_reassembled_parts_equal_one_request(resolved, data):
     parts = split_selection(resolved, limit)
     frames = [read_jsonstat(_answer(p, resolved)) for p in parts]
     single = read_jsonstat(_answer(resolved, resolved))
-    got = _reassemble(frames, resolved)
+    got = reassemble(frames, resolved)
     pd.testing.assert_frame_equal(got, single)
     assert got["value"].tolist() == list(map(float, range(count_cells(resolved))))

@@ -21,15 +21,15 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.pxweb import PxWebClient
+from pipeline.pxweb.client import PxWebClient
 from pipeline.snapshot import (
     JOURNAL_NAME,
     MANIFEST_NAME,
     FetchError,
     Manifest,
     check_snapshot,
-    fetch_sources,
 )
+from pipeline.snapshot.fetch import fetch_sources
 from tests.reliability.conftest import checksums, variant
 from tests.replay_server import NEW_11RE
 

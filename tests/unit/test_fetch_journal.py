@@ -12,14 +12,13 @@ from pipeline.catalogue import load_catalogue
 from pipeline.snapshot import (
     JOURNAL_NAME,
     FetchError,
-    _commit,
-    _Staged,
-    _write_temp,
     check_snapshot,
     load_manifest,
     recover_interrupted_fetch,
     sha256_file,
 )
+from pipeline.snapshot.files import write_temp
+from pipeline.snapshot.journal import Staged, commit_staged
 
 TARGETS = (
     "statfin/muutl_12w7_net_intermunicipal_migration_monthly_2022_2023.csv",
@@ -27,18 +26,18 @@ TARGETS = (
 )
 
 
-def _stage_reordered_copies(snapshot: Path) -> list[_Staged]:
+def _stage_reordered_copies(snapshot: Path) -> list[Staged]:
     """Stage each target with its lines in another (still valid) order: new bytes, same data."""
     manifest = load_manifest(snapshot)
     staged = []
     for file in TARGETS:
         target = snapshot / file
         header, *rows = target.read_text(encoding="utf-8").splitlines(keepends=True)
-        temp = _write_temp(target, (header + "".join(reversed(rows))).encode("utf-8"))
+        temp = write_temp(target, (header + "".join(reversed(rows))).encode("utf-8"))
         entry = dataclasses.replace(
             manifest.by_file(file), sha256=sha256_file(temp), bytes=temp.stat().st_size
         )
-        staged.append(_Staged(temp=temp, target=target, entry=entry))
+        staged.append(Staged(temp=temp, target=target, entry=entry))
     return staged
 
 
@@ -60,7 +59,7 @@ def test_crash_after_first_rename_is_completed_on_recovery(snapshot, monkeypatch
 
     monkeypatch.setattr(os, "replace", crash_on_second)
     with pytest.raises(FetchError, match="renaming failed"):
-        _commit(staged, manifest, snapshot)
+        commit_staged(staged, manifest, snapshot)
     monkeypatch.setattr(os, "replace", real_replace)
 
     assert (snapshot / JOURNAL_NAME).exists()
@@ -79,9 +78,9 @@ def test_failure_before_the_journal_leaves_the_old_snapshot(snapshot, monkeypatc
     def refuse(*_args, **_kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("pipeline.snapshot.atomic_write_bytes", refuse)
+    monkeypatch.setattr("pipeline.snapshot.journal.atomic_write_bytes", refuse)
     with pytest.raises(FetchError, match="writing failed"):
-        _commit(staged, manifest, snapshot)
+        commit_staged(staged, manifest, snapshot)
     assert not (snapshot / JOURNAL_NAME).exists()
     assert recover_interrupted_fetch(snapshot) is False
     assert {f: sha256_file(snapshot / f) for f in before} == before
@@ -104,7 +103,7 @@ def test_check_reads_each_source_the_way_the_build_does(snapshot):
 def test_stale_staged_files_of_a_killed_fetch_are_removed(snapshot):
     from pipeline.snapshot import remove_stale_staging
 
-    stale = _write_temp(snapshot / TARGETS[0], b"half a fetch")
+    stale = write_temp(snapshot / TARGETS[0], b"half a fetch")
     before = {f: sha256_file(snapshot / f) for f in TARGETS}
     assert remove_stale_staging(snapshot) == [stale]
     assert not stale.exists()
@@ -129,7 +128,7 @@ def test_build_completes_an_interrupted_fetch_and_says_so(snapshot, tmp_path, mo
 
     monkeypatch.setattr(os, "replace", crash_after_journal)
     with pytest.raises(FetchError):
-        _commit(staged, manifest, snapshot)
+        commit_staged(staged, manifest, snapshot)
     monkeypatch.setattr(os, "replace", real_replace)
 
     report = build_warehouse(load_catalogue(), snapshot, tmp_path / "warehouse.duckdb")

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.jsonstat import JsonStatError, jsonstat_meta, read_jsonstat, read_pxweb_json
+from pipeline.jsonstat import JsonStatError, jsonstat_meta, read_jsonstat
 
 ROOT = Path(__file__).resolve().parents[2]
 FIX = ROOT / "tests" / "fixtures"
@@ -151,28 +151,3 @@ def test_bad_documents_raise():
     doc["value"] = doc["value"][:-1]
     with pytest.raises(JsonStatError, match="value has 4 cells"):
         read_jsonstat(doc)
-
-
-def test_pxweb_plain_json_old_form_11re():
-    md = load("reconstructed_statfin_vaerak_pxt_11re_2025api_GET_metadata_fi.json")
-    doc = load("reconstructed_statfin_vaerak_pxt_11re_2025api_POST_json_allareas_allyears.json")
-    frame = read_pxweb_json(doc, variables=md["variables"])
-    assert frame.shape == (16_120, 11)
-    assert list(frame.columns[::2][:5]) == ["Alue", "Ikä", "Sukupuoli", "Vuosi", "Tiedot"]
-    hel = frame[(frame["Alue"] == "KU091") & (frame["Vuosi"] == "2023")].iloc[0]
-    assert hel["Alue_label"] == "Helsinki" and hel["value"] == 674_500
-    assert hel["Tiedot"] == "vaesto" and hel["Tiedot_label"] == "Väestö 31.12."
-    country_1972 = frame[(frame["Alue"] == "SSS") & (frame["Vuosi"] == "1972")]["value"]
-    assert country_1972.tolist() == [4_653_401]
-    meta = jsonstat_meta(frame)
-    assert meta.role["time"] == ("Vuosi",) and meta.updated == "2024-04-26T05.00.00Z"
-
-
-def test_pxweb_plain_json_without_metadata_and_missing_marker():
-    doc = load("reconstructed_statfin_vaerak_pxt_11re_2025api_POST_json_allareas_allyears.json")
-    doc["data"] = doc["data"][:3]
-    doc["data"][1] = {"key": doc["data"][1]["key"], "values": [".."]}
-    frame = read_pxweb_json(doc)
-    assert list(frame["contents"]) == ["vaesto"] * 3
-    assert frame["Alue_label"].tolist() == ["SSS"] * 3
-    assert np.isnan(frame.loc[1, "value"]) and frame.loc[1, "status"] == ".."

@@ -8,15 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.pxweb import (
-    PxWebQueryError,
-    RateLimiter,
-    TableMetadata,
-    build_query,
-    count_cells,
-    resolve_selection,
-    split_selection,
-)
+from pipeline.pxweb import PxWebQueryError, TableMetadata, resolve_selection
+from pipeline.pxweb.ratelimit import RateLimiter
+from pipeline.pxweb.split import count_cells, query_body, split_selection
 
 FIX = Path(__file__).resolve().parents[2] / "tests" / "fixtures"
 
@@ -67,7 +61,7 @@ SELECTION = {
 
 
 def test_same_selection_on_old_and_new_form(old, new):
-    q_old, q_new = codes(build_query(old, SELECTION)), codes(build_query(new, SELECTION))
+    q_old, q_new = resolve_selection(old, SELECTION), resolve_selection(new, SELECTION)
     assert q_old == {
         "Alue": ["KU049", "KU091"],  # metadata order, as the server answers
         "Ikä": ["SSS"],
@@ -82,12 +76,13 @@ def test_same_selection_on_old_and_new_form(old, new):
         "timeperiod_y": ["2024", "2025"],
         "contentscode": ["vaerak-vaesto"],
     }
-    assert build_query(new, SELECTION)["response"] == {"format": "json-stat2"}
+    body = query_body(resolve_selection(new, SELECTION))
+    assert body["response"] == {"format": "json-stat2"} and codes(body) == q_new
 
 
 def test_old_codes_and_labels_work_on_new_form(new):
     sel = {"Alue": ["Helsinki", "KU092"], "Vuosi": ["2025"], "Tiedot": ["vaerak-vaesto"]}
-    q = codes(build_query(new, sel))
+    q = resolve_selection(new, sel)
     assert q["alue_23_20260101"] == ["KU091", "KU092"]
     assert q["contentscode"] == ["vaerak-vaesto"]
     # unversioned code prefix also finds the dimension
@@ -95,7 +90,7 @@ def test_old_codes_and_labels_work_on_new_form(new):
 
 
 def test_new_value_codes_work_on_old_form(old):
-    q = codes(build_query(old, {"Tiedot": ["vaerak-vaesto"], "Alue": ["091"]}))
+    q = resolve_selection(old, {"Tiedot": ["vaerak-vaesto"], "Alue": ["091"]})
     assert q["Tiedot"] == ["vaesto"] and q["Alue"] == ["KU091"]
 
 
@@ -113,14 +108,14 @@ def test_star_selects_everything(old):
 
 def test_unknown_dimension_names_table_and_closest(new):
     with pytest.raises(PxWebQueryError) as err:
-        build_query(new, {"Alu": ["SSS"]})
+        resolve_selection(new, {"Alu": ["SSS"]})
     msg = str(err.value)
     assert "StatFin/11re.px" in msg and "'Alu'" in msg and "closest: Alue" in msg
 
 
 def test_unknown_value_names_dimension_and_closest(new):
     with pytest.raises(PxWebQueryError) as err:
-        build_query(new, {"geo": ["Helsinkki"]})
+        resolve_selection(new, {"geo": ["Helsinkki"]})
     msg = str(err.value)
     assert "StatFin/11re.px" in msg and "alue_23_20260101 (Alue)" in msg
     assert "'Helsinkki'" in msg and "closest: Helsinki" in msg
@@ -128,12 +123,12 @@ def test_unknown_value_names_dimension_and_closest(new):
 
 def test_ambiguous_and_bad_specs(old, velk_sv):
     with pytest.raises(PxWebQueryError, match="selected twice"):
-        build_query(old, {"geo": ["SSS"], "Alue": ["SSS"]})
+        resolve_selection(old, {"geo": ["SSS"], "Alue": ["SSS"]})
     with pytest.raises(PxWebQueryError, match="not '\\*', a list"):
-        build_query(old, {"time": {"last": 2}})
+        resolve_selection(old, {"time": {"last": 2}})
     with pytest.raises(PxWebQueryError, match="empty value list"):
-        build_query(old, {"time": []})
-    assert codes(build_query(velk_sv, {"Landskap": ["HELA LANDET"]}))["Maakunta"] == ["SSS"]
+        resolve_selection(old, {"time": []})
+    assert resolve_selection(velk_sv, {"Landskap": ["HELA LANDET"]})["Maakunta"] == ["SSS"]
 
 
 def test_split_fewest_parts_largest_dimension_first(new):

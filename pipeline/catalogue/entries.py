@@ -1,0 +1,293 @@
+"""Parsers for the catalogue's entries (a source with its pxweb query and variables, a group, a
+merger, an indicator with its aggregation), each checked with the line at fault."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pipeline.catalogue.model import (
+    AREA_LEVELS,
+    CLASSIFICATIONS,
+    CSV_COLUMN_ROLES,
+    DIRECTIONS,
+    FORMATS,
+    GROUP_KINDS,
+    LANGUAGES,
+    PERIODS,
+    RULES,
+    Aggregation,
+    Group,
+    Indicator,
+    Merger,
+    PxWebSpec,
+    Source,
+    Variable,
+)
+from pipeline.catalogue.yamlfile import (
+    ID_PATTERN,
+    Where,
+    check_mapping,
+    frozen_map,
+    get_codes,
+    get_enum,
+    get_int,
+    get_str,
+    get_text,
+    line_of,
+)
+
+_MUNICIPALITY = re.compile(r"^\d{3}$")
+
+_SOURCE_REQUIRED = (
+    "id",
+    "title",
+    "file",
+    "format",
+    "table",
+    "publisher",
+    "licence",
+    "division",
+    "area_level",
+    "period",
+    "citation",
+)
+_SOURCE_OPTIONAL = (
+    "updated",
+    "pxweb",
+    "columns",
+    "variables",
+    "edition_of",
+    "variable_dimension",
+    "sheet",
+    "note",
+)
+
+
+def parse_pxweb(node: Any, where: Where) -> PxWebSpec | None:
+    if node is None:
+        return None
+    here = where.at(node)
+    check_mapping(node, here, ("database", "table", "language", "selection"), ("legacy_table",))
+    language = get_enum(node, "language", here, frozenset(LANGUAGES))
+    selection = node["selection"]
+    if not isinstance(selection, dict) or not selection:
+        raise here.error(
+            "pxweb 'selection' must be a non-empty mapping", line_of(node, "selection", 0)
+        )
+    sel_where = here.at(selection)
+    return PxWebSpec(
+        database=get_str(node, "database", here),
+        table=get_str(node, "table", here),
+        legacy_table=get_str(node, "legacy_table", here, required=False),
+        language=language,
+        selection=frozen_map(
+            {str(k): get_codes(v, sel_where.at(selection), str(k)) for k, v in selection.items()}
+        ),
+    )
+
+
+def parse_variable(var_id: Any, spec: Any, source_id: str, where: Where) -> Variable:
+    if not isinstance(var_id, str) or not ID_PATTERN.match(var_id):
+        raise where.error(
+            f"variable id {var_id!r} must be lower-case letters, digits and underscores"
+        )
+    if isinstance(spec, str) and spec.strip():
+        return Variable(var_id, spec.strip(), source_id, frozen_map({}))
+    if isinstance(spec, dict):
+        here = where.at(spec, "variable", var_id)
+        check_mapping(spec, here, ("selector",), ("filter",))
+        filters = spec.get("filter") or {}
+        if not isinstance(filters, dict):
+            raise here.error("'filter' must be a mapping of dimension to codes")
+        frozen = {str(k): get_codes(v, here, str(k)) for k, v in filters.items()}
+        return Variable(var_id, get_str(spec, "selector", here), source_id, frozen_map(frozen))
+    raise where.error(f"variable {var_id!r}: selector must be a non-empty string or a mapping")
+
+
+def parse_source(node: Any, where: Where) -> Source:
+    check_mapping(node, where, _SOURCE_REQUIRED, _SOURCE_OPTIONAL)
+    fmt = get_enum(node, "format", where, FORMATS)
+    columns = node.get("columns") or {}
+    if not isinstance(columns, dict):
+        raise where.error("'columns' must be a mapping", line_of(node, "columns", 0))
+    for role, column in columns.items():
+        if role not in CSV_COLUMN_ROLES:
+            raise where.error(
+                f"unknown column role {role!r} (allowed: {', '.join(sorted(CSV_COLUMN_ROLES))})",
+                line_of(columns, str(role), where.line),
+            )
+        if not isinstance(column, str) or not column:
+            raise where.error(f"column {role!r} must name a column", line_of(columns, role, 0))
+    if fmt == "csv" and not ({"area", "name"} & set(columns)):
+        raise where.error("a csv source needs 'columns' naming its 'area' (code) or 'name' column")
+    variables_node = node.get("variables") or {}
+    if not isinstance(variables_node, dict):
+        raise where.error("'variables' must be a mapping of variable id to selector")
+    for key, line in getattr(variables_node, "duplicates", ()):
+        raise where.error(f"duplicate variable id {key!r} within the source", line)
+    variables = tuple(
+        parse_variable(
+            key, spec, where.ident, where.at(None).with_line(line_of(variables_node, key, 0))
+        )
+        for key, spec in variables_node.items()
+    )
+    return Source(
+        id=where.ident,
+        title=get_text(node, "title", where),
+        file=get_str(node, "file", where),
+        format=fmt,
+        table=get_str(node, "table", where),
+        publisher=get_str(node, "publisher", where),
+        licence=get_str(node, "licence", where),
+        updated=get_str(node, "updated", where, required=False),
+        division=get_int(node, "division", where),
+        area_level=get_enum(node, "area_level", where, AREA_LEVELS),
+        period=get_enum(node, "period", where, PERIODS),
+        citation=get_str(node, "citation", where),
+        pxweb=parse_pxweb(node.get("pxweb"), where),
+        columns=frozen_map(columns),
+        variables=variables,
+        edition_of=get_str(node, "edition_of", where, required=False),
+        variable_dimension=get_str(node, "variable_dimension", where, required=False),
+        sheet=get_str(node, "sheet", where, required=False),
+        note=get_text(node, "note", where, required=False),
+    )
+
+
+def parse_group(node: Any, where: Where) -> Group:
+    check_mapping(node, where, ("id", "name"), ("kind", "members", "by", "code"))
+    name = get_text(node, "name", where)
+    if "kind" in node:
+        kind = get_enum(node, "kind", where, GROUP_KINDS)
+    elif "members" in node:
+        kind = "list"
+    elif "by" in node:
+        kind = "classification"
+    else:
+        raise where.error(
+            "a group needs 'members' (kind list), 'by' (classification) or kind country"
+        )
+    members: tuple[str, ...] = ()
+    by = None
+    code = where.ident
+    if kind == "list":
+        raw = node.get("members")
+        if not isinstance(raw, list) or not raw:
+            raise where.error("a list group needs a non-empty 'members' list")
+        for member in raw:
+            if not isinstance(member, str) or not _MUNICIPALITY.match(member):
+                raise where.error(
+                    f'member {member!r} is not a three-digit municipality code (quote it: "091")',
+                    getattr(raw, "line", where.line),
+                )
+        if len(set(raw)) != len(raw):
+            dup = next(m for m in raw if raw.count(m) > 1)
+            raise where.error(f"member {dup!r} listed twice", getattr(raw, "line", where.line))
+        members = tuple(raw)
+        if "by" in node:
+            raise where.error("a list group cannot have 'by'", line_of(node, "by", 0))
+    elif kind == "classification":
+        by = get_enum(node, "by", where, CLASSIFICATIONS)
+        code = get_str(node, "code", where)
+        if "members" in node:
+            raise where.error(
+                "a classification group cannot list 'members'", line_of(node, "members", 0)
+            )
+    else:
+        code = get_str(node, "code", where)
+        if "members" in node or "by" in node:
+            raise where.error("a country group takes neither 'members' nor 'by'")
+    return Group(id=where.ident, name=name, kind=kind, members=members, by=by, code=code)
+
+
+def parse_merger(node: Any, where: Where) -> Merger:
+    check_mapping(node, where, ("from", "to", "year"), ("name",))
+    codes = []
+    for key in ("from", "to"):
+        value = node[key]
+        if not isinstance(value, str) or not _MUNICIPALITY.match(value):
+            raise where.error(
+                f"{key!r} {value!r} is not a three-digit municipality code (quote it)",
+                line_of(node, key, where.line),
+            )
+        codes.append(value)
+    if codes[0] == codes[1]:
+        raise where.error("a municipality cannot merge into itself")
+    return Merger(
+        codes[0],
+        codes[1],
+        get_int(node, "year", where),
+        get_str(node, "name", where, required=False) or "",
+    )
+
+
+def parse_aggregation(node: Any, where: Where) -> Aggregation:
+    here = where.at(node) if isinstance(node, dict) else where
+    check_mapping(node, here, ("rule",), ("numerator", "denominator", "weight", "scale"))
+    rule = get_enum(node, "rule", here, RULES)
+    numerator = get_str(node, "numerator", here, required=False)
+    denominator = get_str(node, "denominator", here, required=False)
+    weight = get_str(node, "weight", here, required=False)
+    scale = node.get("scale", 1)
+    if isinstance(scale, bool) or not isinstance(scale, int | float) or scale == 0:
+        raise here.error(
+            f"'scale' must be a non-zero number, got {scale!r}", line_of(node, "scale", 0)
+        )
+    if rule == "ratio" and not (numerator and denominator):
+        raise here.error("rule 'ratio' needs both 'numerator' and 'denominator'")
+    if rule == "weighted_mean" and not weight:
+        raise here.error("rule 'weighted_mean' needs a 'weight'")
+    if rule != "ratio" and (numerator or denominator or "scale" in node):
+        raise here.error(f"rule {rule!r} takes no numerator, denominator or scale")
+    if rule != "weighted_mean" and weight:
+        raise here.error(f"rule {rule!r} takes no weight")
+    return Aggregation(rule, numerator, denominator, weight, float(scale))
+
+
+_INDICATOR_KEYS = (
+    "id",
+    "theme",
+    "label",
+    "description",
+    "unit",
+    "decimals",
+    "direction",
+    "source",
+    "formula",
+    "aggregation",
+    "citation",
+)
+
+
+def parse_indicator(node: Any, where: Where) -> Indicator:
+    check_mapping(node, where, _INDICATOR_KEYS)
+    raw_sources = node["source"]
+    if isinstance(raw_sources, str):
+        sources = (raw_sources,)
+    elif (
+        isinstance(raw_sources, list)
+        and raw_sources
+        and all(isinstance(s, str) for s in raw_sources)
+    ):
+        sources = tuple(raw_sources)
+    else:
+        raise where.error(
+            "'source' must be a source id or a list of ids", line_of(node, "source", 0)
+        )
+    decimals = get_int(node, "decimals", where)
+    if not 0 <= decimals <= 6:
+        raise where.error(f"'decimals' must be 0..6, got {decimals}", line_of(node, "decimals", 0))
+    return Indicator(
+        id=where.ident,
+        theme=get_str(node, "theme", where),
+        label=get_text(node, "label", where),
+        description=get_text(node, "description", where),
+        unit=get_text(node, "unit", where),
+        decimals=decimals,
+        direction=get_enum(node, "direction", where, DIRECTIONS),
+        sources=sources,
+        formula=get_str(node, "formula", where),
+        aggregation=parse_aggregation(node["aggregation"], where.at(node["aggregation"])),
+        citation=get_str(node, "citation", where),
+    )

@@ -1,0 +1,213 @@
+"""The catalogue's frozen objects: themes, sources and their variables, groups, mergers,
+indicators and their aggregation rules, and the allowed values of their enumerated fields."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.catalogue.expressions import expression_variables
+
+LANGUAGES = ("fi", "sv", "en")
+FORMATS = frozenset(
+    {
+        "keyfigures_xlsx",
+        "keyfigures_csv",
+        "csv",
+        "jsonstat2",
+        "pxweb_json",
+        "geojson",
+        "topojson",
+        "classification_csv",
+    }
+)
+AREA_LEVELS = frozenset({"municipality", "region", "country"})
+PERIODS = frozenset({"year", "month", "none"})
+DIRECTIONS = frozenset({"higher_is_better", "lower_is_better", "neutral"})
+RULES = frozenset({"sum", "ratio", "weighted_mean", "none"})
+GROUP_KINDS = frozenset({"list", "classification", "country"})
+CLASSIFICATIONS = frozenset(
+    {
+        "maakunta",
+        "seutukunta",
+        "kuntaryhmitys",
+        "avi",
+        "ely",
+        "hyvinvointialue",
+        "suuralue",
+        "tyollisyysalue",
+        "kielisuhde",
+    }
+)
+CSV_COLUMN_ROLES = frozenset({"area", "name", "period", "period_label", "value"})
+
+
+@dataclass(frozen=True)
+class Text:
+    """A translated string; all three languages are required."""
+
+    fi: str
+    sv: str
+    en: str
+
+    def get(self, lang: str = "fi") -> str:
+        if lang not in LANGUAGES:
+            raise KeyError(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
+        return getattr(self, lang)
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    label: Text
+
+
+@dataclass(frozen=True)
+class PxWebSpec:
+    """What `investin fetch` asks for.
+
+    `selection` keys are dimension roles (`geo`, `time`, `metric`) or dimension label texts
+    (`Ikä`, `Sukupuoli`); values are `"*"` or a tuple of value codes or labels.
+    """
+
+    database: str
+    table: str
+    legacy_table: str | None
+    language: str
+    selection: Mapping[str, str | tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A variable declared by a source.
+
+    `selector` says where the value is found: the column label text before ", <unit>, <year>"
+    (keyfigures_xlsx), the value column (csv), or the value code or label in the source's
+    variable dimension (jsonstat2/pxweb_json; the metric dimension unless the source names
+    `variable_dimension`). `filter` restricts other dimensions, values summed:
+    `{Ikä: "000-014"}` (an inclusive code range in category order), a code, or a list of codes.
+    """
+
+    id: str
+    selector: str
+    source: str
+    filter: Mapping[str, str | tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: Text
+    file: str
+    format: str
+    table: str
+    publisher: str
+    licence: str
+    updated: str | None
+    division: int
+    area_level: str
+    period: str
+    citation: str
+    pxweb: PxWebSpec | None
+    columns: Mapping[str, str]
+    variables: tuple[Variable, ...]
+    edition_of: str | None
+    variable_dimension: str | None
+    sheet: str | None
+    note: Text | None
+
+    @property
+    def variable_ids(self) -> tuple[str, ...]:
+        return tuple(v.id for v in self.variables)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group of municipalities.
+
+    kind `list`: `members` are municipality codes and the group's area code is its id;
+    kind `classification`: one group per value of the 2025 classification column `by`, area code
+    `code` + the value (e.g. `MK` + `01`); kind `country`: all municipalities, area code `code`.
+    """
+
+    id: str
+    name: Text
+    kind: str
+    members: tuple[str, ...]
+    by: str | None
+    code: str
+
+
+@dataclass(frozen=True)
+class Merger:
+    from_code: str
+    to_code: str
+    year: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Aggregation:
+    rule: str
+    numerator: str | None = None
+    denominator: str | None = None
+    weight: str | None = None
+    scale: float = 1.0
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    theme: str
+    label: Text
+    description: Text
+    unit: Text
+    decimals: int
+    direction: str
+    sources: tuple[str, ...]
+    formula: str
+    aggregation: Aggregation
+    citation: str
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """Variable ids named by the formula and the aggregation expressions, in order."""
+        names: list[str] = []
+        for expr in (
+            self.formula,
+            self.aggregation.numerator,
+            self.aggregation.denominator,
+            self.aggregation.weight,
+        ):
+            for name in expression_variables(expr or ""):
+                if name not in names:
+                    names.append(name)
+        return tuple(names)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    themes: tuple[Theme, ...]
+    sources: tuple[Source, ...]
+    groups: tuple[Group, ...]
+    mergers: tuple[Merger, ...]
+    indicators: tuple[Indicator, ...]
+    version: int = 1
+    path: Path | None = None
+
+    def _find(self, items: Iterable[Any], item_id: str, kind: str) -> Any:
+        for item in items:
+            if item.id == item_id:
+                return item
+        raise KeyError(f"unknown {kind} {item_id!r} in the catalogue")
+
+    def source(self, source_id: str) -> Source:
+        return self._find(self.sources, source_id, "source")
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        return self._find(self.indicators, indicator_id, "indicator")
+
+    def group(self, group_id: str) -> Group:
+        return self._find(self.groups, group_id, "group")

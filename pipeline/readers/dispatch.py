@@ -1,0 +1,53 @@
+"""`read_source`: the reader for a catalogue source, chosen by its format."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pipeline.readers.areas import read_classification_csv, read_geojson, read_topojson
+from pipeline.readers.common import ReaderError
+from pipeline.readers.jsonstat2 import read_jsonstat_file, tidy_jsonstat
+from pipeline.readers.keyfigures import read_keyfigures_csv, read_keyfigures_xlsx, tidy_keyfigures
+from pipeline.readers.tidy_csv import read_csv, tidy_csv
+
+
+def read_source(
+    source: Any, path: Path, name_index: Mapping[str, str]
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """(raw frame, staging frame or None) for a catalogue `Source` by its format.
+
+    `name_index` maps area names to codes for sources that identify areas by name (key figures):
+    municipality names for municipal sources, region names for regional ones.
+    """
+    variables = {v.id: v.selector for v in source.variables}
+    if source.format in ("keyfigures_xlsx", "keyfigures_csv"):
+        reader = read_keyfigures_xlsx if source.format == "keyfigures_xlsx" else read_keyfigures_csv
+        raw = reader(path)
+        return raw, tidy_keyfigures(raw, variables, name_index, source.file)
+    if source.format == "csv":
+        raw = read_csv(path)
+        return raw, tidy_csv(raw, source.columns, variables, source.file)
+    if source.format == "jsonstat2":
+        raw, roles, labels = read_jsonstat_file(path)
+        tidy = tidy_jsonstat(
+            raw,
+            roles,
+            variables,
+            labels,
+            source.file,
+            filters={v.id: dict(v.filter) for v in source.variables if v.filter},
+            variable_dimension=source.variable_dimension,
+        )
+        return raw, tidy
+    simple = {
+        "classification_csv": read_classification_csv,
+        "geojson": read_geojson,
+        "topojson": read_topojson,
+    }
+    if source.format in simple:
+        return simple[source.format](path), None
+    raise ReaderError(f"{source.file}: no reader for format {source.format!r}")

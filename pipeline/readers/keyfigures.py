@@ -1,0 +1,124 @@
+"""Kuntien avainluvut (municipal key figures): wide workbooks and CSVs whose areas are names
+and whose columns are labels like "Väkiluku, 2021"."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+
+from pipeline.readers.common import COUNTRY_CODE, COUNTRY_NAMES, ReaderError, numbers, staging
+
+_YEAR_LABEL = re.compile(r"^(?P<label>.*?),\s*(?P<year>\d{4})\s*$")
+COUNTRY_NAMES_FOLDED = {n.casefold() for n in COUNTRY_NAMES}
+
+
+def read_keyfigures_xlsx(path: Path) -> pd.DataFrame:
+    """The first sheet of a Kuntien avainluvut workbook, as published.
+
+    The first column holds the area name (its header cell is empty in the 2022 edition and is
+    then called `area_name`); the other headers are labels like "Väkiluku, 2021".
+    """
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    finally:
+        workbook.close()
+    if not rows:
+        raise ReaderError(f"{path.name}: the first sheet is empty")
+    header = ["area_name" if i == 0 else h for i, h in enumerate(rows[0])]
+    if any(h is None for h in header):
+        raise ReaderError(f"{path.name}: header row has an empty cell: {header}")
+    body = [r for r in rows[1:] if any(c is not None for c in r)]
+    return pd.DataFrame(body, columns=[str(h) for h in header])
+
+
+def read_keyfigures_csv(path: Path) -> pd.DataFrame:
+    """The regional key figures CSV (same column labels as the xlsx, areas by name)."""
+    frame = pd.read_csv(path, encoding="utf-8-sig")
+    return frame.rename(columns={frame.columns[0]: "area_name"})
+
+
+def keyfigure_columns(columns: Iterable[str], variables: Mapping[str, str], file: str):
+    """Map each variable to the columns whose label (before ", <unit>, <year>") matches it.
+
+    A selector matches a label that equals it or starts with it followed by a comma, so
+    "Väkiluku" matches "Väkiluku, 2021" but not "Väkiluvun muutos ..., %, 2021".
+    Returns a list of (variable, column, year).
+    """
+    parsed = []
+    for column in columns:
+        match = _YEAR_LABEL.match(str(column))
+        if match:
+            parsed.append((column, match["label"].strip(), int(match["year"])))
+    found = []
+    for variable, selector in variables.items():
+        sel = selector.strip()
+        hits = [(c, y) for c, label, y in parsed if label == sel or label.startswith(sel + ",")]
+        if not hits:
+            raise ReaderError(
+                f"{file}: no column label starts with {selector!r} (variable {variable}); "
+                f"labels are: {[label for _, label, _ in parsed]}"
+            )
+        years = [y for _, y in hits]
+        if len(set(years)) != len(years):
+            raise ReaderError(
+                f"{file}: selector {selector!r} (variable {variable}) matches several columns "
+                f"for one year: {[c for c, _ in hits]}"
+            )
+        found.extend((variable, c, y) for c, y in hits)
+    return found
+
+
+def tidy_keyfigures(
+    raw: pd.DataFrame, variables: Mapping[str, str], name_to_code: Mapping[str, str], file: str
+) -> pd.DataFrame:
+    """Wide key-figures frame → staging rows; area names become codes via `name_to_code`."""
+    codes = names_to_codes(raw["area_name"], name_to_code, file)
+    found = keyfigure_columns(raw.columns, variables, file)
+    values = []
+    for _, column, _ in found:
+        values.append(numbers(raw, column, file).to_numpy("float64"))
+    if not found:
+        raise ReaderError(f"{file}: no key-figure column of the catalogue's variables")
+    rows = len(raw)
+    frame = pd.DataFrame(  # one block per (variable, year) column, rows in file order
+        {
+            "area_code": np.tile(codes.to_numpy(), len(found)),
+            "year": np.repeat([year for _, _, year in found], rows),
+            "month": pd.NaT,
+            "variable": np.repeat([variable for variable, _, _ in found], rows),
+            "value": np.concatenate(values),
+            "source_row": np.tile((raw.index + 2).to_numpy(), len(found)),
+        }
+    )
+    return staging(frame)
+
+
+def clean_name(name: object) -> str:
+    return " ".join(str(name).split()).casefold()
+
+
+def names_to_codes(names: pd.Series, name_to_code: Mapping[str, str], file: str) -> pd.Series:
+    """Look each name up (whitespace-stripped, case-insensitive); fail naming file, row, name.
+
+    Row numbers are spreadsheet rows (the header is row 1).
+    """
+    index = {clean_name(k): v for k, v in name_to_code.items()}
+    codes = []
+    for position, name in enumerate(names):
+        if clean_name(name) in COUNTRY_NAMES_FOLDED:
+            codes.append(COUNTRY_CODE)
+            continue
+        code = index.get(clean_name(name)) if name is not None else None
+        if code is None:
+            raise ReaderError(
+                f"{file}: row {position + 2}: area name {name!r} matches no municipality or "
+                "region in the classification or the merger list"
+            )
+        codes.append(code)
+    return pd.Series(codes, index=names.index, dtype="str")

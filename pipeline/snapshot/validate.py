@@ -1,0 +1,103 @@
+"""Whether a snapshot file is sound: it parses as its format and, for a fetched file, has cells,
+an area and a period dimension, numeric values, and every variable the build reads from it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pipeline.jsonstat import read_jsonstat
+from pipeline.readers import read_source
+from pipeline.snapshot.encode import dimension_list, dimension_roles
+from pipeline.snapshot.errors import SnapshotError
+
+JSON_FORMATS = frozenset({"jsonstat2", "pxweb_json", "geojson", "topojson"})
+CSV_FORMATS = frozenset({"csv", "classification_csv", "keyfigures_csv"})
+XLSX_FORMATS = frozenset({"keyfigures_xlsx", "xlsx"})
+KNOWN_FORMATS = JSON_FORMATS | CSV_FORMATS | XLSX_FORMATS
+
+
+def parse_file(path: Path, fmt: str) -> None:
+    """Open `path` with the reader for `fmt` and check the basic shape; raise on failure."""
+    if fmt in JSON_FORMATS:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        _check_json_shape(doc, fmt)
+    elif fmt in CSV_FORMATS:
+        frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str)
+        if frame.empty or len(frame.columns) < 2:
+            raise SnapshotError(f"{len(frame)} rows × {len(frame.columns)} columns")
+    elif fmt in XLSX_FORMATS:
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True)
+        try:
+            if not any(sheet.max_row and sheet.max_row > 1 for sheet in book.worksheets):
+                raise SnapshotError("no sheet with data rows")
+        finally:
+            book.close()
+    else:
+        raise SnapshotError(f"unknown format {fmt!r} (known: {', '.join(sorted(KNOWN_FORMATS))})")
+
+
+def _check_json_shape(doc: Any, fmt: str) -> None:
+    if not isinstance(doc, Mapping):
+        raise SnapshotError("not a JSON object")
+    if fmt == "jsonstat2":
+        missing = [k for k in ("id", "size", "dimension", "value") if k not in doc]
+        if missing:
+            raise SnapshotError(f"json-stat2 dataset lacks {', '.join(missing)}")
+    elif fmt == "pxweb_json" and "data" not in doc and "variables" not in doc:
+        raise SnapshotError("PxWeb json has neither `data` nor `variables`")
+    elif fmt == "geojson" and not doc.get("features"):
+        raise SnapshotError("GeoJSON has no features")
+    elif fmt == "topojson" and not doc.get("objects"):
+        raise SnapshotError("TopoJSON has no objects")
+
+
+def validate_fetched(path: Path, source: Any, roles: Mapping[str, str]) -> None:
+    """Raise ValueError unless `path` parses, has cells, geo and time, and numeric values."""
+    parse_file(path, source.format)
+    if source.format == "jsonstat2":
+        frame = read_jsonstat(path.read_text(encoding="utf-8"))
+        found = dimension_roles(frame, roles)
+        for role in ("geo", "time"):
+            if found.get(role) not in frame.columns:
+                raise ValueError(f"{path.name}: no {role} dimension ({dimension_list(frame)})")
+        values = frame["value"]
+    else:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for role in ("area", "period"):
+            column = source.columns.get(role)
+            if column not in raw.columns or (raw[column] == "").any():
+                raise ValueError(f"{path.name}: {role} column {column!r} missing or incomplete")
+        keys = set(source.columns.values())
+        cells = pd.concat([raw[c] for c in raw.columns if c not in keys], ignore_index=True)
+        try:
+            values = pd.to_numeric(cells[cells != ""], errors="raise")
+        except ValueError as exc:
+            raise ValueError(f"{path.name}: a value is not numeric ({exc})") from exc
+    if not values.notna().any():
+        raise ValueError(f"{path.name}: no numeric values")
+    if not np.isfinite(values.dropna().to_numpy(float)).all():
+        raise ValueError(f"{path.name}: non-finite values")
+    readable_by_build(path, source)
+
+
+# Formats whose areas are codes, so the build's reader needs no name index to read them.
+_CODED_FORMATS = ("csv", "jsonstat2")
+
+
+def readable_by_build(path: Path, source: Any) -> None:
+    """Raise ValueError unless the build's own reader finds every variable `source` declares."""
+    if source.format not in _CODED_FORMATS:
+        return
+    _, staging = read_source(source, path, name_index={})
+    found = set(staging["variable"].unique()) if staging is not None else set()
+    missing = sorted({v.id for v in source.variables} - found)
+    if missing:
+        raise ValueError(f"{path.name}: the build finds no values for {', '.join(missing)}")

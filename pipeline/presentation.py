@@ -15,18 +15,14 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
 import pipeline
-from pipeline.catalogue import (
-    Catalogue,
-    CatalogueError,
-    _first_duplicate,
-    _line_of,
-    _LineLoader,
-    _mapping,
-    _Where,
-    load_catalogue,
+from pipeline.catalogue import Catalogue, CatalogueError, load_catalogue
+from pipeline.catalogue.yamlfile import (
+    Where,
+    check_mapping,
+    first_duplicate,
+    line_of,
+    load_yaml,
 )
 
 ROLES = ("country", "network", "university_cities")
@@ -121,23 +117,23 @@ class _Reader:
         self.indicators = {i.id for i in catalogue.indicators}
         self.groups = {g.id: g for g in catalogue.groups}
         self.themes = [t.id for t in catalogue.themes]
-        self.top = _Where(file, "presentation", "", 1)
+        self.top = Where(file, "presentation", "", 1, CatalogueError)
 
-    def section(self, node: Any, key: str, keys: Iterable[str]) -> tuple[Any, _Where]:
+    def section(self, node: Any, key: str, keys: Iterable[str]) -> tuple[Any, Where]:
         value = node.get(key)
-        where = self.top.at(value, key, "").with_line(_line_of(node, key, 1))
-        _mapping(value, where.at(value), tuple(keys))
+        where = self.top.at(value, key, "").with_line(line_of(node, key, 1))
+        check_mapping(value, where.at(value), tuple(keys))
         return value, where.at(value)
 
-    def indicator(self, node: Any, key: str, where: _Where) -> str:
+    def indicator(self, node: Any, key: str, where: Where) -> str:
         value = node.get(key)
         if value not in self.indicators:
-            raise where.error(f"{key}: unknown indicator {value!r}", _line_of(node, key, 0))
+            raise where.error(f"{key}: unknown indicator {value!r}", line_of(node, key, 0))
         return value
 
-    def indicator_list(self, node: Any, key: str, where: _Where) -> tuple[str, ...]:
+    def indicator_list(self, node: Any, key: str, where: Where) -> tuple[str, ...]:
         values = node.get(key)
-        line = _line_of(node, key, 0)
+        line = line_of(node, key, 0)
         if not isinstance(values, list) or not values:
             raise where.error(f"{key}: expected a non-empty list of indicator ids", line)
         for value in values:
@@ -156,7 +152,7 @@ def _roles(reader: _Reader, doc: Any) -> tuple[dict[str, str], dict[str, str]]:
         if group is None or group.kind == "classification":
             raise where.error(
                 f"{role}: {node[role]!r} is not a list or country group of the catalogue",
-                _line_of(node, role, 0),
+                line_of(node, role, 0),
             )
         groups[role], codes[role] = group.id, group.code
     return groups, codes
@@ -167,20 +163,20 @@ def _theme_order(reader: _Reader, doc: Any) -> tuple[str, ...]:
     if not isinstance(order, list) or sorted(order) != sorted(reader.themes):
         raise reader.top.error(
             f"theme_order must list each catalogue theme once ({', '.join(reader.themes)})",
-            _line_of(doc, "theme_order", 1),
+            line_of(doc, "theme_order", 1),
         )
     return tuple(order)
 
 
 def _weights(reader: _Reader, doc: Any) -> tuple[WeightMeasure, ...]:
     items = doc.get("network_weight")
-    where = reader.top.with_line(_line_of(doc, "network_weight", 1))
+    where = reader.top.with_line(line_of(doc, "network_weight", 1))
     if not isinstance(items, list) or not items:
         raise where.error("network_weight must be a non-empty list")
     out = []
     for item in items:
         at = where.at(item, "network_weight", "")
-        _mapping(item, at, ("indicator", "column", "label"))
+        check_mapping(item, at, ("indicator", "column", "label"))
         if item["column"] not in WEIGHT_COLUMNS:
             raise at.error(f"column must be one of {sorted(WEIGHT_COLUMNS)}")
         out.append(
@@ -191,15 +187,12 @@ def _weights(reader: _Reader, doc: Any) -> tuple[WeightMeasure, ...]:
 
 def parse_presentation(text: str, catalogue: Catalogue, file: str = "<string>") -> Presentation:
     """Parse and check presentation yaml text against `catalogue`."""
-    try:
-        doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
-    except yaml.YAMLError as exc:
-        raise CatalogueError(f"{file}: invalid yaml: {exc}") from None
+    doc = load_yaml(text, file, CatalogueError)
     reader = _Reader(catalogue, file)
     top_keys = ("version", "roles", "theme_order", "profile", "overview", "embed_defaults")
     top_keys += ("network_weight", "peer_profile", "defaults", "highlights")
-    _mapping(doc, reader.top, top_keys)
-    duplicate = _first_duplicate(doc)
+    check_mapping(doc, reader.top, top_keys)
+    duplicate = first_duplicate(doc)
     if duplicate:
         raise reader.top.error(f"duplicate key {duplicate[0]!r}", duplicate[1])
     role_groups, role_codes = _roles(reader, doc)

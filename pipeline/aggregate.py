@@ -19,6 +19,8 @@ import pandas as pd
 
 RULES = ("sum", "ratio", "weighted_mean", "none")
 INPUT_COLUMNS = ("value", "numerator", "denominator", "weight")
+PATHS = ("auto", "join", "gather")
+GATHER_FROM_GROUPS = 200
 
 
 @functools.cache
@@ -44,6 +46,7 @@ def aggregate(
     *,
     keys: tuple[str, ...] = ("year", "month"),
     require_all: bool = False,
+    path: str = "auto",
 ) -> pd.DataFrame:
     """Aggregate member values to their groups.
 
@@ -53,11 +56,29 @@ def aggregate(
     `n_members` (the group's size) and `n_values` (members with usable inputs). With
     `require_all`, a group whose `n_values` is below `n_members` gets no value.
 
-    The grouping runs in an in-memory DuckDB connection (no I/O): it is a pure function of its
-    inputs, and it keeps a whole build's aggregation well under a second.
+    `path` picks the engine: "join" (DuckDB, in memory), "gather" (numpy) or "auto": gather
+    for `GATHER_FROM_GROUPS` groups or more (the peers of every town), where joining every value
+    row to every group holding its area would be slow.
     """
     if rule not in RULES:
         raise ValueError(f"unknown aggregation rule {rule!r}; expected one of {RULES}")
+    if path not in PATHS:
+        raise ValueError(f"unknown aggregation path {path!r}; expected one of {PATHS}")
+    if path == "auto":
+        many = membership["group_code"].nunique() >= GATHER_FROM_GROUPS
+        path = "gather" if many else "join"
+    engine = _gathered if path == "gather" else _joined
+    out = engine(values, membership, rule, scale, keys)
+    if require_all:
+        out.loc[out["n_values"] < out["n_members"], "value"] = np.nan
+    return out
+
+
+def _joined(
+    values: pd.DataFrame, membership: pd.DataFrame, rule: str, scale: float, keys: tuple[str, ...]
+) -> pd.DataFrame:
+    """Every value row joined to every group that holds its area, grouped in an in-memory
+    DuckDB connection (no I/O, so still a pure function of its inputs)."""
     frame = values.copy()
     for column in INPUT_COLUMNS:
         if column not in frame:
@@ -101,8 +122,6 @@ def aggregate(
     else:
         value = pd.Series(np.nan, index=out.index)
     out["value"] = value.astype("float64")
-    if require_all:
-        out.loc[out["n_values"] < out["n_members"], "value"] = np.nan
     out.loc[out["n_values"] == 0, "value"] = np.nan
     for column in ("numerator", "denominator", "weight"):
         out[column] = out[column].astype("float64")
@@ -114,23 +133,12 @@ def aggregate(
     )
 
 
-def aggregate_gathered(
-    values: pd.DataFrame,
-    membership: pd.DataFrame,
-    rule: str,
-    scale: float = 1.0,
-    *,
-    keys: tuple[str, ...] = ("year", "month"),
+def _gathered(
+    values: pd.DataFrame, membership: pd.DataFrame, rule: str, scale: float, keys: tuple[str, ...]
 ) -> pd.DataFrame:
-    """`aggregate` for many small groups (e.g. the ten peers of every town), in numpy.
-
-    Same rows, columns and rule as `aggregate` (without `require_all`): the inputs are laid out
-    as period × area arrays and each group's members are gathered and summed, instead of joining
-    every value row to every group that holds its area. Sums run in member order, so a result
-    may differ from `aggregate`'s in the last bits.
-    """
-    if rule not in RULES:
-        raise ValueError(f"unknown aggregation rule {rule!r}; expected one of {RULES}")
+    """The same rows as `_joined`, in numpy: the inputs are laid out as period × area arrays
+    and each group's members are gathered and summed. Sums run in member (area) order, so a
+    result may differ from `_joined`'s in the last bits."""
     frame = values.reset_index(drop=True)
     for column in INPUT_COLUMNS:
         if column not in frame:

@@ -92,7 +92,7 @@ def build(catalogue_path: Path, snapshot_dir: Path, warehouse_path: Path) -> Non
     # install without it (issue 5). Unchanged where hypothesis is already imported (tests).
     sys.modules.setdefault("hypothesis", None)
     from pipeline.catalogue import load_catalogue
-    from pipeline.warehouse import BuildError, build_warehouse
+    from pipeline.build import BuildError, build_warehouse
 
     started = time.perf_counter()
     try:

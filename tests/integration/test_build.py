@@ -12,7 +12,7 @@ import pytest
 from pipeline import DEFAULT_SNAPSHOT
 from pipeline.catalogue import load_catalogue
 from pipeline.snapshot import rebuild_manifest
-from pipeline.warehouse import BuildError, build_warehouse
+from pipeline.build import BuildError, build_warehouse
 
 CONTRACT = {
     "core.areas": [

@@ -1,7 +1,8 @@
 """Group aggregation by an indicator's rule: a pure function over a frame and a membership.
 
 The same function combines merged municipalities onto the current division and computes group
-values (country, regions, sub-regions, municipality groups, user groups), so both follow one rule:
+values (country, regions, sub-regions, municipality groups, user groups, the peer groups), so
+all follow one rule:
 
 - `sum`: sum of the values;
 - `ratio`: scale * sum(numerator) / sum(denominator) — a ratio of sums, never a mean of ratios;
@@ -113,15 +114,11 @@ def _joined(
         out = con.execute(query).df()
     finally:
         con.close()
-    if rule == "sum":
-        value = out["value_sum"]
-    elif rule == "ratio":
-        value = scale * out["numerator"] / out["denominator"].where(out["denominator"] != 0)
-    elif rule == "weighted_mean":
-        value = out["weighted"] / out["weight"].where(out["weight"] != 0)
-    else:
-        value = pd.Series(np.nan, index=out.index)
-    out["value"] = value.astype("float64")
+    sums = {c: out[c].to_numpy("float64") for c in ("numerator", "denominator", "weight")}
+    sums.update(
+        value=out["value_sum"].to_numpy("float64"), weighted=out["weighted"].to_numpy("float64")
+    )
+    out["value"] = _rule_value(rule, scale, sums)
     out.loc[out["n_values"] == 0, "value"] = np.nan
     for column in ("numerator", "denominator", "weight"):
         out[column] = out[column].astype("float64")
@@ -131,6 +128,34 @@ def _joined(
     return out[[*columns, "n_members", "n_values"]].astype(
         {"n_members": "int64", "n_values": "int64"}
     )
+
+
+def _rule_value(rule: str, scale: float, sums: dict[str, np.ndarray]) -> np.ndarray:
+    """The group value from the members' sums of `value, numerator, denominator, weight` and
+    `weighted` (value * weight); a zero denominator or weight gives no value."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if rule == "sum":
+            return sums["value"]
+        if rule == "ratio":
+            denominator = sums["denominator"]
+            return scale * sums["numerator"] / np.where(denominator != 0, denominator, np.nan)
+        if rule == "weighted_mean":
+            return sums["weighted"] / np.where(sums["weight"] != 0, sums["weight"], np.nan)
+        return np.full(len(sums["value"]), np.nan)
+
+
+def _member_columns(membership: pd.DataFrame, area_codes: pd.Index):
+    """(group codes, group sizes, groups × members matrix of area positions): members in area
+    order, a group's unused slots (and unknown areas) point at the padding column."""
+    group_of, groups = pd.factorize(membership["group_code"], sort=True)
+    member_area = pd.Index(area_codes).get_indexer(membership["area_code"])
+    member_area[member_area < 0] = len(area_codes)
+    order = np.lexsort((member_area, group_of))
+    sizes = np.bincount(group_of, minlength=len(groups))
+    position = np.arange(len(order)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    gathered = np.full((len(groups), int(sizes.max()) if len(sizes) else 0), len(area_codes))
+    gathered[group_of[order], position] = member_area[order]
+    return groups, sizes, gathered
 
 
 def _gathered(
@@ -156,14 +181,7 @@ def _gathered(
         counts = np.bincount(cell[mask], data[mask] if data is not None else None, n_cells)
         return counts.reshape(n_periods, len(area_codes) + 1)
 
-    group_of, groups = pd.factorize(membership["group_code"], sort=True)
-    member_area = pd.Index(area_codes).get_indexer(membership["area_code"])
-    member_area[member_area < 0] = len(area_codes)
-    order = np.lexsort((member_area, group_of))  # members summed in area order
-    sizes = np.bincount(group_of, minlength=len(groups))
-    position = np.arange(len(order)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    gathered = np.full((len(groups), int(sizes.max()) if len(sizes) else 0), len(area_codes))
-    gathered[group_of[order], position] = member_area[order]
+    groups, sizes, gathered = _member_columns(membership, area_codes)
 
     def summed(per_area: np.ndarray) -> np.ndarray:  # groups × periods
         total = np.zeros((len(groups), n_periods))
@@ -181,19 +199,7 @@ def _gathered(
     first_rows = np.unique(period, return_index=True)[1]
     result = frame.loc[first_rows[period_index], list(keys)].reset_index(drop=True)
     result.insert(0, "group_code", groups.take(group_index))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if rule == "sum":
-            value = out["value"]
-        elif rule == "ratio":
-            value = (
-                scale
-                * out["numerator"]
-                / np.where(out["denominator"] != 0, out["denominator"], np.nan)
-            )
-        elif rule == "weighted_mean":
-            value = out["weighted"] / np.where(out["weight"] != 0, out["weight"], np.nan)
-        else:
-            value = np.full(len(result), np.nan)
+    value = _rule_value(rule, scale, out)
     result["value"] = np.where(out["n_values"] > 0, value, np.nan)
     for column in ("numerator", "denominator", "weight"):
         result[column] = out[column]

@@ -29,8 +29,8 @@ def snapshot(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def warehouse_path(tmp_path_factory) -> Path:
     """A warehouse built from data/snapshot with pipeline.build.build_warehouse (once)."""
-    from pipeline.catalogue import load_catalogue
     from pipeline.build import build_warehouse
+    from pipeline.catalogue import load_catalogue
 
     out = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
     build_warehouse(load_catalogue(), Path(DEFAULT_SNAPSHOT), out)

@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 
 from pipeline import DEFAULT_SNAPSHOT
+from pipeline.build import BuildError, build_warehouse
 from pipeline.catalogue import load_catalogue
 from pipeline.snapshot import rebuild_manifest
-from pipeline.build import BuildError, build_warehouse
 
 CONTRACT = {
     "core.areas": [

@@ -21,7 +21,7 @@ import numpy as np  # issue 7
 import pandas as pd
 
 from dashboard.i18n import lang_of
-from pipeline import composite, indices  # issue 7
+from pipeline import composite  # issue 7
 from pipeline import peers as peer_mod  # issue 7
 
 COUNTRY = "SSS"
@@ -844,7 +844,7 @@ def _profile(path: str) -> pd.DataFrame:
         "SELECT indicator_id, area_code, year, month, value FROM core.indicator_values "
         "WHERE month IS NULL"
     )
-    return indices.profile_frame(values, sorted(municipality_codes()))
+    return peer_mod.profile_frame(values, sorted(municipality_codes()))
 
 
 def peer_profile_indicators() -> list[str]:

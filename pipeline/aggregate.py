@@ -1,7 +1,8 @@
 """Group aggregation by an indicator's rule: a pure function over a frame and a membership.
 
 The same function combines merged municipalities onto the current division and computes group
-values (country, regions, sub-regions, municipality groups, user groups), so both follow one rule:
+values (country, regions, sub-regions, municipality groups, user groups, the peer groups), so
+all follow one rule:
 
 - `sum`: sum of the values;
 - `ratio`: scale * sum(numerator) / sum(denominator) — a ratio of sums, never a mean of ratios;
@@ -19,6 +20,8 @@ import pandas as pd
 
 RULES = ("sum", "ratio", "weighted_mean", "none")
 INPUT_COLUMNS = ("value", "numerator", "denominator", "weight")
+PATHS = ("auto", "join", "gather")
+GATHER_FROM_GROUPS = 200
 
 
 @functools.cache
@@ -44,6 +47,7 @@ def aggregate(
     *,
     keys: tuple[str, ...] = ("year", "month"),
     require_all: bool = False,
+    path: str = "auto",
 ) -> pd.DataFrame:
     """Aggregate member values to their groups.
 
@@ -53,11 +57,29 @@ def aggregate(
     `n_members` (the group's size) and `n_values` (members with usable inputs). With
     `require_all`, a group whose `n_values` is below `n_members` gets no value.
 
-    The grouping runs in an in-memory DuckDB connection (no I/O): it is a pure function of its
-    inputs, and it keeps a whole build's aggregation well under a second.
+    `path` picks the engine: "join" (DuckDB, in memory), "gather" (numpy) or "auto": gather
+    for `GATHER_FROM_GROUPS` groups or more (the peers of every town), where joining every value
+    row to every group holding its area would be slow.
     """
     if rule not in RULES:
         raise ValueError(f"unknown aggregation rule {rule!r}; expected one of {RULES}")
+    if path not in PATHS:
+        raise ValueError(f"unknown aggregation path {path!r}; expected one of {PATHS}")
+    if path == "auto":
+        many = membership["group_code"].nunique() >= GATHER_FROM_GROUPS
+        path = "gather" if many else "join"
+    engine = _gathered if path == "gather" else _joined
+    out = engine(values, membership, rule, scale, keys)
+    if require_all:
+        out.loc[out["n_values"] < out["n_members"], "value"] = np.nan
+    return out
+
+
+def _joined(
+    values: pd.DataFrame, membership: pd.DataFrame, rule: str, scale: float, keys: tuple[str, ...]
+) -> pd.DataFrame:
+    """Every value row joined to every group that holds its area, grouped in an in-memory
+    DuckDB connection (no I/O, so still a pure function of its inputs)."""
     frame = values.copy()
     for column in INPUT_COLUMNS:
         if column not in frame:
@@ -92,17 +114,11 @@ def aggregate(
         out = con.execute(query).df()
     finally:
         con.close()
-    if rule == "sum":
-        value = out["value_sum"]
-    elif rule == "ratio":
-        value = scale * out["numerator"] / out["denominator"].where(out["denominator"] != 0)
-    elif rule == "weighted_mean":
-        value = out["weighted"] / out["weight"].where(out["weight"] != 0)
-    else:
-        value = pd.Series(np.nan, index=out.index)
-    out["value"] = value.astype("float64")
-    if require_all:
-        out.loc[out["n_values"] < out["n_members"], "value"] = np.nan
+    sums = {c: out[c].to_numpy("float64") for c in ("numerator", "denominator", "weight")}
+    sums.update(
+        value=out["value_sum"].to_numpy("float64"), weighted=out["weighted"].to_numpy("float64")
+    )
+    out["value"] = _rule_value(rule, scale, sums)
     out.loc[out["n_values"] == 0, "value"] = np.nan
     for column in ("numerator", "denominator", "weight"):
         out[column] = out[column].astype("float64")
@@ -114,23 +130,40 @@ def aggregate(
     )
 
 
-def aggregate_gathered(
-    values: pd.DataFrame,
-    membership: pd.DataFrame,
-    rule: str,
-    scale: float = 1.0,
-    *,
-    keys: tuple[str, ...] = ("year", "month"),
-) -> pd.DataFrame:
-    """`aggregate` for many small groups (e.g. the ten peers of every town), in numpy.
+def _rule_value(rule: str, scale: float, sums: dict[str, np.ndarray]) -> np.ndarray:
+    """The group value from the members' sums of `value, numerator, denominator, weight` and
+    `weighted` (value * weight); a zero denominator or weight gives no value."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if rule == "sum":
+            return sums["value"]
+        if rule == "ratio":
+            denominator = sums["denominator"]
+            return scale * sums["numerator"] / np.where(denominator != 0, denominator, np.nan)
+        if rule == "weighted_mean":
+            return sums["weighted"] / np.where(sums["weight"] != 0, sums["weight"], np.nan)
+        return np.full(len(sums["value"]), np.nan)
 
-    Same rows, columns and rule as `aggregate` (without `require_all`): the inputs are laid out
-    as period × area arrays and each group's members are gathered and summed, instead of joining
-    every value row to every group that holds its area. Sums run in member order, so a result
-    may differ from `aggregate`'s in the last bits.
-    """
-    if rule not in RULES:
-        raise ValueError(f"unknown aggregation rule {rule!r}; expected one of {RULES}")
+
+def _member_columns(membership: pd.DataFrame, area_codes: pd.Index):
+    """(group codes, group sizes, groups × members matrix of area positions): members in area
+    order, a group's unused slots (and unknown areas) point at the padding column."""
+    group_of, groups = pd.factorize(membership["group_code"], sort=True)
+    member_area = pd.Index(area_codes).get_indexer(membership["area_code"])
+    member_area[member_area < 0] = len(area_codes)
+    order = np.lexsort((member_area, group_of))
+    sizes = np.bincount(group_of, minlength=len(groups))
+    position = np.arange(len(order)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    gathered = np.full((len(groups), int(sizes.max()) if len(sizes) else 0), len(area_codes))
+    gathered[group_of[order], position] = member_area[order]
+    return groups, sizes, gathered
+
+
+def _gathered(
+    values: pd.DataFrame, membership: pd.DataFrame, rule: str, scale: float, keys: tuple[str, ...]
+) -> pd.DataFrame:
+    """The same rows as `_joined`, in numpy: the inputs are laid out as period × area arrays
+    and each group's members are gathered and summed. Sums run in member (area) order, so a
+    result may differ from `_joined`'s in the last bits."""
     frame = values.reset_index(drop=True)
     for column in INPUT_COLUMNS:
         if column not in frame:
@@ -148,14 +181,7 @@ def aggregate_gathered(
         counts = np.bincount(cell[mask], data[mask] if data is not None else None, n_cells)
         return counts.reshape(n_periods, len(area_codes) + 1)
 
-    group_of, groups = pd.factorize(membership["group_code"], sort=True)
-    member_area = pd.Index(area_codes).get_indexer(membership["area_code"])
-    member_area[member_area < 0] = len(area_codes)
-    order = np.lexsort((member_area, group_of))  # members summed in area order
-    sizes = np.bincount(group_of, minlength=len(groups))
-    position = np.arange(len(order)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    gathered = np.full((len(groups), int(sizes.max()) if len(sizes) else 0), len(area_codes))
-    gathered[group_of[order], position] = member_area[order]
+    groups, sizes, gathered = _member_columns(membership, area_codes)
 
     def summed(per_area: np.ndarray) -> np.ndarray:  # groups × periods
         total = np.zeros((len(groups), n_periods))
@@ -173,19 +199,7 @@ def aggregate_gathered(
     first_rows = np.unique(period, return_index=True)[1]
     result = frame.loc[first_rows[period_index], list(keys)].reset_index(drop=True)
     result.insert(0, "group_code", groups.take(group_index))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if rule == "sum":
-            value = out["value"]
-        elif rule == "ratio":
-            value = (
-                scale
-                * out["numerator"]
-                / np.where(out["denominator"] != 0, out["denominator"], np.nan)
-            )
-        elif rule == "weighted_mean":
-            value = out["weighted"] / np.where(out["weight"] != 0, out["weight"], np.nan)
-        else:
-            value = np.full(len(result), np.nan)
+    value = _rule_value(rule, scale, out)
     result["value"] = np.where(out["n_values"] > 0, value, np.nan)
     for column in ("numerator", "denominator", "weight"):
         result[column] = out[column]

@@ -91,8 +91,8 @@ def build(catalogue_path: Path, snapshot_dir: Path, warehouse_path: Path) -> Non
     # in pytest and trio, ~0.5 s) only to offer data-synthesis strategies the build never uses;
     # behave as an install without it. Unchanged where hypothesis is already imported (tests).
     sys.modules.setdefault("hypothesis", None)
+    from pipeline.build import BuildError, build_warehouse
     from pipeline.catalogue import load_catalogue
-    from pipeline.warehouse import BuildError, build_warehouse
 
     started = time.perf_counter()
     try:

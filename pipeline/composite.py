@@ -32,10 +32,6 @@ def index_id(component: str) -> str:
     return f"{INDEX_PREFIX}{component}"
 
 
-def is_index_id(name: str) -> bool:
-    return name.startswith(INDEX_PREFIX)
-
-
 @dataclass(frozen=True)
 class Normalisation:
     """What `normalise` did to one indicator (shown on the About page)."""
@@ -375,30 +371,3 @@ def overall_rank_ranges(
     out = out.astype("Int64")
     out.index = out.index.astype(str)
     return out.rename_axis("area_code").reset_index()
-
-
-def rank_ranges(
-    normalised_wide: pd.DataFrame,
-    themes: Mapping[str, str],
-    weights: Mapping[str, float] | None = None,
-    draws: int = 1000,
-    low: float = 0.5,
-    high: float = 2.0,
-    seed: int | None = 0,
-    *,
-    min_share: float = MIN_SHARE,
-    quantiles: tuple[float, float] = (0.05, 0.95),
-) -> pd.DataFrame:
-    """Overall rank ranges from normalised indicators (areas × indicators, `themes` maps each
-    to its theme) under theme weights perturbed log-uniformly between `low` and `high` times."""
-    by_theme, _ = theme_scores(normalised_wide, themes, min_share=min_share)
-    return overall_rank_ranges(
-        by_theme,
-        weights,
-        draws=draws,
-        low=low,
-        high=high,
-        seed=seed,
-        min_share=min_share,
-        quantiles=quantiles,
-    )

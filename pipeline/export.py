@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipeline.indices import index_export_rows  # issue 7
+from pipeline.build.indices import index_export_rows
 from pipeline.readers import ReaderError, normalise_area_code
 
 LANGUAGES = ("fi", "sv", "en")

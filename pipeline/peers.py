@@ -15,9 +15,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from pipeline import composite
+
 MIN_SHARED = 0.5
 DISTANCE_DECIMALS = 12
-# The default profile for the `peers:<code>` groups: size (on a log scale, so that a town of
+# The default profile for the `peers:<code>` groups (presentation data: the profile the pages
+# and the stored `core.peers` use): size (on a log scale, so that a town of
 # 20,000 is as far from one of 10,000 as one of 40,000 is), age structure, language, skills, jobs
 # and the local economy's shape. Neutral descriptors belong here: peers are about likeness.
 DEFAULT_PROFILE = (
@@ -35,6 +38,13 @@ DEFAULT_PROFILE = (
     "jobs_services_share",
 )
 DEFAULT_LOG = ("population",)
+
+
+def profile_frame(values: pd.DataFrame, municipalities: Sequence[str]) -> pd.DataFrame:
+    """Areas × every annual indicator at its latest common year (the peers' profile), from
+    `core.indicator_values` rows."""
+    years = composite.latest_common_year(values, len(municipalities))
+    return composite.wide_at_years(values, years).reindex(list(municipalities))
 
 
 def standardise(

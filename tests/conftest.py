@@ -28,9 +28,9 @@ def snapshot(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def warehouse_path(tmp_path_factory) -> Path:
-    """A warehouse built from data/snapshot with pipeline.warehouse.build_warehouse (once)."""
+    """A warehouse built from data/snapshot with pipeline.build.build_warehouse (once)."""
+    from pipeline.build import build_warehouse
     from pipeline.catalogue import load_catalogue
-    from pipeline.warehouse import build_warehouse
 
     out = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
     build_warehouse(load_catalogue(), Path(DEFAULT_SNAPSHOT), out)

@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 
 from pipeline import DEFAULT_SNAPSHOT
+from pipeline.build import BuildError, build_warehouse
 from pipeline.catalogue import load_catalogue
 from pipeline.snapshot import rebuild_manifest
-from pipeline.warehouse import BuildError, build_warehouse
 
 CONTRACT = {
     "core.areas": [
@@ -259,12 +259,39 @@ def test_duplicate_key(snapshot, previous):
     assert "source_row=201" in report and "source_row=202" in report
 
 
-def test_stale_temp_file_is_replaced(snapshot, tmp_path):
-    out = tmp_path / "fresh.duckdb"
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory):
+    """A build over a stale temporary file left by a crashed build: (warehouse, report)."""
+    out = tmp_path_factory.mktemp("fresh") / "fresh.duckdb"
     out.with_name(out.name + ".tmp").write_bytes(b"left over by a crashed build")
-    report = build_warehouse(load_catalogue(), snapshot, out)
+    return out, build_warehouse(load_catalogue(), DEFAULT_SNAPSHOT, out)
+
+
+def test_stale_temp_file_is_replaced(fresh):
+    out, report = fresh
     assert out.exists() and not out.with_name(out.name + ".tmp").exists()
     assert "core.indicator_values" in report.summary()
+
+
+def test_report_counts_equal_the_tables(fresh):
+    """Every core table and view is in the report, with the rows it holds (peer groups too)."""
+    out, report = fresh
+    with duckdb.connect(str(out), read_only=True) as connection:
+        names = [
+            f"core.{name}"
+            for (name,) in connection.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'core'"
+            ).fetchall()
+        ]
+        counts = {
+            name: connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0]  # noqa: S608
+            for name in names
+        }
+        peer_areas = connection.execute(
+            "SELECT count(*) FROM core.areas WHERE kind = 'peers'"
+        ).fetchone()[0]
+    assert report.rows == counts
+    assert peer_areas == 308 and report.rows["core.areas"] > peer_areas
 
 
 def test_missing_weight_takes_nearest_earlier_year(tmp_path):

@@ -120,7 +120,7 @@ def _check_requests(catalogue, report, log) -> dict[str, tuple[int, int]]:
 def _build_values(catalogue, snapshot: Path, out: Path) -> pd.DataFrame:
     import duckdb
 
-    from pipeline.warehouse import build_warehouse
+    from pipeline.build import build_warehouse
 
     build_warehouse(catalogue, snapshot, out)
     with duckdb.connect(str(out), read_only=True) as con:

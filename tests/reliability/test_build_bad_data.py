@@ -18,9 +18,9 @@ import duckdb
 import pytest
 
 from pipeline import DEFAULT_CATALOGUE
+from pipeline.build import BuildError, build_warehouse
 from pipeline.catalogue import load_catalogue
 from pipeline.snapshot import rebuild_manifest
-from pipeline.warehouse import BuildError, build_warehouse
 
 POPULATION_FILE = "statfin/vaerak_11re_population_1972_2023_by_municipality.csv"
 KEYFIG_2022 = "statfin/kuntien_avainluvut_2022ed_309kuntaa_2020_2021_kunnat.xlsx"

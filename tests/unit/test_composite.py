@@ -20,7 +20,6 @@ from pipeline.composite import (
     normalise_frame,
     overall_rank_ranges,
     overall_scores,
-    rank_ranges,
     rank_scores,
     simulate_ranks,
     theme_scores,
@@ -241,7 +240,8 @@ def test_every_draw_ranks_within_the_reported_range(matrix, seed):
 def test_reported_rank_is_the_composite_rank():
     out = composite_scores(WIDE, META, {"t1": 2})
     normalised = normalise_frame(WIDE, META)
-    ranges = rank_ranges(normalised, META["theme"].to_dict(), {"t1": 2}, draws=100)
+    by_theme, _ = theme_scores(normalised, META["theme"].to_dict())
+    ranges = overall_rank_ranges(by_theme, {"t1": 2}, draws=100)
     overall = scores(out, "index_overall")["rank"]
     assert ranges.set_index("area_code")["rank"].tolist() == overall.tolist()
 

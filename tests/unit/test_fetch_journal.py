@@ -111,7 +111,7 @@ def test_stale_staged_files_of_a_killed_fetch_are_removed(snapshot):
 
 
 def test_build_completes_an_interrupted_fetch_and_says_so(snapshot, tmp_path, monkeypatch):
-    from pipeline.warehouse import build_warehouse
+    from pipeline.build import build_warehouse
 
     staged = _stage_reordered_copies(snapshot)
     manifest = load_manifest(snapshot)

@@ -15,6 +15,9 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from pipeline.aggregate import RULES
+from pipeline.composite import INDEX_PREFIX
+
 STAGING_AREA = r"^(\d{3}|SSS|MK\d{2})$"
 MUNICIPALITY = r"^\d{3}$"
 COUNT_VARIABLE = re.compile(
@@ -22,7 +25,15 @@ COUNT_VARIABLE = re.compile(
     r".*(population|^jobs$|^employed$|^families$|^households$|establishments|^projected_age)"
 )
 SHARE_INDICATOR = re.compile(r"(^share_|_share$|_share_|_rate$|_rate_)")
-AREA_KINDS = ["municipality", "country", "region", "subregion", "municipality_group", "group"]
+AREA_KINDS = [
+    "municipality",
+    "country",
+    "region",
+    "subregion",
+    "municipality_group",
+    "group",
+    "peers",
+]
 MAX_REPORTED = 25
 
 
@@ -133,6 +144,31 @@ GROUP_MEMBERS_SCHEMA = pa.DataFrameSchema(
     unique=["group_code", "area_code"],
 )
 
+INDICATORS_SCHEMA = pa.DataFrameSchema(
+    {
+        "indicator_id": pa.Column(str, unique=True),
+        "theme": pa.Column(str),
+        "aggregation": pa.Column(str, pa.Check.isin(list(RULES))),
+    }
+)
+
+PROVENANCE_SCHEMA = pa.DataFrameSchema(
+    {
+        "source_id": pa.Column(str, unique=True),
+        "file": pa.Column(str),
+        "sha256": pa.Column(str, pa.Check.str_matches(r"^[0-9a-f]{64}$")),
+    }
+)
+
+BUILD_INFO_SCHEMA = pa.DataFrameSchema(
+    {
+        "built_at": pa.Column("datetime64[ns]"),
+        "snapshot_manifest_sha256": pa.Column(str),
+        "duckdb_version": pa.Column(str),
+    },
+    checks=[pa.Check(lambda frame: len(frame) == 1, name="one_row")],
+)
+
 
 def validate(
     table: str,
@@ -205,3 +241,88 @@ def _show(value: object) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
         return "NULL"
     return repr(value) if isinstance(value, str) else str(value)
+
+
+# --------------------------------------------------------------------------- index tables
+
+
+def index_values_schema(municipalities: Iterable[str]) -> pa.DataFrameSchema:
+    codes = sorted(set(municipalities))
+
+    def ranks_within_areas(frame: pd.DataFrame) -> pd.Series:
+        return frame["rank"].isna() | frame["rank"].between(1, len(codes))
+
+    def scored_iff_ranked(frame: pd.DataFrame) -> pd.Series:
+        return frame["score"].isna() == frame["rank"].isna()
+
+    return pa.DataFrameSchema(
+        {
+            "index_id": pa.Column(str, pa.Check.str_startswith(INDEX_PREFIX)),
+            "area_code": pa.Column(str, pa.Check.isin(codes)),
+            "year": YEAR,
+            "score": pa.Column(float, pa.Check.in_range(0.0, 1.0), nullable=True),
+            "rank": pa.Column("Int64", nullable=True, coerce=True),
+            "n_indicators": pa.Column(int, pa.Check.ge(0), coerce=True),
+        },
+        checks=[
+            pa.Check(ranks_within_areas, name="rank_within_1_to_n_areas"),
+            pa.Check(scored_iff_ranked, name="score_iff_rank"),
+        ],
+        unique=["index_id", "area_code"],
+        report_duplicates="all",
+    )
+
+
+INDEX_COMPONENTS_SCHEMA = pa.DataFrameSchema(
+    {
+        "index_id": pa.Column(str, pa.Check.str_startswith(INDEX_PREFIX)),
+        "indicator_id": pa.Column(str),
+        "direction": pa.Column(str, pa.Check.isin(["higher_is_better", "lower_is_better"])),
+        "year": YEAR,
+        "transform": pa.Column(str, pa.Check.isin(["none", "sqrt", "sqrt_reflected"])),
+    },
+    unique=["index_id", "indicator_id"],
+)
+
+INDEX_DEFINITIONS_SCHEMA = pa.DataFrameSchema(
+    {
+        "index_id": pa.Column(str, pa.Check.str_startswith(INDEX_PREFIX), unique=True),
+        "n_indicators": pa.Column(int, pa.Check.ge(1), coerce=True),
+    }
+)
+
+
+def peers_schema(municipalities: Iterable[str], peer_count: int) -> pa.DataFrameSchema:
+    codes = sorted(set(municipalities))
+
+    def not_own_peer(frame: pd.DataFrame) -> pd.Series:
+        return frame["area_code"] != frame["peer_code"]
+
+    return pa.DataFrameSchema(
+        {
+            "area_code": pa.Column(str, pa.Check.isin(codes)),
+            "peer_code": pa.Column(str, pa.Check.isin(codes)),
+            "distance": pa.Column(float, [pa.Check.ge(0), FINITE]),
+            "rank": pa.Column(int, pa.Check.in_range(1, peer_count), coerce=True),
+            "n_indicators": pa.Column(int, pa.Check.ge(1), coerce=True),
+        },
+        checks=[pa.Check(not_own_peer, name="not_own_peer")],
+        unique=["area_code", "peer_code"],
+        report_duplicates="all",
+    )
+
+
+def peer_group_values_schema(group_codes: Iterable[str], peer_count: int) -> pa.DataFrameSchema:
+    """The peer groups' rows of `core.group_values`: every group has `peer_count` members."""
+    return pa.DataFrameSchema(
+        {
+            "indicator_id": pa.Column(str),
+            "group_code": pa.Column(str, pa.Check.isin(sorted(set(group_codes)))),
+            "year": YEAR,
+            "value": pa.Column(float, FINITE),
+            "n_members": pa.Column(int, pa.Check.eq(peer_count), coerce=True),
+            "n_values": pa.Column(int, pa.Check.in_range(1, peer_count), coerce=True),
+        },
+        unique=["indicator_id", "group_code", "year", "month"],
+        report_duplicates="all",
+    )

@@ -1,0 +1,171 @@
+"""The 2025 municipal division and the groups: `core.areas` and `core.group_members`.
+
+The municipality key (the newest `classification_csv` source) gives the municipalities, their
+names in fi/sv (to match sources that name rather than code them), their regions, and with the
+catalogue's mergers the map from pre-merger codes to 2025 codes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pipeline import readers
+from pipeline.catalogue import Catalogue, Source
+
+# Which catalogue group marks a municipality with which `core.areas` flag (presentation roles).
+GROUP_ROLE_FLAGS = {"network": "is_network", "university_cities": "is_university_city"}
+GROUP_KIND = {
+    "maakunta": "region",
+    "seutukunta": "subregion",
+    "kuntaryhmitys": "municipality_group",
+}
+CODE_WIDTH = {"maakunta": 2, "seutukunta": 3}
+LANGS = ("fi", "sv", "en")
+MUNICIPAL_CODE = re.compile(r"\d{3}")
+
+
+@dataclass(frozen=True)
+class Division:
+    """The 2025 division: tidy municipalities and the lookups readers and mergers need."""
+
+    key: Source  # the classification source read
+    municipalities: pd.DataFrame  # tidy 2025 classification, one row per municipality
+    names: dict[str, str]  # municipality name (fi, sv, merged ones) → code
+    region_names: dict[str, str]  # region name (fi, sv, en) → MKxx
+    code_map: dict[str, str]  # pre-merger code → 2025 code (chains followed)
+
+    @property
+    def codes(self) -> list[str]:
+        return list(self.municipalities.area_code)
+
+
+def municipality_key(catalogue: Catalogue) -> Source:
+    keys = [s for s in catalogue.sources if s.format == "classification_csv"]
+    if not keys:
+        raise ValueError("the catalogue declares no classification_csv source (municipality key)")
+    return max(keys, key=lambda s: s.division)
+
+
+def load_division(catalogue: Catalogue, snapshot_dir: Path) -> Division:
+    key = municipality_key(catalogue)
+    municipalities = readers.tidy_classification(
+        readers.read_classification_csv(snapshot_dir / key.file)
+    )
+    names: dict[str, str] = {}
+    for lang in ("fi", "sv"):
+        names.update(zip(municipalities[f"name_{lang}"], municipalities.area_code, strict=True))
+    code_map: dict[str, str] = {}
+    for merger in catalogue.mergers:
+        code_map[merger.from_code] = merger.to_code
+        if merger.name:
+            names.setdefault(merger.name.split("→")[0].strip(), merger.from_code)
+    for code in list(code_map):  # follow chains (a → b → c)
+        target = code_map[code]
+        while target in code_map:
+            target = code_map[target]
+        code_map[code] = target
+    regions = municipalities.drop_duplicates("region_code")
+    region_names: dict[str, str] = {}
+    for lang in LANGS:
+        region_names.update(zip(regions[f"region_name_{lang}"], regions.region_code, strict=True))
+    return Division(key, municipalities, names, region_names, code_map)
+
+
+def areas_tables(
+    catalogue: Catalogue, division: Division, snapshot_dir: Path
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`core.areas` (municipalities, then one row per group) and `core.group_members`."""
+    muni = division.municipalities
+    member_rows: list[pd.DataFrame] = []
+    group_rows: list[dict] = []
+    for group in catalogue.groups:
+        if group.kind == "country":
+            member_rows.append(
+                pd.DataFrame({"group_code": group.code, "area_code": muni.area_code})
+            )
+            group_rows.append(_group_row(group.code, "country", group.name, group.id))
+        elif group.kind == "list":
+            member_rows.append(pd.DataFrame({"group_code": group.code, "area_code": group.members}))
+            group_rows.append(_group_row(group.code, "group", group.name, group.id))
+        else:
+            codes, labels = _classification_codes(division, snapshot_dir, group.by, group.code)
+            member_rows.append(pd.DataFrame({"group_code": codes, "area_code": muni.area_code}))
+            kind = GROUP_KIND.get(group.by, "group")
+            for code in sorted(set(codes)):
+                group_rows.append(
+                    {"area_code": code, "kind": kind, **labels[code], "group_id": group.id}
+                )
+    members = pd.concat(member_rows, ignore_index=True).drop_duplicates()
+    flags = {}
+    for group_id, column in GROUP_ROLE_FLAGS.items():
+        listed = members.loc[members.group_code == group_id, "area_code"]
+        flags[column] = muni.area_code.isin(set(listed))
+    municipal = pd.DataFrame(
+        {
+            "area_code": muni.area_code,
+            "kind": "municipality",
+            **{f"name_{lang}": muni[f"name_{lang}"] for lang in LANGS},
+            "region_code": muni.region_code,
+            "subregion_code": muni.subregion_code,
+            "municipality_group_code": muni.municipality_group_code,
+            **flags,
+            "group_id": None,
+        }
+    )
+    groups = pd.DataFrame(group_rows).assign(**dict.fromkeys(GROUP_ROLE_FLAGS.values(), False))
+    areas = pd.concat([municipal, groups], ignore_index=True)
+    for column in ("region_code", "subregion_code", "municipality_group_code"):
+        areas[column] = areas[column].astype("str").where(areas[column].notna(), None)
+    return areas, members.reset_index(drop=True)
+
+
+def _group_row(code: str, kind: str, name, group_id: str) -> dict:
+    return {
+        "area_code": code,
+        "kind": kind,
+        **{f"name_{lang}": getattr(name, lang) for lang in LANGS},
+        "group_id": group_id,
+    }
+
+
+def _classification_codes(division: Division, snapshot_dir: Path, by: str, prefix: str):
+    """Group codes (prefix + zero-padded value) per municipality, and each code's names."""
+    tidy = {"maakunta": "region", "seutukunta": "subregion", "kuntaryhmitys": "municipality_group"}
+    muni = division.municipalities
+    if by in tidy:
+        codes = muni[f"{tidy[by]}_code"]
+        names = muni[[f"{tidy[by]}_name_{lang}" for lang in LANGS]]
+    else:
+        raw = readers.read_classification_csv(snapshot_dir / division.key.file)
+        width = CODE_WIDTH.get(by, 1)
+        codes = raw[f"{by}_code"].map(lambda v: f"{prefix}{int(v):0{width}d}")
+        names = raw[[f"{by}_name_{lang}" for lang in LANGS]]
+    labels = {}
+    for code, row in zip(codes, names.itertuples(index=False), strict=True):
+        labels[code] = {"name_fi": row[0], "name_sv": row[1], "name_en": row[2]}
+    return codes.to_numpy(), labels
+
+
+# --------------------------------------------------------------------------- 2025 codes
+
+
+def current_codes(codes: pd.Series, code_map: dict[str, str]) -> pd.Series:
+    """Each code on the 2025 division (mapped once per distinct code)."""
+    positions, uniques = pd.factorize(codes, use_na_sentinel=False)
+    current = np.array([code_map.get(code, code) for code in uniques], dtype=object)
+    return pd.Series(current[positions], index=codes.index, dtype="str")
+
+
+def is_municipal(codes: pd.Series) -> np.ndarray:
+    """Municipality codes (three digits), tested once per distinct code."""
+    positions, uniques = pd.factorize(codes, use_na_sentinel=False)
+    municipal = np.array(
+        [isinstance(code, str) and MUNICIPAL_CODE.fullmatch(code) is not None for code in uniques],
+        dtype=bool,
+    )
+    return municipal[positions]

@@ -8,6 +8,7 @@ catalogue's mergers the map from pre-merger codes to 2025 codes.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,8 +18,8 @@ import pandas as pd
 from pipeline import readers
 from pipeline.catalogue import Catalogue, Source
 
-# Which catalogue group marks a municipality with which `core.areas` flag (presentation roles).
-GROUP_ROLE_FLAGS = {"network": "is_network", "university_cities": "is_university_city"}
+# The `core.areas` flag that marks the members of the group playing each presentation role.
+ROLE_FLAGS = {"network": "is_network", "university_cities": "is_university_city"}
 GROUP_KIND = {
     "maakunta": "region",
     "seutukunta": "subregion",
@@ -77,9 +78,10 @@ def load_division(catalogue: Catalogue, snapshot_dir: Path) -> Division:
 
 
 def areas_tables(
-    catalogue: Catalogue, division: Division, snapshot_dir: Path
+    catalogue: Catalogue, division: Division, snapshot_dir: Path, role_groups: Mapping[str, str]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """`core.areas` (municipalities, then one row per group) and `core.group_members`."""
+    """`core.areas` (municipalities, then one row per group) and `core.group_members`;
+    `role_groups` (presentation role -> group id) says which groups the ROLE_FLAGS mark."""
     muni = division.municipalities
     member_rows: list[pd.DataFrame] = []
     group_rows: list[dict] = []
@@ -102,8 +104,8 @@ def areas_tables(
                 )
     members = pd.concat(member_rows, ignore_index=True).drop_duplicates()
     flags = {}
-    for group_id, column in GROUP_ROLE_FLAGS.items():
-        listed = members.loc[members.group_code == group_id, "area_code"]
+    for role, column in ROLE_FLAGS.items():
+        listed = members.loc[members.group_code == role_groups[role], "area_code"]
         flags[column] = muni.area_code.isin(set(listed))
     municipal = pd.DataFrame(
         {
@@ -117,7 +119,7 @@ def areas_tables(
             "group_id": None,
         }
     )
-    groups = pd.DataFrame(group_rows).assign(**dict.fromkeys(GROUP_ROLE_FLAGS.values(), False))
+    groups = pd.DataFrame(group_rows).assign(**dict.fromkeys(ROLE_FLAGS.values(), False))
     areas = pd.concat([municipal, groups], ignore_index=True)
     for column in ("region_code", "subregion_code", "municipality_group_code"):
         areas[column] = areas[column].astype("str").where(areas[column].notna(), None)

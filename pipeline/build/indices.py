@@ -10,7 +10,7 @@
 - `core.index_definitions(index_id, theme, label_fi, label_sv, label_en, unit, n_indicators,
   indicators)`: one row per index (labels for exports and pages).
 - `core.peers(area_code, peer_code, distance, rank, n_indicators)`: each municipality's ten
-  nearest peers on the default profile (`pipeline.peers.DEFAULT_PROFILE`).
+  nearest peers on the presentation's peer profile (`presentation.yaml`).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pipeline import composite, peers
+from pipeline.presentation import PeerProfile
 
 PEER_COUNT = 10
 OVERALL_LABEL = {"fi": "Kokonaisindeksi", "sv": "Totalindex", "en": "Overall index"}
@@ -64,6 +65,7 @@ def index_tables(
     values: pd.DataFrame,
     municipalities: Sequence[str],
     theme_labels: dict[str, dict[str, str]],
+    peer_profile: PeerProfile,
     *,
     last_observed_year: int | None = None,
 ) -> IndexTables:
@@ -80,8 +82,8 @@ def index_tables(
     years[composite.index_id(composite.OVERALL)] = used["year"].max()
     scores.insert(2, "year", scores["index_id"].map(years).astype("int64"))
     profile = peers.profile_frame(values, municipalities)
-    chosen = [i for i in peers.DEFAULT_PROFILE if i in profile.columns]
-    peer_table = peers.all_peers(profile, chosen, PEER_COUNT, log=peers.DEFAULT_LOG)
+    chosen = [i for i in peer_profile.indicators if i in profile.columns]
+    peer_table = peers.all_peers(profile, chosen, PEER_COUNT, log=peer_profile.log)
     definitions = index_definitions(components, theme_labels)
     return IndexTables(scores, components, definitions, peer_table)
 

@@ -67,9 +67,7 @@ PARTS: dict[str, Part] = {
         ("area_code", "peer_code"),
         lambda t: schemas.peers_schema(t.municipalities, PEER_COUNT),
     ),
-    "peer_areas": Part(
-        "core.areas", ("area_code",), lambda t: schemas.AREAS_SCHEMA, disjoint=True
-    ),
+    "peer_areas": Part("core.areas", ("area_code",), lambda t: schemas.AREAS_SCHEMA, disjoint=True),
     "peer_members": Part(
         "core.group_members", ("group_code",), lambda t: schemas.GROUP_MEMBERS_SCHEMA
     ),

@@ -16,16 +16,24 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.build import areas, groups, indices, metadata, mergers, schemas, staging, values
+from pipeline.build import areas, groups, indices, mergers, metadata, schemas, staging, values
 from pipeline.build.registry import CoreTables
 from pipeline.build.report import BuildError, BuildReport, Problems
 from pipeline.catalogue import Catalogue
+from pipeline.presentation import Presentation, load_presentation
 
 LANGS = ("fi", "sv", "en")
 
 
-def build_warehouse(catalogue: Catalogue, snapshot_dir: Path, out_path: Path) -> BuildReport:
-    """Build `out_path` from `snapshot_dir`; raise `BuildError` and keep the old file on failure."""
+def build_warehouse(
+    catalogue: Catalogue,
+    snapshot_dir: Path,
+    out_path: Path,
+    presentation: Presentation | None = None,
+) -> BuildReport:
+    """Build `out_path` from `snapshot_dir`; raise `BuildError` and keep the old file on failure.
+    `presentation` (default: `presentation.yaml`) names the role groups and the peer profile."""
+    presentation = presentation or load_presentation(catalogue=catalogue)
     started = time.perf_counter()
     out_path = Path(out_path)
     tmp = out_path.with_name(out_path.name + ".tmp")
@@ -37,7 +45,7 @@ def build_warehouse(catalogue: Catalogue, snapshot_dir: Path, out_path: Path) ->
     try:
         con = duckdb.connect(str(tmp))
         try:
-            _build(con, catalogue, Path(snapshot_dir), report)
+            _build(con, catalogue, presentation, Path(snapshot_dir), report)
             with report.timed("checkpoint"):
                 con.execute("CHECKPOINT")
         finally:
@@ -59,7 +67,9 @@ def _raise_if(problems: list[str]) -> None:
         raise Problems(problems)
 
 
-def _build(con, catalogue: Catalogue, snapshot_dir: Path, report: BuildReport) -> None:
+def _build(
+    con, catalogue: Catalogue, shown: Presentation, snapshot_dir: Path, report: BuildReport
+) -> None:
     for schema in ("raw", "staging", "core"):
         con.execute(f"CREATE SCHEMA {schema}")
     manifest, problems = staging.checked_manifest(catalogue, snapshot_dir, report.notes)
@@ -75,7 +85,7 @@ def _build(con, catalogue: Catalogue, snapshot_dir: Path, report: BuildReport) -
         shares=[i.id for i in catalogue.indicators if schemas.is_share(i.id, i.unit.en)],
         files={source.id: source.file for source in catalogue.sources},
     )
-    area_rows, members = areas.areas_tables(catalogue, division, snapshot_dir)
+    area_rows, members = areas.areas_tables(catalogue, division, snapshot_dir, shown.role_groups)
     problems = tables.add("areas", area_rows) + tables.add("group_members", members)
     with report.timed("indicator values"):
         found = values.indicator_values(catalogue, staged.staging, division)
@@ -91,7 +101,7 @@ def _build(con, catalogue: Catalogue, snapshot_dir: Path, report: BuildReport) -
         problems += mergers.completeness(con, found.values, division.municipalities, found.gaps)
     _raise_if(problems)
     with report.timed("indices"):
-        _add_indices(tables, catalogue, division.codes, found.values, area_rows)
+        _add_indices(tables, catalogue, shown, division.codes, found.values, area_rows)
     _raise_if(tables.add("provenance", metadata.provenance_table(catalogue, manifest)))
     _raise_if(tables.add("build_info", metadata.build_info_table(catalogue, snapshot_dir)))
     with report.timed("write core"):
@@ -99,11 +109,18 @@ def _build(con, catalogue: Catalogue, snapshot_dir: Path, report: BuildReport) -
     report.notes += [f"{ind}: {note}" for ind, note in found.notes.items() if note]
 
 
-def _add_indices(tables: CoreTables, catalogue: Catalogue, codes, indicator_values, area_rows):
+def _add_indices(
+    tables: CoreTables,
+    catalogue: Catalogue,
+    shown: Presentation,
+    codes,
+    indicator_values,
+    area_rows,
+):
     """The index tables and peers, then the peer groups built on the peers."""
     theme_labels = {th.id: {g: th.label.get(g) for g in LANGS} for th in catalogue.themes}
     computed = indices.index_tables(
-        tables.parts["indicators"], indicator_values, codes, theme_labels
+        tables.parts["indicators"], indicator_values, codes, theme_labels, shown.peer_profile
     )
     problems = tables.add("index_values", computed.values)
     problems += tables.add("index_components", computed.components)

@@ -77,7 +77,9 @@ def source_frames(
 ) -> SourceFrames:
     """Stack and pivot the sources once and evaluate the `indicators` (that list them)."""
     monthly = [catalogue.source(s).period == "month" for s in source_ids]
-    stacked = formulas.stack_sources([(staging.get(s), m) for s, m in zip(source_ids, monthly)])
+    stacked = formulas.stack_sources(
+        [(staging.get(s), m) for s, m in zip(source_ids, monthly, strict=True)]
+    )
     by_variable = {v: rows for v, rows in stacked.groupby("variable", sort=False)}
     if stacked.empty:
         return SourceFrames(source_ids, stacked, pd.DataFrame(), pd.DataFrame(), {}, {}, {})
@@ -108,7 +110,10 @@ def evaluate_indicator(frames: SourceFrames, indicator: Indicator):
     exprs = expressions(indicator)
     formula_vars = set(expression_variables(indicator.formula or ""))
     suppressed = pd.concat(
-        [frames.stacked.iloc[:0][KEYS], *(frames.nulls[v] for v in formula_vars if v in frames.nulls)]
+        [
+            frames.stacked.iloc[:0][KEYS],
+            *(frames.nulls[v] for v in formula_vars if v in frames.nulls),
+        ]
     )
     present = _present(frames.wide, frames.order, indicator)
     keys = frames.wide.loc[present, KEYS].reset_index(drop=True)
@@ -120,7 +125,11 @@ def evaluate_indicator(frames: SourceFrames, indicator: Indicator):
         inputs = ["numerator", "denominator"] if agg.rule == "ratio" else ["weight"]
         lacking = result["value"].notna() & result[inputs].isna().any(axis=1)
         if lacking.any():
-            columns = [*KEYS, *sorted(indicator.variables), *formulas.period_columns(exprs.values())]
+            columns = [
+                *KEYS,
+                *sorted(indicator.variables),
+                *formulas.period_columns(exprs.values()),
+            ]
             wide = frames.wide.loc[present, columns].reset_index(drop=True)
             note = fill_aggregation_inputs(wide, frames.earlier, fill_vars, lacking.to_numpy())
             filled = formulas.evaluate(wide, {c: e for c, e in exprs.items() if e})

@@ -13,6 +13,7 @@ import pytest
 
 from pipeline import composite, peers
 from pipeline.build.indices import PEER_COUNT
+from pipeline.presentation import load_presentation
 
 
 @pytest.fixture(scope="module")
@@ -169,9 +170,10 @@ def test_stored_peers_match_nearest_peers(con):
         con, "SELECT indicator_id, area_code, year, month, value FROM core.indicator_values"
     )
     profile = peers.profile_frame(values, municipalities)
-    chosen = [i for i in peers.DEFAULT_PROFILE if i in profile.columns]
-    assert chosen == list(peers.DEFAULT_PROFILE)  # the whole default profile exists
-    live = peers.nearest_peers(profile, "140", chosen, k=10, log=peers.DEFAULT_LOG)
+    declared = load_presentation().peer_profile
+    chosen = [i for i in declared.indicators if i in profile.columns]
+    assert chosen == list(declared.indicators)  # the whole declared profile exists
+    live = peers.nearest_peers(profile, "140", chosen, k=10, log=declared.log)
     stored = frame(con, "SELECT * FROM core.peers WHERE area_code = '140' ORDER BY rank")
     assert live["area_code"].tolist() == stored["peer_code"].tolist()
     np.testing.assert_allclose(live["distance"], stored["distance"])

@@ -109,13 +109,20 @@ def theme_cells(row: dict[str, Any], lang: str, pres: Presentation) -> list[str]
     return cells
 
 
-THEME_COLUMNS = ("indicator", "value", "period", "network", "university", "country")
+# Locale keys of the theme tables' column headers: indicator, value, period, then the
+# comparison groups in `comparisons` order.
+THEME_COLUMNS = (
+    "town.col_indicator",
+    "town.col_value",
+    "town.col_period",
+    "town.col_network",
+    "town.col_university",
+    "town.col_country",
+)
 
 
 def _theme_table(rows: pd.DataFrame, lang: str, pres: Presentation) -> html.Div:
-    head = html.Thead(
-        html.Tr([html.Th(t(f"town.col_{c}", lang), scope="col") for c in THEME_COLUMNS])
-    )
+    head = html.Thead(html.Tr([html.Th(t(key, lang), scope="col") for key in THEME_COLUMNS]))
     body = []
     for record in rows.to_dict("records"):
         row = _Row(record)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from dashboard.i18n import fmt_number, fmt_signed, lang_of, t
+from dashboard.views.common import group_column
 from pipeline.presentation import Presentation, load_presentation
 
 # A share differs notably from the national share when the ratio is outside these bounds.
@@ -26,8 +27,8 @@ GAP_PP = 1.0
 
 
 def _country(pres: Presentation) -> str:
-    """The column of the whole country's value (see `views.common.group_column`)."""
-    return f"value_{pres.country}"
+    """The column of the whole country's value."""
+    return group_column(pres.country)
 
 
 def _row(values: pd.DataFrame, indicator_id: str) -> pd.Series | None:

@@ -1,9 +1,11 @@
 """Short generated highlights for a town profile, from real values, in the chosen language.
 
-`town_highlights(values, lang, population=None)` is a pure function: `values` is the frame of
-`queries.town_values` (one row per indicator: indicator_id, label, unit, decimals, year, month,
-value, value_SSS, ...); `population` is `queries.population_history`. Each rule returns a
-sentence or None; the first `limit` sentences are returned in rule order.
+`town_highlights(values, lang, population=None, pres=None)` is a pure function: `values` is the
+frame of `queries.town_values` (one row per indicator: indicator_id, label, unit, decimals, year,
+month, value and a `value_<code>` column per comparison group, ...); `population` is
+`queries.population_history`. Which indicators each rule reads, and which group is the whole
+country, come from the presentation (`highlights` and the country role). Each rule returns a
+list of sentences; the first `limit` sentences are returned in rule order.
 """
 
 from __future__ import annotations
@@ -14,13 +16,19 @@ from collections.abc import Callable
 import pandas as pd
 
 from dashboard.i18n import fmt_number, fmt_signed, lang_of, t
+from dashboard.views.common import group_column
+from pipeline.presentation import Presentation, load_presentation
 
 # A share differs notably from the national share when the ratio is outside these bounds.
 RATIO_HIGH = 1.25
 RATIO_LOW = 0.8
 # A rate differs notably from the national rate by at least this many percentage points.
 GAP_PP = 1.0
-JOB_SHARES = ("jobs_processing_share", "jobs_primary_share", "jobs_services_share")
+
+
+def _country(pres: Presentation) -> str:
+    """The column of the whole country's value."""
+    return group_column(pres.country)
 
 
 def _row(values: pd.DataFrame, indicator_id: str) -> pd.Series | None:
@@ -34,7 +42,7 @@ def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value)
 
 
-def _period(row: pd.Series, lang: str) -> str:
+def _period(row: pd.Series) -> str:
     month = row.get("month")
     if not _missing(month):
         stamp = pd.Timestamp(month)
@@ -42,14 +50,15 @@ def _period(row: pd.Series, lang: str) -> str:
     return str(int(row["year"]))
 
 
-def job_share_ratios(values: pd.DataFrame, lang: str) -> list[str]:
+def job_share_ratios(values: pd.DataFrame, lang: str, pres: Presentation) -> list[str]:
     """'The share of workplaces in secondary production is 1.7 × the national share …'."""
     out = []
-    for indicator_id in JOB_SHARES:
+    country = _country(pres)
+    for indicator_id in pres.highlights.job_shares:
         row = _row(values, indicator_id)
-        if row is None or _missing(row.get("value_SSS")) or not row["value_SSS"]:
+        if row is None or _missing(row.get(country)) or not row[country]:
             continue
-        ratio = row["value"] / row["value_SSS"]
+        ratio = row["value"] / row[country]
         if RATIO_LOW < ratio < RATIO_HIGH:
             continue
         out.append(
@@ -59,19 +68,20 @@ def job_share_ratios(values: pd.DataFrame, lang: str) -> list[str]:
                 label=row["label"],
                 ratio=fmt_number(ratio, 2 if ratio < 0.1 else 1, lang),
                 value=fmt_number(row["value"], 1, lang),
-                country=fmt_number(row["value_SSS"], 1, lang),
-                year=_period(row, lang),
+                country=fmt_number(row[country], 1, lang),
+                year=_period(row),
             )
         )
     return out
 
 
-def unemployment_gap(values: pd.DataFrame, lang: str) -> list[str]:
+def unemployment_gap(values: pd.DataFrame, lang: str, pres: Presentation) -> list[str]:
     """The latest monthly unemployed-jobseeker share against the whole country."""
-    row = _row(values, "unemployment_rate_monthly")
-    if row is None or _missing(row.get("value_SSS")):
+    country = _country(pres)
+    row = _row(values, pres.highlights.unemployment)
+    if row is None or _missing(row.get(country)):
         return []
-    gap = row["value"] - row["value_SSS"]
+    gap = row["value"] - row[country]
     key = "town.hl_unemployment_below" if gap < 0 else "town.hl_unemployment_above"
     if abs(gap) < GAP_PP:
         key = "town.hl_unemployment_near"
@@ -80,20 +90,20 @@ def unemployment_gap(values: pd.DataFrame, lang: str) -> list[str]:
             key,
             lang,
             value=fmt_number(row["value"], 1, lang),
-            country=fmt_number(row["value_SSS"], 1, lang),
+            country=fmt_number(row[country], 1, lang),
             gap=fmt_number(abs(gap), 1, lang),
-            period=_period(row, lang),
+            period=_period(row),
         )
     ]
 
 
-def job_self_sufficiency(values: pd.DataFrame, lang: str) -> list[str]:
+def job_self_sufficiency(values: pd.DataFrame, lang: str, pres: Presentation) -> list[str]:
     """More jobs than employed residents (a commuting destination) or fewer."""
-    row = _row(values, "job_self_sufficiency")
+    row = _row(values, pres.highlights.self_sufficiency)
     if row is None:
         return []
     key = "town.hl_jobs_more" if row["value"] >= 100 else "town.hl_jobs_fewer"
-    return [t(key, lang, value=fmt_number(row["value"], 1, lang), year=_period(row, lang))]
+    return [t(key, lang, value=fmt_number(row["value"], 1, lang), year=_period(row))]
 
 
 def population_trend(population: pd.DataFrame | None, lang: str, span: int = 10) -> list[str]:
@@ -121,9 +131,9 @@ def population_trend(population: pd.DataFrame | None, lang: str, span: int = 10)
     ]
 
 
-def projection(values: pd.DataFrame, lang: str) -> list[str]:
+def projection(values: pd.DataFrame, lang: str, pres: Presentation) -> list[str]:
     """The official projection's population change to its last year, against the country."""
-    row = _row(values, "population_projection_change_pct")
+    row = _row(values, pres.highlights.projection)
     if row is None:
         return []
     return [
@@ -131,18 +141,19 @@ def projection(values: pd.DataFrame, lang: str) -> list[str]:
             "town.hl_projection",
             lang,
             change=fmt_signed(row["value"], 1, lang),
-            year=_period(row, lang),
-            country=fmt_signed(row.get("value_SSS"), 1, lang),
+            year=_period(row),
+            country=fmt_signed(row.get(_country(pres)), 1, lang),
         )
     ]
 
 
-def tertiary_education(values: pd.DataFrame, lang: str) -> list[str]:
+def tertiary_education(values: pd.DataFrame, lang: str, pres: Presentation) -> list[str]:
     """Tertiary-educated share against the country, when the gap is notable."""
-    row = _row(values, "tertiary_share")
-    if row is None or _missing(row.get("value_SSS")):
+    country = _country(pres)
+    row = _row(values, pres.highlights.education)
+    if row is None or _missing(row.get(country)):
         return []
-    gap = row["value"] - row["value_SSS"]
+    gap = row["value"] - row[country]
     if abs(gap) < GAP_PP:
         return []
     key = "town.hl_tertiary_above" if gap > 0 else "town.hl_tertiary_below"
@@ -151,8 +162,8 @@ def tertiary_education(values: pd.DataFrame, lang: str) -> list[str]:
             key,
             lang,
             value=fmt_number(row["value"], 1, lang),
-            country=fmt_number(row["value_SSS"], 1, lang),
-            year=_period(row, lang),
+            country=fmt_number(row[country], 1, lang),
+            year=_period(row),
         )
     ]
 
@@ -167,11 +178,16 @@ RULES: tuple[Callable[..., list[str]], ...] = (
 
 
 def town_highlights(
-    values: pd.DataFrame, lang: str, population: pd.DataFrame | None = None, limit: int = 6
+    values: pd.DataFrame,
+    lang: str,
+    population: pd.DataFrame | None = None,
+    limit: int = 6,
+    pres: Presentation | None = None,
 ) -> list[str]:
     """Up to `limit` highlight sentences in `lang` (population trend first, then RULES)."""
     lang = lang_of(lang)
+    pres = pres or load_presentation()
     sentences = population_trend(population, lang)
     for rule in RULES:
-        sentences += rule(values, lang)
+        sentences += rule(values, lang, pres)
     return sentences[:limit]

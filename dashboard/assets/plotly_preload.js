@@ -1,4 +1,4 @@
-// perf (issue 5): start loading plotly.js when the page asks for its layout instead of after the
+// Start loading plotly.js when the page asks for its layout instead of after the
 // layout arrives, so the browser downloads and runs it while the server builds the layout; and
 // load the dashboard's own partial bundle (assets/vendor/plotly-entry.js), a third of the full one.
 // dcc.Graph waits on `Promise.resolve(window.Plotly || <load plotly.js>)`: until plotly.js has

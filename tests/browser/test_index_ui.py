@@ -1,5 +1,5 @@
-"""Issue 7 in a real headless Chromium: weights in the URL, the rank-range chart, town peers and
-`peers:<code>` groups in compare and map."""
+"""The composite index and peers in a real headless Chromium: weights in the URL, the
+rank-range chart, town peers and `peers:<code>` groups in compare and map."""
 
 from __future__ import annotations
 

@@ -93,9 +93,13 @@ def test_national_share_figure_has_one_bar_trace_per_group():
             "share": [3.2, 3.1, 51.9, 60.0],
         }
     )
-    fig = figures.national_share_figure(frame, "fi", title="Osuus koko maasta, 2020")
+    colours = {"network": "#111111"}
+    fig = figures.national_share_figure(
+        frame, "fi", title="Osuus koko maasta, 2020", colours=colours
+    )
     assert [trace.name for trace in fig.data] == ["Verkosto", "Yliopistokaupungit"]
-    assert fig.data[0].marker.color == figures.COMPARISON["network"]
+    assert fig.data[0].marker.color == "#111111"
+    assert fig.data[1].marker.color == figures.PALETTE[1]  # no colour given: the palette's
     assert fig.layout.barmode == "group"
 
 

@@ -53,7 +53,7 @@ def test_choropleth_is_tile_free_with_outlines_and_unit():
         title="Työttömyysaste, 2020",
         unit="%",
         direction="lower_is_better",
-        outlines=[("Verkosto", geo.subset({"140", "740"}), figures.OUTLINE_COLOURS["network"])],
+        outlines=[("Verkosto", geo.subset({"140", "740"}), figures.OUTLINE_COLOURS.network)],
         missing=("Ei tietoa", geo.subset({"091"})),
     )
     missing, values, outline, legend = fig.data
@@ -65,7 +65,7 @@ def test_choropleth_is_tile_free_with_outlines_and_unit():
     # lower_is_better: the highest values get the light end of YlGnBu.
     assert values.colorscale[-1][1] == "rgb(255,255,217)"
     assert list(missing.locations) == ["091"]
-    assert outline.marker.line.color == figures.OUTLINE_COLOURS["network"]
+    assert outline.marker.line.color == figures.OUTLINE_COLOURS.network
     assert outline.marker.line.width > values.marker.line.width
     assert fig.layout.geo.fitbounds == "locations"
     assert fig.layout.geo.visible is False

@@ -39,9 +39,14 @@ def test_monthly_lines_put_the_town_first_in_the_palette():
         subject="740",
         names={"740": "Savonlinna", "network": "Network", "SSS": "Whole country"},
         unit="%",
+        colours={"SSS": "#000000"},
+        dotted="SSS",
     )
     assert [trace.name for trace in fig.data] == ["Savonlinna", "Network", "Whole country"]
     assert fig.data[0].line.color == figures.SUBJECT
+    assert [trace.line.dash for trace in fig.data] == ["solid", "dash", "dot"]
+    assert fig.data[1].line.color == figures.PALETTE[1]  # no colour given: the next in order
+    assert fig.data[2].line.color == "#000000"
     assert {trace.line.color for trace in fig.data} <= set(figures.PALETTE)
     assert fig.layout.separators == ".,"
 
@@ -52,10 +57,15 @@ def test_structure_bars_against_the_country():
         values.indicator_id.str.startswith("jobs_") & values.indicator_id.str.endswith("share")
     ]
     fig = figures.structure_bars(
-        shares, "en", title="Job structure", series={"value": "Savonlinna", "value_SSS": "Finland"}
+        shares,
+        "en",
+        title="Job structure",
+        series={"value": "Savonlinna", "value_SSS": "Finland"},
+        colours={"value_SSS": "#222222"},
     )
     assert len(fig.data) == 2 and len(fig.data[0].y) == 3
-    assert fig.data[1].marker.color == figures.COMPARISON["SSS"]
+    assert fig.data[0].marker.color == figures.SUBJECT
+    assert fig.data[1].marker.color == "#222222"
     assert fig.layout.xaxis.range[1] > max(shares.value.max(), shares.value_SSS.max())
 
 

@@ -6,6 +6,9 @@ import pandas as pd
 import pytest
 
 from dashboard import highlights, queries
+from pipeline.presentation import load_presentation
+
+PRES = load_presentation()
 
 
 def frame(rows: list[dict]) -> pd.DataFrame:
@@ -25,17 +28,17 @@ def test_processing_share_ratio_to_the_country():
             }
         ]
     )
-    assert highlights.job_share_ratios(values, "en") == [
+    assert highlights.job_share_ratios(values, "en", PRES) == [
         "Processing jobs is 1.8 × the national share (36.0 % vs 20.0 %, 2020)."
     ]
-    assert "1,8 ×" in highlights.job_share_ratios(values, "fi")[0]
+    assert "1,8 ×" in highlights.job_share_ratios(values, "fi", PRES)[0]
 
 
 def test_a_share_near_the_country_is_not_a_highlight():
     values = frame(
         [{"indicator_id": "jobs_services_share", "label": "S", "value": 70.0, "value_SSS": 72.0}]
     )
-    assert highlights.job_share_ratios(values, "en") == []
+    assert highlights.job_share_ratios(values, "en", PRES) == []
 
 
 def test_unemployment_gap_direction_and_period():
@@ -50,10 +53,10 @@ def test_unemployment_gap_direction_and_period():
             }
         ]
     )
-    (sentence,) = highlights.unemployment_gap(values, "en")
+    (sentence,) = highlights.unemployment_gap(values, "en", PRES)
     assert "1.9 percentage points below" in sentence and "1/2025" in sentence
     values.loc[0, "value"] = 14.0
-    assert "above" in highlights.unemployment_gap(values, "en")[0]
+    assert "above" in highlights.unemployment_gap(values, "en", PRES)[0]
 
 
 def test_population_trend_over_ten_years():
@@ -85,3 +88,24 @@ def test_real_town_highlights(warehouse_path, lang):
     # Rauma's secondary-production share is well above the national share (2020 key figures).
     ratio = [s for s in sentences if "×" in s]
     assert ratio and ("1,7 ×" in ratio[0] or "1.7 ×" in ratio[0])
+
+
+def test_the_country_is_the_presentations_country_role():
+    """Renaming the country group (another area code) moves the rules to its value column."""
+    from dataclasses import replace
+    from types import MappingProxyType
+
+    renamed = replace(PRES, role_codes=MappingProxyType({**PRES.role_codes, "country": "FI"}))
+    values = frame(
+        [
+            {
+                "indicator_id": PRES.highlights.education,
+                "value": 40.0,
+                "value_SSS": 40.0,  # the old code's column: not read any more
+                "value_FI": 30.0,
+            }
+        ]
+    )
+    (sentence,) = highlights.tertiary_education(values, "en", renamed)
+    assert "40.0" in sentence and "30.0" in sentence
+    assert highlights.tertiary_education(values, "en", PRES) == []  # 40 vs 40: no gap

@@ -43,7 +43,7 @@ def test_every_literal_key_in_the_code_exists():
 
 def test_keys_built_at_run_time_exist():
     """layout.dropdown_labels reads `common.dd_<label>`; layout.page_top reads `<page>.title`
-    and `<page>.intro` for every page that calls it."""
+    and `<page>.intro` for every page that calls it (its view names the page in `PAGE`)."""
     from dashboard import layout
 
     common = i18n.load_page("common")
@@ -51,7 +51,9 @@ def test_keys_built_at_run_time_exist():
     for path in (DASHBOARD / "pages").glob("*.py"):
         text = path.read_text(encoding="utf-8")
         if "page_top(PAGE" in text:
-            page = re.search(r'^PAGE = "([a-z_]+)"', text, re.MULTILINE).group(1)
+            view = DASHBOARD / "views" / path.name
+            found = re.search(r'^PAGE = "([a-z_]+)"', view.read_text(encoding="utf-8"), re.M)
+            page = found.group(1)
             keys = i18n.load_page(page)
             missing += [f"{page}.{key}" for key in ("title", "intro") if key not in keys]
     assert not missing, missing

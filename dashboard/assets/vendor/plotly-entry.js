@@ -1,4 +1,4 @@
-// perf (issue 5): the plotly.js the dashboard ships, with only the traces it draws (scatter is
+// The plotly.js the dashboard ships, with only the traces it draws (scatter is
 // in core; bar; choropleth and scattergeo for the map): about a third of the full bundle, which
 // the browser parses before the first figure. Same plotly.js version as the plotly Python package
 // (tests/unit/test_plotly_bundle.py checks). Not loaded as an asset (app.py assets_path_ignore);

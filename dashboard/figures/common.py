@@ -1,0 +1,99 @@
+"""The look every figure shares: palette, role colours, fonts, number formats, empty figures.
+
+Colours of the comparison groups are declared per role (network, university cities, country),
+never per group id: a page turns them into colours per area code with the codes its
+presentation gives (`role_colours`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from dashboard.i18n import lang_of
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision
+# deficiency. The first colour is reserved for the subject (the town); the rest in order.
+PALETTE = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",  # black
+)
+SUBJECT = PALETTE[0]
+FONT = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif"
+
+# plotly_white as the default template rather than per figure: `update_layout(template=...)`
+# copies and validates the whole template on every figure (~30 ms each); the default is applied
+# from plotly's already-validated copy. The serialised figures are the same.
+TEMPLATE = "plotly_white"
+pio.templates.default = TEMPLATE
+
+
+class ByRole(NamedTuple):
+    """One value per comparison role (the roles of `pipeline.presentation.ROLES`): colours
+    here, locale keys in the views. Fields name roles, never group ids."""
+
+    country: Any
+    network: Any
+    university_cities: Any
+
+    def by_code(self, role_codes: Mapping[str, str]) -> dict[str, Any]:
+        """{area code: value} for the presentation's role codes (role -> area code)."""
+        return {code: getattr(self, role) for role, code in role_codes.items()}
+
+
+# Lines and bars of the comparison groups beside a town.
+COMPARISON = ByRole(country="#000000", network=PALETTE[1], university_cities=PALETTE[2])
+# Outlines of the groups on the map.
+OUTLINE_COLOURS = ByRole(country=PALETTE[3], network=PALETTE[5], university_cities="#000000")
+OUTLINE_OTHER = PALETTE[3]  # any other outlined group (a town's peers)
+
+
+def separators(lang: str) -> str:
+    """Plotly `separators` (decimal, thousands): '.,' in English, ', ' (thin space) otherwise."""
+    return ".," if lang_of(lang) == "en" else ",\u202f"
+
+
+def base_layout(
+    fig: go.Figure, title: str, lang: str, *, height: int = 360, subtitle: str | None = None
+) -> go.Figure:
+    """Shared look: title (and subtitle), font, legend below, language number format."""
+    heading = {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}}
+    if subtitle:
+        heading["subtitle"] = {"text": subtitle, "font": {"size": 13, "color": "#505a62"}}
+    fig.update_layout(
+        title=heading,
+        font={"family": FONT, "size": 13, "color": "#1d2327"},
+        separators=separators(lang),
+        height=height,
+        margin={"l": 56, "r": 16, "t": 76 if subtitle else 56, "b": 40},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0},
+        hovermode="x unified",
+        colorway=list(PALETTE),
+    )
+    return fig
+
+
+def number_format(decimals: int | None) -> str:
+    """A d3 format with thousands separators and `decimals` decimals."""
+    return f",.{max(int(decimals or 0), 0)}f"
+
+
+def no_data_figure(text: str, lang: str, *, title: str = "") -> go.Figure:
+    """An empty figure that says why (no values for the selection)."""
+    fig = go.Figure()
+    fig.add_annotation(
+        text=text, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font={"size": 16}
+    )
+    base_layout(fig, title, lang, height=240)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig

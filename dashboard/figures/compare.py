@@ -1,0 +1,187 @@
+"""Figures of the compare page: the ranking of towns and groups, the scatter, the trend."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.figures.common import PALETTE, SUBJECT, base_layout, number_format
+
+GROUP_BAR = "#8C8C8C"  # group aggregates: neutral grey, hatched
+OTHERS = "rgba(110, 110, 110, 0.40)"  # the municipalities that are not chosen
+HIGHLIGHT = PALETTE[5]  # vermillion: the chosen towns in the scatter
+MEDIAN_COLOURS = (PALETTE[1], PALETTE[2], PALETTE[3], PALETTE[7], PALETTE[4], PALETTE[5])
+
+
+def _ranking_bars(data: pd.DataFrame, fmt: str, unit: str) -> go.Bar:
+    is_group = data["kind"].eq("group").tolist()
+    return go.Bar(
+        x=data["value"],
+        y=data["name"],
+        orientation="h",
+        marker={
+            "color": [GROUP_BAR if g else SUBJECT for g in is_group],
+            "pattern": {"shape": ["/" if g else "" for g in is_group]},
+        },
+        texttemplate=f"%{{x:{fmt}}}",
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate=f"%{{y}}: %{{x:{fmt}}} {unit}<extra></extra>",
+        showlegend=False,
+    )
+
+
+def _group_legend(group_label: str) -> go.Bar:
+    """An empty bar whose legend item explains the hatched group bars."""
+    return go.Bar(
+        x=[None],
+        y=[None],
+        name=group_label,
+        marker_color=GROUP_BAR,
+        marker_pattern_shape="/",
+        showlegend=True,
+        hoverinfo="skip",
+    )
+
+
+def _median_lines(medians: pd.DataFrame, label: str, fmt: str, unit: str) -> list[go.Scatter]:
+    lines = []
+    for index, row in enumerate(medians.dropna(subset=["value"]).itertuples(index=False)):
+        name = f"{label} – {row.name}" if label else str(row.name)
+        lines.append(
+            go.Scatter(
+                x=[row.value, row.value],
+                y=[0, 1],
+                yaxis="y2",
+                mode="lines",
+                line={
+                    "color": MEDIAN_COLOURS[index % len(MEDIAN_COLOURS)],
+                    "dash": "dash",
+                    "width": 2,
+                },
+                name=name,
+                hovertemplate=f"{name}: %{{x:{fmt}}} {unit}<extra></extra>",
+            )
+        )
+    return lines
+
+
+def compare_ranking_figure(
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    title: str,
+    unit: str = "",
+    decimals: int = 1,
+    direction: str = "neutral",
+    medians: pd.DataFrame | None = None,
+    group_label: str = "",
+    median_label: str = "",
+) -> go.Figure:
+    """Ranking bars of areas and groups, best at the top.
+
+    `frame`: name, value, kind ("group" rows are aggregates, drawn grey and hatched).
+    `medians`: name, value of each group's member median, drawn as dashed vertical lines.
+    """
+    data = frame.dropna(subset=["value"])
+    # Plotly draws the first category at the bottom: put the best last.
+    data = data.sort_values("value", ascending=direction != "lower_is_better")
+    fmt = number_format(decimals)
+    fig = go.Figure(_ranking_bars(data, fmt, unit))
+    if group_label and data["kind"].eq("group").any():
+        fig.add_trace(_group_legend(group_label))
+    if medians is not None:
+        fig.add_traces(_median_lines(medians, median_label, fmt, unit))
+    base_layout(fig, title, lang, height=max(340, 26 * len(data) + 170))
+    fig.update_layout(
+        hovermode="closest",
+        bargap=0.25,
+        margin={"l": 16, "r": 48, "t": 56, "b": 110},
+        xaxis={"title": {"text": unit}, "tickformat": fmt, "zeroline": True},
+        yaxis={"automargin": True, "type": "category"},
+        yaxis2={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True},
+        # Anchored to the figure's bottom edge so it never meets the axis title.
+        legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0.01, "x": 0},
+    )
+    return fig
+
+
+def compare_scatter_figure(
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    title: str,
+    x_title: str,
+    y_title: str,
+    highlight: Iterable[str] = (),
+    x_decimals: int = 1,
+    y_decimals: int = 1,
+    others_label: str = "",
+) -> go.Figure:
+    """All municipalities (`area_code, name, x, y`) in grey, the chosen ones named."""
+    data = frame.dropna(subset=["x", "y"])
+    chosen = data["area_code"].isin(set(highlight))
+    hover = (
+        f"%{{text}}<br>{x_title}: %{{x:{number_format(x_decimals)}}}"
+        f"<br>{y_title}: %{{y:{number_format(y_decimals)}}}<extra></extra>"
+    )
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=data.loc[~chosen, "x"],
+            y=data.loc[~chosen, "y"],
+            text=data.loc[~chosen, "name"],
+            mode="markers",
+            marker={"color": OTHERS, "size": 7},
+            name=others_label,
+            hovertemplate=hover,
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=data.loc[chosen, "x"],
+            y=data.loc[chosen, "y"],
+            text=data.loc[chosen, "name"],
+            mode="markers+text",
+            textposition="top center",
+            marker={"color": HIGHLIGHT, "size": 11, "line": {"color": "white", "width": 1}},
+            hovertemplate=hover,
+            showlegend=False,
+        )
+    )
+    base_layout(fig, title, lang, height=480)
+    fig.update_layout(
+        hovermode="closest",
+        xaxis={"title": {"text": x_title}, "automargin": True},
+        yaxis={"title": {"text": y_title}, "automargin": True},
+    )
+    return fig
+
+
+def compare_trend_figure(
+    frame: pd.DataFrame, lang: str, *, title: str, unit: str = "", decimals: int = 1
+) -> go.Figure:
+    """One line per area or group (`name, kind, period, value`); groups dashed. `period` is a
+    date (monthly series) or an integer year (annual series, drawn with whole-year ticks)."""
+    fmt = number_format(decimals)
+    fig = go.Figure()
+    data = frame.dropna(subset=["value"])
+    for (name, kind), series in data.groupby(["name", "kind"], sort=False):
+        series = series.sort_values("period")
+        fig.add_trace(
+            go.Scatter(
+                x=series["period"],
+                y=series["value"],
+                name=name,
+                mode="lines+markers" if len(series) <= 12 else "lines",
+                line={"dash": "dash" if kind == "group" else "solid", "width": 2},
+                hovertemplate=f"{name}: %{{y:{fmt}}} {unit}<extra></extra>",
+            )
+        )
+    base_layout(fig, title, lang, height=440)
+    fig.update_layout(yaxis={"title": {"text": unit}, "tickformat": fmt, "automargin": True})
+    if pd.api.types.is_integer_dtype(data["period"]):
+        fig.update_xaxes(tickformat="d", dtick=1 if data["period"].nunique() <= 12 else None)
+    return fig

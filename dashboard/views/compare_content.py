@@ -1,0 +1,248 @@
+"""What the compare page shows for a selection: the ranking, scatter and trend figures and the
+table of gaps to a peer group. `group_medians` and `gap_row` are pure over small frames."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_ag_grid as dag
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from dashboard import figures, queries
+from dashboard.i18n import lang_of, t
+from dashboard.layout import figure_block, grid_locale
+from dashboard.views.compare import Selection
+
+LOCALE_TAGS = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
+
+
+def _meta(indicator_id: str, lang: str) -> dict[str, Any]:
+    meta = queries.indicator_meta(indicator_id, lang) or {}
+    return {
+        "label": meta.get("label", indicator_id),
+        "unit": meta.get("unit", ""),
+        "decimals": int(meta.get("decimals", 1) or 0),
+        "direction": meta.get("direction", "neutral"),
+    }
+
+
+def group_medians(
+    values: pd.DataFrame, members: pd.DataFrame, names: pd.Series, groups: tuple[str, ...]
+) -> pd.DataFrame:
+    """Median of the member municipalities' values for each group, in `groups` order: name,
+    value. `members`: group_code, area_code; `names`: area name by code."""
+    merged = members.merge(values[["area_code", "value"]], on="area_code").dropna()
+    medians = merged.groupby("group_code", sort=False)["value"].median().reset_index()
+    medians["name"] = medians["group_code"].map(names)
+    order = {code: i for i, code in enumerate(groups)}
+    return medians.sort_values("group_code", key=lambda s: s.map(order))[["name", "value"]]
+
+
+def ranking_figure(selection: Selection, lang: str) -> go.Figure:
+    meta = _meta(selection.indicator, lang)
+    if selection.year is None:
+        return figures.no_data_figure(t("common.no_data", lang), lang, title=meta["label"])
+    values = queries.municipal_values(selection.indicator, selection.year, lang)
+    chosen = values[values.area_code.isin(selection.areas)].assign(kind="municipality")
+    groups = queries.group_values_in_year(
+        selection.indicator, selection.year, list(selection.groups), lang
+    ).assign(kind="group")
+    frame = pd.concat([chosen[["name", "value", "kind"]], groups[["name", "value", "kind"]]])
+    members = queries.members_of_groups(list(selection.groups))
+    names = queries.areas(lang).set_index("area_code")["name"]
+    return figures.compare_ranking_figure(
+        frame,
+        lang,
+        title=f"{meta['label']}, {selection.year}",
+        unit=meta["unit"],
+        decimals=meta["decimals"],
+        direction=meta["direction"],
+        medians=group_medians(values, members, names, selection.groups),
+        group_label=t("compare.group_value", lang),
+        median_label=t("compare.median", lang),
+    )
+
+
+def _axis(indicator_id: str, lang: str) -> tuple[pd.DataFrame, str, int] | None:
+    """(latest municipal values, axis title, decimals) of an indicator; None without data."""
+    meta = _meta(indicator_id, lang)
+    years = queries.indicator_years(indicator_id)
+    if not years:
+        return None
+    values = queries.municipal_values(indicator_id, years[-1], lang)
+    unit = f" ({meta['unit']})" if meta["unit"] else ""
+    return values, f"{meta['label']}{unit}, {years[-1]}", meta["decimals"]
+
+
+@queries.memoised(64)  # the scatter does not depend on the indicator
+def scatter_figure(x: str, y: str, areas: tuple[str, ...], lang: str) -> go.Figure:
+    axes = []
+    for indicator_id in (x, y):
+        axis = _axis(indicator_id, lang)
+        if axis is None:
+            title = t("compare.scatter_title", lang)
+            return figures.no_data_figure(t("common.no_data", lang), lang, title=title)
+        axes.append(axis)
+    (x_values, x_title, x_decimals), (y_values, y_title, y_decimals) = axes
+    frame = x_values[["area_code", "name", "value"]].rename(columns={"value": "x"})
+    frame = frame.merge(y_values[["area_code", "value"]].rename(columns={"value": "y"}))
+    return figures.compare_scatter_figure(
+        frame,
+        lang,
+        title=t("compare.scatter_title", lang),
+        x_title=x_title,
+        y_title=y_title,
+        highlight=areas,
+        x_decimals=x_decimals,
+        y_decimals=y_decimals,
+        others_label=t("compare.other_municipalities", lang),
+    )
+
+
+def trend_figure(selection: Selection, lang: str) -> go.Figure:
+    meta = _meta(selection.indicator, lang)
+    frame = queries.trend_values(
+        selection.indicator, list(selection.areas), list(selection.groups), lang
+    )
+    if not frame.empty and frame["annual"].all():
+        frame = frame.assign(period=frame["year"].astype(int))
+    title = t("compare.trend_title", lang, label=meta["label"])
+    if frame.dropna(subset=["value"]).empty:
+        return figures.no_data_figure(t("common.no_data", lang), lang, title=title)
+    return figures.compare_trend_figure(
+        frame, lang, title=title, unit=meta["unit"], decimals=meta["decimals"]
+    )
+
+
+# --------------------------------------------------------------------------- gaps to the peer group
+
+
+def _round(value: Any, decimals: int) -> float | None:
+    return None if value is None or pd.isna(value) else round(float(value), decimals)
+
+
+def gap_row(row: Any, meta: pd.Series, lang: str) -> dict[str, Any]:
+    """One grid row from a `queries.peer_gaps` row and its indicator's catalogue `meta`
+    (label, unit, decimals): the gap, its share of the peer value, better or worse, the rank."""
+    decimals = int(meta["decimals"] or 0)
+    gap = row.value - row.peer_value if pd.notna(row.peer_value) else None
+    better = None
+    if gap is not None and row.direction != "neutral" and round(gap, decimals) != 0:
+        better = (gap > 0) == (row.direction == "higher_is_better")
+    gap_pct = _round(100 * gap / row.peer_value, 1) if gap is not None and row.peer_value else None
+    assessment = "" if better is None else t("compare.better" if better else "compare.worse", lang)
+    return {
+        "area": row.area,
+        "indicator": meta["label"],
+        "indicator_id": row.indicator_id,
+        "unit": meta["unit"],
+        "period": row.month.strftime("%Y-%m") if pd.notna(row.month) else str(int(row.year)),
+        "value": _round(row.value, decimals),
+        "peer_value": _round(row.peer_value, decimals),
+        "peer_median": _round(row.peer_median, decimals),
+        "gap": _round(gap, decimals),
+        "gap_pct": gap_pct,
+        "assessment": assessment,
+        "rank": f"{int(row.rank)} / {int(row.n)}" if pd.notna(row.rank) else "",
+    }
+
+
+@queries.memoised(64)  # the rows do not depend on the indicator
+def _gap_rows(areas: tuple[str, ...], peer: str, lang: str) -> tuple[dict[str, Any], ...]:
+    gaps = queries.peer_gaps(list(areas), peer, lang)
+    if gaps.empty:
+        return ()
+    catalogue = queries.indicators(lang).set_index("indicator_id")
+    return tuple(
+        gap_row(row, catalogue.loc[row.indicator_id], lang) for row in gaps.itertuples(index=False)
+    )
+
+
+def gap_rows(selection: Selection, lang: str) -> list[dict[str, Any]]:
+    """One row per chosen town and indicator, the selected indicator's rows first."""
+    rows = [dict(row) for row in _gap_rows(selection.areas, selection.peer, lang)]
+    first = [r for r in rows if r["indicator_id"] == selection.indicator]
+    return first + [r for r in rows if r["indicator_id"] != selection.indicator]
+
+
+def number_formatter(lang: str) -> str:
+    """An AG Grid valueFormatter expression: numbers in the language's convention."""
+    tag = LOCALE_TAGS[lang_of(lang)]
+    return (
+        "params.value == null ? '' : "
+        f"params.value.toLocaleString('{tag}', {{maximumFractionDigits: 3}})"
+    )
+
+
+# (field, header locale key, further column properties): the gap grid's columns, in order.
+GAP_COLUMNS: tuple[tuple[str, str, dict[str, Any]], ...] = (
+    ("area", "compare.col_area", {"pinned": "left"}),
+    ("indicator", "compare.col_indicator", {"minWidth": 260}),
+    ("period", "compare.col_period", {"width": 110}),
+    ("value", "compare.col_value", {"number": True}),
+    ("unit", "compare.col_unit", {"width": 120}),
+    ("peer_value", "compare.col_peer", {"number": True}),
+    ("peer_median", "compare.col_peer_median", {"number": True}),
+    ("gap", "compare.col_gap", {"number": True}),
+    ("gap_pct", "compare.col_gap_pct", {"number": True}),
+    ("assessment", "compare.col_assessment", {}),
+    ("rank", "compare.col_rank", {"width": 120}),
+)
+
+
+def gap_columns(peer: str, lang: str) -> list[dict[str, Any]]:
+    peer_name = queries.area_name(peer, lang) or peer
+    number = {
+        "type": "numericColumn",
+        "filter": "agNumberColumnFilter",
+        "valueFormatter": {"function": number_formatter(lang)},
+    }
+    columns = []
+    for name, key, extra in GAP_COLUMNS:
+        props = {k: v for k, v in extra.items() if k != "number"}
+        column = {"field": name, "headerName": t(key, lang, peer=peer_name), **props}
+        columns.append({**column, **number} if extra.get("number") else column)
+    return columns
+
+
+def content(selection: Selection, lang: str) -> dict[str, Any]:
+    """Everything that depends on the selection, keyed by component id."""
+    sources = queries.sources_for([selection.indicator, selection.x, selection.y], lang)
+    return {
+        "ranking": ranking_figure(selection, lang),
+        "scatter": scatter_figure(selection.x, selection.y, selection.areas, lang),
+        "trend": trend_figure(selection, lang),
+        "rows": gap_rows(selection, lang),
+        "columns": gap_columns(selection.peer, lang),
+        "sources": sources,
+    }
+
+
+def figure_grid(parts: dict[str, Any], lang: str) -> dcc.Loading:
+    blocks = [
+        figure_block(
+            f"compare-{key}", parts[key], t(f"compare.{key}_summary", lang), parts["sources"], lang
+        )
+        for key in ("ranking", "trend", "scatter")
+    ]
+    return dcc.Loading(html.Div(blocks, className="figure-grid"), type="dot")
+
+
+def gap_grid(parts: dict[str, Any], lang: str) -> dag.AgGrid:
+    return dag.AgGrid(
+        id="compare-gaps",
+        rowData=parts["rows"],
+        columnDefs=parts["columns"],
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 100},
+        dashGridOptions={
+            "pagination": True,
+            "paginationPageSize": 25,
+            "animateRows": False,
+            "localeText": grid_locale(lang),
+        },
+        columnSize="autoSize",
+        style={"height": "560px", "width": "100%"},
+        className="ag-theme-alpine",
+    )

@@ -1,0 +1,264 @@
+"""The data page's selection, table and controls.
+
+The table and the downloads go through the same code as `investin export`
+(`pipeline.export.select_frame` and `export_file`), so a download from the page and one from the
+command line with the same selection are the same file. `parse_params`, `column_defs` and
+`grid_rows` are pure.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import dash_ag_grid as dag
+import pandas as pd
+from dash import dcc, html
+
+from dashboard import queries
+from dashboard.i18n import lang_of, load_page, t
+from dashboard.layout import grid_locale, href, query_list
+from dashboard.views.common import Control, Known, control_row, options, year_options
+from pipeline.presentation import Presentation
+
+PAGE = "data"
+MAX_GRID_ROWS = 5000
+FORMATS = {"csv": "text/csv", "xlsx": None, "parquet": None}
+LOCALE_TAGS = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
+YEARS = range(1972, 2041)  # the year dropdowns' range
+
+
+class DataSelection(NamedTuple):
+    """The page's selection, valid against the warehouse."""
+
+    indicators: tuple[str, ...]
+    areas: tuple[str, ...]
+    groups: tuple[str, ...]
+    year_from: int | None
+    year_to: int | None
+    wide: bool
+
+
+def _year(value: Any, key: str, lang: str, notices: list[str]) -> int | None:
+    text = next(iter(query_list(value)), None)
+    if text is None:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        notices.append(t(f"data.bad_{key}", lang, value=text))
+        return None
+
+
+def _pick(params, key, known, default, message, lang, notices) -> tuple[str, ...]:
+    """The known codes of query value `key` (`default` when absent), a notice for the rest."""
+    if key not in params:
+        return default
+    raw = query_list(params.get(key))
+    bad = [value for value in raw if value not in known]
+    if bad:
+        notices.append(t(message, lang, codes=", ".join(bad)))
+    return tuple(value for value in dict.fromkeys(raw) if value in known)
+
+
+def parse_params(
+    params: dict[str, Any], lang: str, known: Known, pres: Presentation
+) -> tuple[DataSelection, list[str]]:
+    """The selection from untrusted query values and the notices about what was dropped."""
+    notices: list[str] = []
+    default = pres.defaults.data_indicators
+    indicators = _pick(
+        params, "indicators", known.indicators, default, "data.unknown_indicators", lang, notices
+    )
+    indicators = indicators or default
+    towns = tuple(known.members(pres.network))
+    areas = _pick(params, "areas", known.municipalities, towns, "data.unknown_areas", lang, notices)
+    groups = (pres.network, pres.country)
+    groups = _pick(params, "groups", known.groups, groups, "data.unknown_groups", lang, notices)
+    year_from = _year(params.get("from"), "from", lang, notices)
+    year_to = _year(params.get("to"), "to", lang, notices)
+    if year_from is not None and year_to is not None and year_from > year_to:
+        notices.append(t("data.years_swapped", lang))
+        year_from, year_to = year_to, year_from
+    wide = next(iter(query_list(params.get("wide"))), "0").lower() in ("1", "true", "yes")
+    return DataSelection(indicators, areas, groups, year_from, year_to, wide), notices
+
+
+def callback_params(indicators, areas, groups, year_from, year_to, wide) -> dict[str, Any]:
+    """The controls' values as query values."""
+    return {
+        "indicators": ",".join(indicators or []),
+        "areas": ",".join(areas or []),
+        "groups": ",".join(groups or []),
+        "from": "" if year_from is None else str(year_from),
+        "to": "" if year_to is None else str(year_to),
+        "wide": "1" if wide else "0",
+    }
+
+
+def selection_query(selection: DataSelection, lang: str) -> str:
+    return href(
+        "",
+        lang,
+        indicators=list(selection.indicators),
+        areas=list(selection.areas),
+        groups=list(selection.groups),
+        **{"from": selection.year_from, "to": selection.year_to},
+        wide=1 if selection.wide else None,
+    )
+
+
+def export_selection(selection: DataSelection, lang: str):
+    """The `pipeline.export.Selection` the CLI would build for the same choice."""
+    from pipeline.export import Selection
+
+    return Selection(
+        indicators=selection.indicators,
+        areas=selection.areas,
+        groups=selection.groups,
+        year_from=selection.year_from,
+        year_to=selection.year_to,
+        wide=selection.wide,
+        lang=lang_of(lang),
+    )
+
+
+# --------------------------------------------------------------------------- table
+
+
+def column_defs(frame: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
+    """Grid columns for the export frame's columns, headers translated where known."""
+    strings = load_page(PAGE)
+    tag = LOCALE_TAGS[lang_of(lang)]
+    columns = []
+    for name in frame.columns:
+        key = f"col_{name}"
+        column: dict[str, Any] = {
+            "field": str(name),
+            "headerName": t(f"data.{key}", lang) if key in strings else str(name),
+        }
+        if pd.api.types.is_numeric_dtype(frame[name]) and name != "year":
+            column.update(
+                type="numericColumn",
+                filter="agNumberColumnFilter",
+                valueFormatter={
+                    "function": "params.value == null ? '' : "
+                    f"params.value.toLocaleString('{tag}', {{maximumFractionDigits: 6}})"
+                },
+            )
+        columns.append(column)
+    return columns
+
+
+def grid_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """JSON-safe records (dates as ISO text, missing values as null)."""
+    shown = frame.head(MAX_GRID_ROWS).copy()
+    for name in shown.columns:
+        if pd.api.types.is_datetime64_any_dtype(shown[name]):
+            shown[name] = shown[name].dt.strftime("%Y-%m-%d")
+        elif shown[name].dtype == object:
+            shown[name] = shown[name].map(lambda v: v.isoformat() if hasattr(v, "isoformat") else v)
+    shown = shown.astype(object).where(shown.notna(), None)
+    return shown.to_dict("records")
+
+
+def table_content(selection: DataSelection, lang: str) -> tuple[list, list, str, list[str]]:
+    """(rowData, columnDefs, row count text, notices) for the selection."""
+    from pipeline.export import ExportError
+
+    try:
+        frame = queries.export_frame(export_selection(selection, lang))
+    except ExportError as exc:
+        return [], [], "", [t("data.export_error", lang, error=str(exc))]
+    count = t("data.row_count", lang, n=len(frame))
+    if len(frame) > MAX_GRID_ROWS:
+        count = t("data.row_count_capped", lang, n=len(frame), shown=MAX_GRID_ROWS)
+    return grid_rows(frame), column_defs(frame, lang), count, []
+
+
+def grid(rows: list, columns: list, lang: str) -> dag.AgGrid:
+    return dag.AgGrid(
+        id="data-grid",
+        rowData=rows,
+        columnDefs=columns,
+        defaultColDef={"sortable": True, "filter": True, "resizable": True},
+        dashGridOptions={
+            "pagination": True,
+            "paginationPageSize": 50,
+            "localeText": grid_locale(lang),
+        },
+        columnSize="autoSize",
+        style={"height": "620px", "width": "100%"},
+        className="ag-theme-alpine",
+    )
+
+
+# --------------------------------------------------------------------------- controls
+
+
+def control_specs(selection: DataSelection, lang: str) -> list[Control]:
+    """The page's dropdowns, in order."""
+    indicators = queries.indicators(lang)
+    towns = queries.municipalities(lang)
+    groups = queries.areas(lang)
+    groups = groups[groups.kind != "municipality"]
+    years = year_options(YEARS)
+    many = {"multi": True}
+    any_year = {"placeholder": t("data.any_year", lang)}
+    return [
+        Control(
+            "data.indicators",
+            "data-indicators",
+            options(indicators.indicator_id, indicators.label),
+            list(selection.indicators),
+            many,
+            wide=True,
+        ),
+        Control(
+            "data.areas",
+            "data-areas",
+            options(towns.area_code, towns.name),
+            list(selection.areas),
+            many,
+            wide=True,
+        ),
+        Control(
+            "data.groups",
+            "data-groups",
+            options(groups.area_code, groups.name),
+            list(selection.groups),
+            many,
+            wide=True,
+        ),
+        Control("data.year_from", "data-from", years, selection.year_from, any_year),
+        Control("data.year_to", "data-to", years, selection.year_to, any_year),
+    ]
+
+
+def controls(selection: DataSelection, lang: str) -> html.Div:
+    wide = dcc.Checklist(
+        id="data-wide",
+        options=[{"value": "wide", "label": t("data.wide", lang)}],
+        value=["wide"] if selection.wide else [],
+    )
+    specs = control_specs(selection, lang)
+    return control_row(specs, lang, "controls data-controls", [html.Div(wide, className="control")])
+
+
+def downloads(lang: str) -> html.Div:
+    buttons = [
+        html.Button(
+            t(f"data.{fmt}", lang), id=f"data-download-{fmt}", className="button", n_clicks=0
+        )
+        for fmt in FORMATS
+    ]
+    return html.Div(
+        [
+            html.Span(t("data.download", lang), className="control-label"),
+            *buttons,
+            dcc.Download(id="data-download"),
+        ],
+        className="downloads",
+        style={"display": "flex", "flexWrap": "wrap", "gap": "0.5em", "alignItems": "center"},
+        role="group",
+        **{"aria-label": t("data.download", lang)},
+    )

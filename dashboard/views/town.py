@@ -1,0 +1,286 @@
+"""The town profile's content: headline figures with their trend and the gap to the comparison
+groups, highlights, charts, one table per theme, index scores and peers.
+
+The headlines, theme order and comparison groups come from the presentation; `trend_text`,
+`gap_items`, `headline_rows` and `theme_rows` are pure over `queries.town_values` frames.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from dash import dcc, html
+
+from dashboard import queries
+from dashboard.highlights import town_highlights
+from dashboard.i18n import fmt_number, fmt_period, fmt_signed, fmt_value, t
+from dashboard.layout import href, message, shell, town_picker
+from dashboard.views import index, town_charts
+from dashboard.views.common import comparisons
+from dashboard.views.town_charts import period
+from pipeline.presentation import Presentation
+
+PERCENTAGE_POINTS = {"fi": " %-yks.", "sv": " p.e.", "en": " pp"}
+
+
+# --------------------------------------------------------------------------- headlines
+
+
+def trend_text(row: pd.Series, lang: str) -> tuple[str, str] | None:
+    """(text, css class) of the change since the previous period; None for projections."""
+    if "projection" in row.name or "projected" in row.name:  # projection years, not a trend
+        return None
+    if pd.isna(row.get("prev_value")):
+        return t("town.no_trend", lang), "trend"
+    diff = row.value - row.prev_value
+    if row.unit == "%" or row.aggregation != "sum":
+        change = fmt_signed(diff, row.decimals, lang) + (f" {row.unit}" if row.unit != "%" else "")
+        if row.unit == "%":
+            change += PERCENTAGE_POINTS.get(lang, PERCENTAGE_POINTS["en"])
+    else:
+        pct = 100 * diff / row.prev_value if row.prev_value else float("nan")
+        change = f"{fmt_signed(pct, 1, lang)} %"
+    direction = "up" if diff > 0 else "down" if diff < 0 else "flat"
+    good = {"higher_is_better": diff > 0, "lower_is_better": diff < 0}.get(row.direction)
+    quality = "" if good is None or diff == 0 else " better" if good else " worse"
+    prev = fmt_period(row.get("prev_year"), row.get("prev_month"))
+    text = t("town.trend", lang, change=change, prev_year=prev, year=period(row))
+    return text, f"trend {direction}{quality}"
+
+
+def gap_items(row: pd.Series, lang: str, pres: Presentation) -> list[str]:
+    """'<group>: <value>' for each comparison group with a value (none for counts)."""
+    if row.aggregation == "sum":  # a count is not comparable with a group's total
+        return []
+    return [
+        t(
+            "town.gap_to",
+            lang,
+            group=t(group.label, lang),
+            value=fmt_value(row.get(group.column), row.decimals, row.unit, lang),
+        )
+        for group in comparisons(pres)
+        if pd.notna(row.get(group.column))
+    ]
+
+
+def headline_rows(values: pd.DataFrame, pres: Presentation) -> pd.DataFrame:
+    """The headline indicators' rows of `values`, indexed by indicator, in headline order."""
+    present = set(values.indicator_id)
+    wanted = [i for i in pres.profile.headlines if i in present]
+    return values.set_index("indicator_id").reindex(wanted)
+
+
+def _headline(row: pd.Series, lang: str, pres: Presentation) -> html.Li:
+    trend = trend_text(row, lang)
+    gaps = gap_items(row, lang, pres)
+    return html.Li(
+        [
+            html.P(row.label, className="label"),
+            html.P(fmt_value(row.value, row.decimals, row.unit, lang), className="value"),
+            html.P(trend[0], className=trend[1]) if trend else None,
+            html.Ul([html.Li(g) for g in gaps], className="gaps") if gaps else None,
+        ],
+        className="headline",
+        title=row.description,
+    )
+
+
+# --------------------------------------------------------------------------- theme tables
+
+
+class _Row(dict):
+    """A table row as a dict with attribute access (`row.label`, `row.get("value")`); a
+    pd.Series per row cost ~2 ms."""
+
+    __getattr__ = dict.__getitem__
+
+
+def theme_cells(row: dict[str, Any], lang: str, pres: Presentation) -> list[str]:
+    """The text of a theme-table row's cells after the label: value, period, then each
+    comparison group's value ('–' for counts and missing values)."""
+    row = _Row(row)
+    cells = [fmt_value(row.value, row.decimals, row.unit, lang), period(row)]
+    for group in comparisons(pres):
+        value = row.get(group.column)
+        comparable = row.aggregation != "sum" and pd.notna(value)
+        cells.append(fmt_number(value, row.decimals, lang) if comparable else "–")
+    return cells
+
+
+# Locale keys of the theme tables' column headers: indicator, value, period, then the
+# comparison groups in `comparisons` order.
+THEME_COLUMNS = (
+    "town.col_indicator",
+    "town.col_value",
+    "town.col_period",
+    "town.col_network",
+    "town.col_university",
+    "town.col_country",
+)
+
+
+def _theme_table(rows: pd.DataFrame, lang: str, pres: Presentation) -> html.Div:
+    head = html.Thead(html.Tr([html.Th(t(key, lang), scope="col") for key in THEME_COLUMNS]))
+    body = []
+    for record in rows.to_dict("records"):
+        row = _Row(record)
+        label = [row.label]
+        if row.level == "region":
+            label += [" ", html.Span(f"({t('town.region_value', lang)})", className="unit")]
+        cells = [html.Th(label, scope="row", title=row.description)]
+        cells += [html.Td(text, className="num") for text in theme_cells(record, lang, pres)]
+        body.append(html.Tr(cells))
+    return html.Div(
+        html.Table([head, html.Tbody(body)], className="values"), className="table-wrap"
+    )
+
+
+def theme_rows(values: pd.DataFrame, pres: Presentation) -> list[tuple[str, pd.DataFrame]]:
+    """(theme, its rows) in the presentation's theme order, themes without rows left out."""
+    return [
+        (theme, values[values.theme == theme])
+        for theme in pres.theme_order
+        if (values.theme == theme).any()
+    ]
+
+
+def theme_sections(values: pd.DataFrame, lang: str, pres: Presentation) -> list[html.Section]:
+    sections = []
+    for number, (theme, rows) in enumerate(theme_rows(values, pres)):
+        sections.append(
+            html.Section(
+                [html.H2(t(f"common.theme_{theme}", lang)), _theme_table(rows, lang, pres)],
+                className="theme-section" + (" print-section" if number == 0 else ""),
+            )
+        )
+    return sections
+
+
+# --------------------------------------------------------------------------- the page
+
+
+def unknown(code: object, lang: str) -> html.Div:
+    links = [(t("common.back_to_overview", lang), href("/", lang))]
+    shown = str(code)[:40] if code else "–"
+    body = t("town.unknown_body", lang, code=shown)
+    return shell("town", lang, message(t("town.unknown_title", lang), body, lang, links))
+
+
+def _tools(code: str, lang: str) -> html.Div:
+    return html.Div(
+        [
+            html.Label(t("town.choose", lang), htmlFor="town-picker"),
+            town_picker("town-picker", lang, value=code),
+            html.Button(t("town.print", lang), id="town-print", className="print", n_clicks=0),
+            html.A(
+                t("town.embed_link", lang),
+                href=href(f"/embed/town/{code}", lang),
+                className="button",
+                target="_blank",
+                rel="noopener",
+            ),
+            dcc.Location(id="town-url", refresh="callback-nav"),
+        ],
+        className="town-tools",
+    )
+
+
+def _head(code: str, info: pd.DataFrame, lang: str) -> html.Div:
+    region = info.name.get(info.region_code[code], "") if info.region_code[code] else ""
+    member = " · " + t("town.network_member", lang) if bool(info.is_network[code]) else ""
+    meta = html.P([t("town.meta", lang, region=region, code=code), member], className="meta")
+    return html.Div(
+        [html.Div([html.H1(info.name[code]), meta]), _tools(code, lang)], className="town-head"
+    )
+
+
+def _highlights(notes: list[str], lang: str) -> html.Section:
+    return html.Section(
+        [
+            html.H2(t("town.highlights", lang)),
+            html.Ul([html.Li(s) for s in notes])
+            if notes
+            else html.P(t("town.highlights_none", lang)),
+        ],
+        className="highlights",
+        **{"aria-label": t("town.highlights", lang)},
+    )
+
+
+def _charts(code: str, name: str, values, population, lang: str, pres: Presentation):
+    return html.Section(
+        [
+            html.H2(t("town.charts", lang)),
+            town_charts.population_block(population, name, lang, pres),
+            html.Div(
+                [
+                    town_charts.unemployment_block(code, name, values, lang, pres),
+                    town_charts.jobs_block(name, values, lang, pres),
+                ],
+                className="figure-row",
+            ),
+        ],
+        className="print-section",
+    )
+
+
+def profile(code: str, lang: str, pres: Presentation) -> html.Div:
+    """The whole profile page of municipality `code`."""
+    info = queries.areas(lang).set_index("area_code")
+    name = info.name[code]
+    values = queries.town_values(code, lang)
+    population = queries.population_history(code)
+    headlines = headline_rows(values, pres)
+    tables = ", ".join(sorted(set(queries.sources_for(values.indicator_id, lang).table_id)))
+    sections = [
+        _head(code, info, lang),
+        _highlights(town_highlights(values, lang, population, pres=pres), lang),
+        html.Section(
+            [
+                html.H2(t("town.headlines", lang)),
+                html.Ul(
+                    [_headline(row.rename(ind), lang, pres) for ind, row in headlines.iterrows()],
+                    className="headline-grid",
+                ),
+            ]
+        ),
+        _charts(code, name, values, population, lang, pres),
+        *theme_sections(values, lang, pres),
+        index.town_section(code, lang, pres),
+        html.P(
+            [t("common.source", lang), ": ", tables, ". Statistics Finland, CC BY 4.0."],
+            className="source-line",
+        ),
+    ]
+    return shell("town", lang, sections)
+
+
+def picker(lang: str) -> html.Div:
+    """`/town` without a code: the dropdown of every municipality and the network towns as
+    plain links (which work before JavaScript runs)."""
+    towns = queries.network_towns(lang)
+    links = [
+        html.Li(dcc.Link(row.name, href=href(f"/town/{row.area_code}", lang)))
+        for row in towns.itertuples(index=False)
+    ]
+    tools = html.Div(
+        [
+            html.Label(t("town.choose", lang), htmlFor="town-picker"),
+            town_picker("town-picker", lang, placeholder=t("town.choose", lang)),
+            dcc.Location(id="town-url", refresh="callback-nav"),
+        ],
+        className="town-tools",
+    )
+    return shell(
+        "town",
+        lang,
+        [
+            html.H1(t("town.page_title", lang)),
+            html.P(t("town.picker_lead", lang), className="lead"),
+            tools,
+            html.H2(t("town.picker_network", lang)),
+            html.Ul(links, className="town-list"),
+        ],
+    )

@@ -20,10 +20,11 @@ from dash import ALL, Input, Output, State, dcc, html
 from dashboard import figures, queries
 from dashboard.i18n import fmt_number, lang_of, t
 from dashboard.layout import figure_block, href
+from pipeline import DOCS_DIR
 from pipeline.peers import DEFAULT_PROFILE
 
 WEIGHT = "index-weight"
-DOCS = Path(__file__).resolve().parents[1] / "docs"
+DOCS = DOCS_DIR  # the project folder's docs/ (pipeline.project_dir)
 METHOD = DOCS / "method.md"  # English; method.fi.md and method.sv.md are its translations
 STEP = 0.25
 

@@ -2,8 +2,8 @@
 
 The wheel is built from a copy of the repository's files, installed with the dependency
 versions of requirements.lock, and run from a folder outside the checkout with a project folder
-that holds only the project files (indicators.yaml, data/snapshot/, docs/): so every SQL model,
-locale, asset and module has to come from the wheel. Marked `install` (about a minute, most of
+that holds the repository's files less pipeline/ and dashboard/: so every SQL model, locale,
+asset and module has to come from the wheel. Marked `install` (about a minute, most of
 it pip); `make test-fast` deselects it, `make test` and CI run it.
 """
 
@@ -31,7 +31,6 @@ pytestmark = [pytest.mark.install, pytest.mark.timeout(600)]
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCK = ROOT / "requirements.lock"
-PROJECT_FILES = ("indicators.yaml", "data/snapshot", "docs")
 PACKAGES = ("pipeline", "dashboard")
 
 
@@ -101,15 +100,15 @@ def venv(work: Path, wheel: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def project(work: Path) -> Path:
-    """A project folder with only the project files, outside the checkout."""
+def project(work: Path, tracked: list[str]) -> Path:
+    """A project folder outside the checkout: the repository's files less the packages' code
+    (indicators.yaml, data/snapshot/, docs/ and whatever project file comes next)."""
     folder = work / "project"
-    for name in PROJECT_FILES:
-        if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, folder / name)
-        else:
+    for name in tracked:
+        if name.split("/", 1)[0] not in PACKAGES:
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, folder / name)
+    assert (folder / "indicators.yaml").is_file()
     return folder
 
 

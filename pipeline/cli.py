@@ -14,34 +14,62 @@ from pathlib import Path
 
 import click
 
-from pipeline import DEFAULT_CATALOGUE, DEFAULT_SNAPSHOT, DEFAULT_WAREHOUSE
+import pipeline
 from pipeline.pxweb import DEFAULT_BASE_URL
 
 
-def _path_option(flag: str, dest: str, default: Path, help_text: str, *, folder: bool = False):
-    """A `--flag` naming a file (or, with `folder`, a folder) that defaults to `default`."""
+def _in_project(*parts: str):
+    """A click default: `parts` inside the project folder, looked up when the command runs."""
+
+    def default() -> Path:
+        try:
+            return pipeline.project_path(*parts)
+        except pipeline.ProjectNotFound as exc:
+            raise click.UsageError(str(exc)) from exc
+
+    return default
+
+
+def _path_option(flag: str, dest: str, parts: tuple[str, ...], help_text: str, *, folder=False):
+    """A `--flag` naming a file (or, with `folder`, a folder) that defaults to `parts` inside the
+    project folder (`pipeline.project_dir`)."""
     kind = click.Path(file_okay=not folder, dir_okay=folder, path_type=Path)
-    return click.option(flag, dest, type=kind, default=default, show_default=True, help=help_text)
+    shown = "/".join(("PROJECT_DIR", *parts))
+    return click.option(
+        flag, dest, type=kind, default=_in_project(*parts), show_default=shown, help=help_text
+    )
 
 
 catalogue_option = _path_option(
-    "--catalogue", "catalogue_path", DEFAULT_CATALOGUE, "The indicator catalogue (indicators.yaml)."
+    "--catalogue", "catalogue_path", ("indicators.yaml",), "The indicator catalogue."
 )
 snapshot_option = _path_option(
     "--snapshot",
     "snapshot_dir",
-    DEFAULT_SNAPSHOT,
+    ("data", "snapshot"),
     "The snapshot folder with manifest.yaml.",
     folder=True,
 )
 warehouse_option = _path_option(
-    "--warehouse", "warehouse_path", DEFAULT_WAREHOUSE, "The DuckDB warehouse file."
+    "--warehouse", "warehouse_path", ("data", "warehouse.duckdb"), "The DuckDB warehouse file."
 )
 
 
 @click.group()
-def main() -> None:
+@click.option(
+    "--project-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    envvar=pipeline.PROJECT_ENV,
+    help="The project folder (indicators.yaml, data/snapshot/, docs/). Default: the current "
+    "directory if it holds indicators.yaml, else the source checkout.",
+)
+def main(project_dir: Path | None) -> None:
     """Seutu Invest In: public statistics for Finland's regional towns."""
+    if project_dir is not None:
+        try:
+            pipeline.use_project_dir(project_dir)
+        except pipeline.ProjectNotFound as exc:
+            raise click.BadParameter(str(exc), param_hint="--project-dir") from exc
 
 
 @main.command()
@@ -87,9 +115,9 @@ def check(catalogue_path: Path, snapshot_dir: Path) -> None:
 @warehouse_option
 def build(catalogue_path: Path, snapshot_dir: Path, warehouse_path: Path) -> None:
     """Build the warehouse from the snapshot: temporary file, validate, then replace."""
-    # Start-up time: pandera imports hypothesis when it is installed (a dev dependency that pulls
-    # in pytest and trio, ~0.5 s) only to offer data-synthesis strategies the build never uses;
-    # behave as an install without it. Unchanged where hypothesis is already imported (tests).
+    # pandera imports hypothesis when it is installed (a dev dependency that pulls in pytest and
+    # trio, ~0.5 s) only to offer data-synthesis strategies the build never uses; behave as an
+    # install without it. Unchanged where hypothesis is already imported (tests).
     sys.modules.setdefault("hypothesis", None)
     from pipeline.build import BuildError, build_warehouse
     from pipeline.catalogue import load_catalogue

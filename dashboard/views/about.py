@@ -9,14 +9,13 @@ from pathlib import Path
 import pandas as pd
 from dash import dcc, html
 
+import pipeline
 from dashboard import queries
 from dashboard.i18n import lang_of, t
 from dashboard.layout import present
-from pipeline import DEFAULT_CATALOGUE
 from pipeline.presentation import Presentation
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
-METHOD = DOCS / "method.md"  # English; method.fi.md and method.sv.md are its translations
+METHOD_NAME = "method.md"  # English; method.fi.md and method.sv.md are its translations
 
 RULES = ("sum", "ratio", "weighted_mean", "none")
 
@@ -26,7 +25,7 @@ def _mergers() -> tuple:
     """The merger list of the catalogue (not a warehouse table): (from, to, year, name)."""
     from pipeline.catalogue import load_catalogue
 
-    return tuple(load_catalogue(DEFAULT_CATALOGUE).mergers)
+    return tuple(load_catalogue(pipeline.DEFAULT_CATALOGUE).mergers)
 
 
 def _table(columns: list[str], rows: list[list], caption: str | None = None) -> html.Div:
@@ -163,8 +162,9 @@ def _build(lang: str) -> html.Section:
 def method_path(lang: str) -> Path:
     """The method text in `lang` (docs/method.<lang>.md; English is docs/method.md)."""
     lang = lang_of(lang)
-    localized = DOCS / f"method.{lang}.md"
-    return localized if lang != "en" and localized.exists() else METHOD
+    docs = pipeline.project_path("docs")
+    localized = docs / f"method.{lang}.md"
+    return localized if lang != "en" and localized.exists() else docs / METHOD_NAME
 
 
 def method_section(lang: str) -> html.Section | None:
@@ -175,7 +175,8 @@ def method_section(lang: str) -> html.Section | None:
     if not path.exists():
         return None
     text = path.read_text(encoding="utf-8").split("\n", 1)[1]  # drop the page title
-    note = "index.method_language" if path == METHOD and lang != "en" else "index.method_applied"
+    english = path.name == METHOD_NAME
+    note = "index.method_language" if english and lang != "en" else "index.method_applied"
     return html.Section(
         [
             html.H2(t("index.method_title", lang)),

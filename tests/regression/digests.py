@@ -138,9 +138,11 @@ def _routing(deps: list[dict[str, Any]], path: str, search: str) -> dict[str, An
 
 
 def _stable_html(html: bytes) -> bytes:
-    """The page HTML without what changes from run to run: asset mtimes (?m=...), which a
-    checkout does not keep, and Dash's random `end_id`."""
+    """The page HTML without what changes from run to run: asset mtimes (`?m=...` and Dash's
+    fingerprinted `.v4_4_1m<mtime>.js`), which a checkout or a fresh install does not keep,
+    and Dash's random `end_id`."""
     html = re.sub(rb"\?m=[0-9.]+", b"?m=", html)
+    html = re.sub(rb"(\.v[0-9_]+m)[0-9.]+(\.min)?\.js", rb"\1.js", html)  # fingerprinted mtimes
     return re.sub(rb'"end_id":"[^"]*"', b'"end_id":""', html)
 
 

@@ -43,7 +43,7 @@ def _table(columns: list[str], rows: list[list], caption: str | None = None) -> 
 def _groups(lang: str) -> html.Section:
     municipalities = queries.municipalities(lang).set_index("area_code").name
     blocks = []
-    for code in (queries.NETWORK, queries.UNIVERSITY_CITIES):
+    for code in (queries.presentation().network, queries.presentation().university_cities):
         members = queries.group_members(code)
         names = sorted(municipalities.get(m, m) for m in members)
         blocks += [

@@ -36,11 +36,15 @@ from dashboard.layout import (
 
 PAGE = "compare"
 MAX_AREAS = 40
-DEFAULT_GROUPS = (queries.NETWORK, queries.UNIVERSITY_CITIES, queries.COUNTRY)
+DEFAULT_GROUPS = (
+    queries.presentation().network,
+    queries.presentation().university_cities,
+    queries.presentation().country,
+)
 DEFAULT_INDICATOR = "unemployment_rate"
 DEFAULT_X = "tertiary_share"
 DEFAULT_Y = "unemployment_rate"
-DEFAULT_PEER = queries.UNIVERSITY_CITIES
+DEFAULT_PEER = queries.presentation().university_cities
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +91,7 @@ def parse_selection(params: dict[str, Any], lang: str) -> tuple[Selection, list[
         notices.append(t("compare.too_many_areas", lang, n=MAX_AREAS))
         areas = areas[:MAX_AREAS]
     if "areas" not in params:
-        areas = queries.group_members(queries.NETWORK)
+        areas = queries.group_members(queries.presentation().network)
 
     raw_groups = query_list(params.get("groups"))
     groups = [code for code in dict.fromkeys(raw_groups) if code in groups_known]

@@ -34,7 +34,7 @@ from dashboard.layout import (
 PAGE = "data"
 MAX_GRID_ROWS = 5000
 DEFAULT_INDICATORS = ("population",)
-DEFAULT_GROUPS = (queries.NETWORK, queries.COUNTRY)
+DEFAULT_GROUPS = (queries.presentation().network, queries.presentation().country)
 FORMATS = {"csv": "text/csv", "xlsx": None, "parquet": None}
 LOCALE_TAGS = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
 
@@ -84,7 +84,7 @@ def parse_params(params: dict[str, Any], lang: str) -> tuple[DataSelection, list
     indicators = pick("indicators", known_indicators, DEFAULT_INDICATORS, "data.unknown_indicators")
     if not indicators:
         indicators = DEFAULT_INDICATORS
-    default_areas = tuple(queries.group_members(queries.NETWORK))
+    default_areas = tuple(queries.group_members(queries.presentation().network))
     areas = pick("areas", municipalities, default_areas, "data.unknown_areas")
     groups = pick("groups", groups_known, DEFAULT_GROUPS, "data.unknown_groups")
     year_from = _year(params.get("from"), "from", lang, notices)

@@ -30,7 +30,7 @@ from dashboard.layout import (
 
 PAGE = "map"
 DEFAULT_INDICATOR = "unemployment_rate"
-OUTLINES = (queries.NETWORK, queries.UNIVERSITY_CITIES)
+OUTLINES = (queries.presentation().network, queries.presentation().university_cities)
 TOP_N = 5
 
 dash.register_page(__name__, path="/map", name="map", title="Seutu Invest In", order=3)

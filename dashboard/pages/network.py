@@ -28,7 +28,7 @@ from dashboard.layout import (
 )
 
 PAGE = "network"
-GROUPS = (queries.NETWORK, queries.UNIVERSITY_CITIES)
+GROUPS = (queries.presentation().network, queries.presentation().university_cities)
 MEASURE_KEYS = {
     "population": "network.measure_population",
     "jobs": "network.measure_jobs",
@@ -140,7 +140,7 @@ def layout(lang: str | None = None, year: Any = None, **_ignored: Any) -> html.D
     lang = lang_of(lang)
     chosen, notices = parse_year(year, lang)
     figure, table = content(chosen, lang)
-    ids = [indicator_id for indicator_id, _ in queries.SHARE_MEASURES]
+    ids = [measure.indicator for measure in queries.presentation().network_weight]
     sources = queries.sources_for(ids, lang)
     return shell(
         PAGE,

@@ -70,20 +70,22 @@ def _card(code: str, name: str, rows: pd.DataFrame, meta: pd.DataFrame, lang: st
 
 
 def _network_total(meta: pd.DataFrame, lang: str) -> html.P | None:
-    groups = queries.group_series("population", [queries.NETWORK, queries.COUNTRY])
+    groups = queries.group_series(
+        "population", [queries.presentation().network, queries.presentation().country]
+    )
     groups = groups[groups.month.isna()]
     if groups.empty:
         return None
     year = int(groups.year.max())
     latest = groups[groups.year == year].set_index("group_code").value
-    if queries.NETWORK not in latest or queries.COUNTRY not in latest:
+    if queries.presentation().network not in latest or queries.presentation().country not in latest:
         return None
-    share = 100 * latest[queries.NETWORK] / latest[queries.COUNTRY]
+    share = 100 * latest[queries.presentation().network] / latest[queries.presentation().country]
     return html.P(
         t(
             "overview.network_total_text",
             lang,
-            population=fmt_number(latest[queries.NETWORK], 0, lang),
+            population=fmt_number(latest[queries.presentation().network], 0, lang),
             year=year,
             share=fmt_number(share, 1, lang),
         ),

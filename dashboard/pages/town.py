@@ -192,11 +192,13 @@ def _population_block(code: str, name: str, lang: str) -> html.Figure:
 
 def _unemployment_block(code: str, name: str, values: pd.DataFrame, lang: str) -> html.Figure:
     indicator = "unemployment_rate_monthly"
-    frame = queries.monthly_comparison(indicator, code, [queries.NETWORK, queries.COUNTRY])
+    frame = queries.monthly_comparison(
+        indicator, code, [queries.presentation().network, queries.presentation().country]
+    )
     names = {
         code: name,
-        queries.NETWORK: t("common.network", lang),
-        queries.COUNTRY: t("common.whole_country", lang),
+        queries.presentation().network: t("common.network", lang),
+        queries.presentation().country: t("common.whole_country", lang),
     }
     fig = figures.monthly_lines(
         frame,

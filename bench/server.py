@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import dash
 import psutil
 import requests
 
@@ -256,6 +257,16 @@ def page_requests(
         more = "…" if len(split_output(dep["output"])) > 2 else ""
         out.append(Request(f"{page.name}: callback → {outs}{more}", "POST", UPDATE, body))
     return out
+
+
+def register_echo(dash_app: dash.Dash) -> None:
+    """Add the trivial `bench-echo-in.data` → `bench-echo-out.data` identity callback: its
+    latency is what the server itself costs, the reference for the pages' callbacks."""
+    dash_app.callback(
+        dash.Output("bench-echo-out", "data"),
+        dash.Input("bench-echo-in", "data"),
+        prevent_initial_call=True,
+    )(lambda value: value)
 
 
 def echo_request() -> Request:

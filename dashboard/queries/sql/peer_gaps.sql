@@ -1,6 +1,6 @@
 -- Every indicator at its latest period for the municipalities $areas against the group $peer:
 -- the group's aggregate, the median of its members' values, and each area's rank among all
--- municipalities with a value (1 = best by the indicator's direction; NULL when neutral).
+-- municipalities with a value (1 = best by the indicator's direction, NULL when neutral).
 WITH last_year AS (
     SELECT indicator_id, max(year) AS year FROM core.indicator_values GROUP BY 1
 ),

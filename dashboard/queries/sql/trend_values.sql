@@ -1,4 +1,4 @@
--- Time series of $indicator for the municipalities $areas and the groups $groups; `period` is
+-- Time series of $indicator for the municipalities $areas and the groups $groups: `period` is
 -- the month for monthly rows and 1 January of the year for annual ones.
 WITH v AS (
     SELECT area_code, year, month, value,

@@ -8,7 +8,6 @@ result cache (`dashboard.cache.RESULTS`).
 
 from __future__ import annotations
 
-import functools
 import os
 import threading
 from collections.abc import Hashable
@@ -67,18 +66,20 @@ def connection() -> duckdb.DuckDBPyConnection:
         return _state["con"]
 
 
+# The named queries are part of the code: read once, when the module is imported.
+_QUERIES = {path.stem: path.read_text(encoding="utf-8") for path in SQL_DIR.glob("*.sql")}
+
+
 def query_names() -> list[str]:
     """Every named query (the `.sql` files), sorted."""
-    return sorted(path.stem for path in SQL_DIR.glob("*.sql"))
+    return sorted(_QUERIES)
 
 
-@functools.cache
 def sql_text(name: str) -> str:
     """The text of the named query `sql/<name>.sql`."""
-    path = SQL_DIR / f"{name}.sql"
-    if not name.isidentifier() or not path.is_file():
+    if name not in _QUERIES:
         raise QueryError(f"no named query {name!r} in {SQL_DIR}")
-    return path.read_text(encoding="utf-8")
+    return _QUERIES[name]
 
 
 def _hashable(value: Any) -> Hashable:

@@ -1,6 +1,7 @@
 """Server latency of the profile, compare and map pages and callbacks, and worker memory.
 
-One gunicorn server (`investin serve --prod --workers 2`) on 127.0.0.1. For every request (page
+One gunicorn server (`bench.wsgi:server`: the app `investin serve --prod` serves, plus the
+reference callback; 2 workers) on 127.0.0.1. For every request (page
 GET, page layout through Dash's routing callback, the page's callbacks with payloads built from
 `/_dash-dependencies` and the rendered layout) a closed-loop burst of 1 and then 16 concurrent
 clients (a thread and a `requests.Session` each, a bounded number of requests and seconds) gives

@@ -1,8 +1,8 @@
 """A production dashboard server for benchmarks, and the exact Dash callback payloads of a page.
 
-`gunicorn_server` starts `investin serve --prod` (gunicorn, `dashboard.wsgi:server`) on a free
-port of 127.0.0.1 with ``INVESTIN_BENCH=1`` (which registers the trivial ``bench-echo`` reference
-callback) and stops it again. `page_requests` asks the server for a page's layout through Dash's
+`gunicorn_server` starts gunicorn on `bench.wsgi:server` (the production app of
+`dashboard.wsgi` plus the trivial ``bench-echo`` reference callback) on a free port of 127.0.0.1
+and stops it again. `page_requests` asks the server for a page's layout through Dash's
 own routing callback and builds, from `/_dash-dependencies` and that layout, the POST bodies the
 browser sends for the page's initial callbacks, so the benchmark measures the real callbacks with
 the real inputs.
@@ -15,6 +15,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -22,10 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import dash
 import psutil
 import requests
 
-from bench.common import free_port, investin
+from bench.common import ROOT, free_port
 
 UPDATE = "/_dash-update-component"
 ROUTING_OUTPUT = "_pages_content.children"
@@ -45,10 +47,8 @@ class Server:
     log: Path
 
     def workers(self) -> list[psutil.Process]:
-        """gunicorn's worker processes (children of the gunicorn master)."""
-        root = psutil.Process(self.process.pid)
-        masters = [p for p in root.children() if "gunicorn" in " ".join(p.cmdline())]
-        return [w for m in masters for w in m.children()]
+        """gunicorn's worker processes (children of the gunicorn master, `process`)."""
+        return psutil.Process(self.process.pid).children()
 
     def worker_rss_mb(self) -> list[float]:
         return [w.memory_info().rss / 2**20 for w in self.workers()]
@@ -58,28 +58,25 @@ class Server:
 def gunicorn_server(
     warehouse: Path, *, workers: int = 2, start_timeout: float = 90.0
 ) -> Iterator[Server]:
-    """`investin serve --prod --workers N` on a free port; stopped (its process group) after."""
+    """gunicorn with N workers on `bench.wsgi:server` (what `investin serve --prod` runs, plus
+    the echo callback) on a free port; stopped (its process group) after."""
     port = free_port()
+    env = {
+        **os.environ,
+        "INVESTIN_WAREHOUSE": str(Path(warehouse).resolve()),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    command = [sys.executable, "-m", "gunicorn", "--workers", str(workers)]
+    command += ["--bind", f"127.0.0.1:{port}", "bench.wsgi:server"]
     with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:
         log = Path(tmp) / "serve.log"
         with log.open("w") as out:
             process = subprocess.Popen(
-                [
-                    *investin(),
-                    "serve",
-                    "--prod",
-                    "--workers",
-                    str(workers),
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(port),
-                    "--warehouse",
-                    str(warehouse),
-                ],
+                command,
                 stdout=out,
                 stderr=subprocess.STDOUT,
-                env={**os.environ, "INVESTIN_BENCH": "1"},
+                env=env,
+                cwd=ROOT,
                 start_new_session=True,
             )
         server = Server(f"http://127.0.0.1:{port}", process, log)
@@ -102,7 +99,7 @@ def _wait_until_serving(server: Server, timeout: float, workers: int) -> None:
         except requests.RequestException:
             pass
         time.sleep(0.25)
-    raise RuntimeError(f"investin serve did not answer in {timeout:.0f} s")
+    raise RuntimeError(f"gunicorn did not answer in {timeout:.0f} s")
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -260,6 +257,16 @@ def page_requests(
         more = "…" if len(split_output(dep["output"])) > 2 else ""
         out.append(Request(f"{page.name}: callback → {outs}{more}", "POST", UPDATE, body))
     return out
+
+
+def register_echo(dash_app: dash.Dash) -> None:
+    """Add the trivial `bench-echo-in.data` → `bench-echo-out.data` identity callback: its
+    latency is what the server itself costs, the reference for the pages' callbacks."""
+    dash_app.callback(
+        dash.Output("bench-echo-out", "data"),
+        dash.Input("bench-echo-in", "data"),
+        prevent_initial_call=True,
+    )(lambda value: value)
 
 
 def echo_request() -> Request:

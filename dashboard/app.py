@@ -26,8 +26,12 @@ Conventions for every page (engineers adding pages: follow these):
   `common.yaml`. tests/unit/test_i18n.py checks that every key has all three languages and that
   every `t("…")` literal in the code exists. Indicator labels/units come from core.indicators
   (`queries.indicators(lang)`), never from locale files.
-- SQL only in `dashboard/queries.py` (one read-only DuckDB connection per process, a cursor per
-  call, bound `?` parameters only, pandas frames out); add functions under your page's section.
+- SQL only in named query files `dashboard/queries/sql/<name>.sql` run by
+  `dashboard.queries.runner.run` (one read-only DuckDB connection per process, a cursor per
+  call, named parameters bound, pandas frames out); the Python that shapes a query's result
+  sits in the `dashboard.queries` module of its kind and is re-exported by the package.
+  Computations on the fly (index weights, chosen peers) are `dashboard.services`. Caching is
+  `dashboard.cache`'s (its docstring is the policy).
 - Figures are plain functions in `dashboard/figures.py`: `(frame, lang, ...) -> go.Figure` with
   a title and the Okabe-Ito palette (`figures.PALETTE`); show them with `layout.figure_block`
   (aria label, visually-hidden text summary, source line with table id, `updated`, licence).
@@ -43,14 +47,9 @@ Conventions for every page (engineers adding pages: follow these):
 from __future__ import annotations
 
 import functools
-import hashlib
 import html as html_lib
 import logging
 import os
-import shutil
-import tempfile
-import threading
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +60,7 @@ from dash import dcc, html
 from dash._pages import PAGE_REGISTRY, _path_to_page
 from flask_compress import Compress
 
-from dashboard import geo, queries
+from dashboard import cache, geo, queries
 from dashboard.i18n import lang_of, t
 from dashboard.layout import error_page
 
@@ -98,7 +97,8 @@ def create_app(warehouse_path: str | os.PathLike, *, shared_answers: bool = Fals
     """The Dash app over the warehouse at `warehouse_path` (opened read-only).
 
     `shared_answers` (set by `dashboard.wsgi` for gunicorn): the workers of one server share
-    their callback answers (`SharedAnswers`), so a page computed by one is ready in the others.
+    their callback answers (`dashboard.cache.Answers`), so a page computed by one is ready in
+    the others.
     """
     queries.configure(warehouse_path)
     app = dash.Dash(
@@ -106,7 +106,7 @@ def create_app(warehouse_path: str | os.PathLike, *, shared_answers: bool = Fals
         use_pages=True,
         pages_folder=str(PACKAGE / "pages"),
         assets_folder=str(PACKAGE / "assets"),
-        assets_path_ignore=["vendor"],  # perf (issue 5): loaded by assets/plotly_preload.js
+        assets_path_ignore=["vendor"],  # loaded by assets/plotly_preload.js
         title=TITLE,
         update_title=None,
         suppress_callback_exceptions=True,
@@ -135,26 +135,15 @@ def create_app(warehouse_path: str | os.PathLike, *, shared_answers: bool = Fals
         dash.Input("_pages_location", "search"),
     )
     _wrap_page_layouts()
-    # --- perf (issue 5): the trivial reference callback of bench/serve.py ------------------------
-    if os.environ.get("INVESTIN_BENCH") == "1":
-        app.callback(
-            dash.Output("bench-echo-out", "data"),
-            dash.Input("bench-echo-in", "data"),
-            prevent_initial_call=True,
-        )(lambda value: value)
-    # --- end perf (issue 5) ------------------------------------------------------------------------
     server = app.server
-    shared = (
-        SharedAnswers(answer_namespace(warehouse_path), os.getppid()) if shared_answers else None
-    )
-    _serve_fast(server, shared)  # perf (issue 5)
+    _serve_fast(server, cache.Answers.for_server(warehouse_path, shared_answers))
     server.after_request(_after_request)
-    server.register_error_handler(Exception, _unhandled_error)  # issue 6
+    server.register_error_handler(Exception, _unhandled_error)
     return app
 
 
 def _unhandled_error(exc: Exception):
-    """Issue 6: an exception Dash's own machinery raised (callbacks have `on_error`). On the
+    """An exception Dash's own machinery raised (callbacks have `on_error`). On the
     callback endpoint that means a malformed request (400); elsewhere a plain 500 page. Neither
     shows a traceback; the log has it."""
     if isinstance(exc, werkzeug.exceptions.HTTPException):
@@ -239,132 +228,9 @@ def _wrap_page_layouts() -> None:
             page["layout"] = _error_boundary(layout)
 
 
-# --- perf (issue 5): page layouts cached per path variables and query -------------------------
-# A layout is a function of its arguments and the read-only warehouse, so a worker keeps the
-# last LAYOUT_CACHE_SIZE of them (bench/latency.py: the profile layout is the slowest request).
-LAYOUT_CACHE_SIZE = 64
-
-
-def _layout_key(args: tuple, kwargs: dict) -> tuple | None:
-    """A hashable key for the arguments, or None when a value is not a string or list of them."""
-    items = []
-    for name, value in sorted(kwargs.items()):
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            value = tuple(value)
-        elif not isinstance(value, str | None):
-            return None
-        items.append((name, value))
-    return None if args else tuple(items)
-
-
-def _cached(layout):
-    @queries.memoised(LAYOUT_CACHE_SIZE)  # cleared when the warehouse changes
-    def by_key(key: tuple):
-        return layout(**{k: list(v) if isinstance(v, tuple) else v for k, v in key})
-
-    def call(*args: Any, **kwargs: Any):
-        key = _layout_key(args, kwargs)
-        return layout(*args, **kwargs) if key is None else by_key(key)
-
-    return call
-
-
-# Callback answers cached per worker by request body. Every server-side callback here is a
-# function of its inputs and state (all in the body) and the read-only warehouse, so the same
-# body gets the same bytes; the routing callback (page layouts) included. Answers that carry a
-# side update (the error alert of `_callback_error`) or are not a plain 200 are never kept.
-UPDATE_PATH = "/_dash-update-component"
-RESPONSE_CACHE_BYTES = 96 * 2**20
-RESPONSE_MAX_BYTES = 2 * 2**20
-
-
-class ResponseCache:
-    """A thread-safe LRU of bytes by bytes, bounded by the total size of the values."""
-
-    def __init__(self, budget: int = RESPONSE_CACHE_BYTES) -> None:
-        self.budget = budget
-        self.size = 0
-        self._items: OrderedDict[bytes, bytes] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: bytes) -> bytes | None:
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key: bytes, value: bytes) -> None:
-        if len(value) > RESPONSE_MAX_BYTES:
-            return
-        with self._lock:
-            old = self._items.pop(key, None)
-            self.size -= len(old) if old is not None else 0
-            self._items[key] = value
-            self.size += len(value)
-            while self.size > self.budget and self._items:
-                _, dropped = self._items.popitem(last=False)
-                self.size -= len(dropped)
-
-
-class SharedAnswers:
-    """The answers of one server's workers, shared through files (cachelib, atomic writes).
-
-    The directory is per server (the gunicorn master's pid) and per warehouse file and code
-    (`answer_namespace`), so a restart, a rebuilt warehouse or new code never see old answers;
-    directories of servers that are no longer running are removed when a worker starts.
-    """
-
-    ROOT = Path(tempfile.gettempdir()) / "investin-answers"
-
-    def __init__(self, namespace: str, server_pid: int) -> None:
-        from cachelib import FileSystemCache
-
-        self._prune_dead()
-        directory = self.ROOT / f"{server_pid}-{namespace}"
-        self._files = FileSystemCache(str(directory), threshold=2000, default_timeout=0)
-
-    def _prune_dead(self) -> None:
-        for directory in self.ROOT.glob("*-*") if self.ROOT.is_dir() else ():
-            pid = directory.name.split("-", 1)[0]
-            if pid.isdigit() and not _running(int(pid)):
-                shutil.rmtree(directory, ignore_errors=True)
-
-    def get(self, key: bytes) -> bytes | None:
-        return self._files.get(hashlib.sha256(key).hexdigest())
-
-    def put(self, key: bytes, value: bytes) -> None:
-        if len(value) <= RESPONSE_MAX_BYTES:
-            self._files.set(hashlib.sha256(key).hexdigest(), value)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def answer_namespace(warehouse_path: str | os.PathLike) -> str:
-    """A digest of the warehouse file (path, size, mtime), the dashboard's code and Dash."""
-    digest = hashlib.sha256()
-    path = Path(warehouse_path).resolve()
-    stat = path.stat()
-    digest.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}|{dash.__version__}".encode())
-    for source in sorted(PACKAGE.rglob("*")):
-        if source.is_file() and source.suffix in {".py", ".yaml", ".js", ".css", ".json"}:
-            digest.update(source.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def _serve_fast(server: flask.Flask, shared: SharedAnswers | None) -> None:
-    """Compressed responses (flask-compress), the display boundaries and the answer caches:
-    the worker's own LRU first, then (under gunicorn) the answers shared by its workers."""
-    cache = ResponseCache()
-    Compress(server)  # registered first, so its after_request runs after keep_answer's
+def _serve_fast(server: flask.Flask, answers: cache.Answers) -> None:
+    """Compressed responses (flask-compress), the display boundaries and the answer cache."""
+    Compress(server)  # registered first, so its after_request runs after the answer cache's
 
     @server.get(geo.DISPLAY_PATH)
     def boundaries() -> flask.Response:
@@ -373,39 +239,11 @@ def _serve_fast(server: flask.Flask, shared: SharedAnswers | None) -> None:
         response.cache_control.max_age = 365 * 24 * 3600  # the URL carries a content hash
         return response
 
-    @server.before_request
-    def cached_answer() -> flask.Response | None:
-        request = flask.request
-        if request.method != "POST" or request.path != UPDATE_PATH:
-            return None
-        key = request.get_data(cache=True)
-        body = cache.get(key)
-        if body is None and shared is not None:
-            body = shared.get(key)
-            if body is not None:
-                cache.put(key, body)
-        if body is None:
-            flask.g.answer_key = key
-            return None
-        return flask.Response(body, mimetype="application/json")
-
-    @server.after_request
-    def keep_answer(response: flask.Response) -> flask.Response:
-        key = flask.g.pop("answer_key", None)
-        if key is not None and response.status_code == 200 and not response.direct_passthrough:
-            body = response.get_data()
-            if response.mimetype == "application/json" and b'"sideUpdate"' not in body:
-                cache.put(key, body)
-                if shared is not None:
-                    shared.put(key, body)
-        return response
-
-
-# --- end perf (issue 5) --------------------------------------------------------------------------
+    answers.install(server)
 
 
 def _error_boundary(layout):
-    cached = _cached(layout)  # perf (issue 5)
+    cached = cache.cached_layout(layout)
 
     @functools.wraps(layout)
     def safe_layout(*args: Any, **kwargs: Any):

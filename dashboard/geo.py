@@ -4,7 +4,7 @@ The bundled file `data/snapshot/geo/kunnat2025_wgs84.geojson` (Statistics Finlan
 CC BY 4.0) has one feature per municipality with the three-digit code in `properties.kunta`,
 which is what `featureidkey="properties.kunta"` matches against `core.areas.area_code`.
 
-For display (issue 5) the map does not embed the boundaries in every figure: it points its
+For display the map does not embed the boundaries in every figure: it points its
 choropleth traces at `DISPLAY_PATH`, which serves a display copy once per browser (cached). That
 copy keeps only `properties.kunta` and rounds coordinates to `DISPLAY_DECIMALS` decimals
 (about 110 m north-south, 50 m east-west at Finnish latitudes), dropping repeated points:
@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from dashboard.cache import memoised
 from pipeline import DEFAULT_SNAPSHOT
 
 GEOJSON_PATH = Path(DEFAULT_SNAPSHOT) / "geo" / "kunnat2025_wgs84.geojson"
-FEATURE_ID_KEY = "properties.kunta"
 DISPLAY_DECIMALS = 3
 DISPLAY_PATH = "/_geo/municipalities-2025.json"
 
@@ -32,7 +31,7 @@ class GeoError(RuntimeError):
     """The boundary file is missing or does not have the expected shape."""
 
 
-@lru_cache(maxsize=4)
+@memoised(4)
 def load_municipalities(path: Path = GEOJSON_PATH) -> dict[str, Any]:
     """The 2025 municipality FeatureCollection; raises GeoError naming the file at fault."""
     try:
@@ -62,7 +61,7 @@ def subset(codes: frozenset[str] | set[str], path: Path = GEOJSON_PATH) -> dict[
     }
 
 
-# --- perf (issue 5): a display copy of the boundaries, served once ------------------------------
+# --------------------------------------------------------------------------- display copy
 
 
 def _rounded_ring(ring: list, decimals: int) -> list[list[float]]:
@@ -83,7 +82,7 @@ def _display_geometry(geometry: dict[str, Any], decimals: int) -> dict[str, Any]
     return {"type": "MultiPolygon", "coordinates": [p for p in kept if p and len(p[0]) >= 4]}
 
 
-@lru_cache(maxsize=4)
+@memoised(4)
 def display_json(path: Path = GEOJSON_PATH, decimals: int = DISPLAY_DECIMALS) -> bytes:
     """The boundaries for the map as compact JSON: codes only, coordinates rounded."""
     features = [

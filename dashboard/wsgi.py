@@ -1,4 +1,8 @@
-"""WSGI entry point for gunicorn: `gunicorn dashboard.wsgi:server` (reads INVESTIN_WAREHOUSE)."""
+"""WSGI entry point for gunicorn: `gunicorn dashboard.wsgi:server` (reads INVESTIN_WAREHOUSE).
+
+The workers of one gunicorn server share their callback answers (`dashboard.cache.Answers`);
+each worker runs the common queries and draws the map boundaries before it takes requests.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,8 @@ from dashboard import geo, queries
 from dashboard.app import create_app
 from pipeline import DEFAULT_WAREHOUSE
 
-# The workers of one gunicorn server share their callback answers (perf, issue 5).
 warehouse = os.environ.get("INVESTIN_WAREHOUSE", str(DEFAULT_WAREHOUSE))
-server = create_app(warehouse, shared_answers=True).server
-queries.warm_up()  # before the worker takes requests (perf, issue 5)
+app = create_app(warehouse, shared_answers=True)
+server = app.server
+queries.warm_up()
 geo.display_url()

@@ -25,7 +25,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipeline.build.indices import index_export_rows
 from pipeline.readers import ReaderError, normalise_area_code
 
 LANGUAGES = ("fi", "sv", "en")
@@ -64,32 +63,45 @@ class Selection:
     lang: str = "fi"
 
 
+# Values come from the model view core.all_values (municipal and group rows with the area's kind).
 _QUERY = """
-WITH picked AS (
-    SELECT v.indicator_id, v.area_code, v.year, v.month, v.value, v.source_id
-    FROM core.indicator_values v
-    WHERE list_contains($municipalities, v.area_code)
-    UNION ALL
-    SELECT g.indicator_id, g.group_code, g.year, g.month, g.value, g.source_id
-    FROM core.group_values g
-    WHERE list_contains($groups, g.group_code)
-)
-SELECT p.indicator_id,
+SELECT v.indicator_id,
        CASE $lang WHEN 'sv' THEN i.label_sv WHEN 'en' THEN i.label_en ELSE i.label_fi END
            AS label,
-       p.area_code,
+       v.area_code,
        CASE $lang WHEN 'sv' THEN a.name_sv WHEN 'en' THEN a.name_en ELSE a.name_fi END
            AS area_name,
-       p.year, p.month, p.value,
+       v.year, v.month, v.value,
        CASE $lang WHEN 'sv' THEN i.unit_sv WHEN 'en' THEN i.unit_en ELSE i.unit_fi END AS unit,
-       p.source_id
-FROM picked p
-JOIN core.indicators i ON i.indicator_id = p.indicator_id
-JOIN core.areas a ON a.area_code = p.area_code
-WHERE list_contains($indicators, p.indicator_id)
-  AND ($year_from IS NULL OR p.year >= $year_from)
-  AND ($year_to IS NULL OR p.year <= $year_to)
-ORDER BY p.indicator_id, a.kind <> 'municipality', p.area_code, p.year, p.month NULLS FIRST
+       v.source_id
+FROM core.all_values v
+JOIN core.indicators i ON i.indicator_id = v.indicator_id
+JOIN core.areas a ON a.area_code = v.area_code
+WHERE CASE WHEN v.kind = 'municipality' THEN list_contains($municipalities, v.area_code)
+           ELSE list_contains($groups, v.area_code) END
+  AND list_contains($indicators, v.indicator_id)
+  AND ($year_from IS NULL OR v.year >= $year_from)
+  AND ($year_to IS NULL OR v.year <= $year_to)
+ORDER BY v.indicator_id, v.kind <> 'municipality', v.area_code, v.year, v.month NULLS FIRST
+"""
+
+# Composite indices (`index_*` ids) are exported like indicators: the score as the value.
+_INDEX_QUERY = """
+SELECT v.index_id AS indicator_id,
+       CASE $lang WHEN 'sv' THEN d.label_sv WHEN 'en' THEN d.label_en ELSE d.label_fi END
+           AS label,
+       v.area_code,
+       CASE $lang WHEN 'sv' THEN a.name_sv WHEN 'en' THEN a.name_en ELSE a.name_fi END
+           AS area_name,
+       v.year, CAST(NULL AS DATE) AS month, v.score AS value, d.unit,
+       'composite' AS source_id
+FROM core.index_values v
+JOIN core.index_definitions d USING (index_id)
+JOIN core.areas a USING (area_code)
+WHERE list_contains($ids, v.index_id) AND list_contains($areas, v.area_code)
+  AND ($year_from IS NULL OR v.year >= $year_from)
+  AND ($year_to IS NULL OR v.year <= $year_to)
+ORDER BY v.index_id, v.area_code
 """
 
 
@@ -97,37 +109,30 @@ def select_frame(con: duckdb.DuckDBPyConnection, selection: Selection) -> pd.Dat
     """Rows for `selection` (long, or one column per indicator with `wide`)."""
     if selection.lang not in LANGUAGES:
         raise ExportError(f"unknown language {selection.lang!r}; expected one of {LANGUAGES}")
-    # --- composite indices (issue 7): `index_*` ids select core.index_values (score as value)
     index_ids = [i for i in selection.indicators if i.startswith("index_")]
     wanted = tuple(i for i in selection.indicators if not i.startswith("index_"))
     indicators = _indicators(con, wanted) if wanted or not index_ids else []
-    # --- end issue 7
     municipalities, groups = _areas(con, selection.areas, selection.groups)
+    years = {"lang": selection.lang, "year_from": selection.year_from, "year_to": selection.year_to}
     frame = con.execute(
         _QUERY,
-        {
-            "municipalities": municipalities,
-            "groups": groups,
-            "indicators": indicators,
-            "lang": selection.lang,
-            "year_from": selection.year_from,
-            "year_to": selection.year_to,
-        },
+        {"municipalities": municipalities, "groups": groups, "indicators": indicators, **years},
     ).df()
-    if index_ids:  # issue 7
-        rows = index_export_rows(
-            con,
-            index_ids,
-            municipalities,
-            lang=selection.lang,
-            year_from=selection.year_from,
-            year_to=selection.year_to,
-            error=ExportError,
-        )
+    if index_ids:
+        rows = _index_rows(con, index_ids, municipalities, years)
         frame = pd.concat([frame, rows], ignore_index=True) if len(frame) else rows
     frame["month"] = pd.to_datetime(frame["month"]).dt.date
     frame = frame[COLUMNS]
     return _wide(frame) if selection.wide else frame
+
+
+def _index_rows(con, index_ids: list[str], municipalities: list[str], years: dict) -> pd.DataFrame:
+    """Export rows of composite indices; an unknown index id raises ExportError."""
+    known = set(con.execute("SELECT index_id FROM core.index_definitions").df()["index_id"])
+    unknown = [i for i in index_ids if i not in known]
+    if unknown:
+        raise ExportError(f"unknown index {unknown[0]!r}; known: {', '.join(sorted(known))}")
+    return con.execute(_INDEX_QUERY, {"ids": index_ids, "areas": municipalities, **years}).df()
 
 
 def _indicators(con, wanted: tuple[str, ...]) -> list[str]:
@@ -147,7 +152,7 @@ def _areas(con, areas: tuple[str, ...], groups: tuple[str, ...]):
             by_group_id.setdefault(group_id, []).append(code)
     if not areas and not groups:
         municipal = [c for c, k in kinds.items() if k == "municipality"]
-        # issue 7: the derived peer groups (kind "peers") only when asked for by code
+        # the derived peer groups (kind "peers") only when asked for by code
         return municipal, [c for c, k in kinds.items() if k not in ("municipality", "peers")]
     municipal, group_codes = [], []
     for raw in areas:

@@ -19,25 +19,8 @@ from pipeline import composite
 
 MIN_SHARED = 0.5
 DISTANCE_DECIMALS = 12
-# The default profile for the `peers:<code>` groups (presentation data: the profile the pages
-# and the stored `core.peers` use): size (on a log scale, so that a town of
-# 20,000 is as far from one of 10,000 as one of 40,000 is), age structure, language, skills, jobs
-# and the local economy's shape. Neutral descriptors belong here: peers are about likeness.
-DEFAULT_PROFILE = (
-    "population",
-    "population_change_pct",
-    "share_0_14",
-    "share_65_plus",
-    "swedish_speakers_share",
-    "urbanisation_rate",
-    "tertiary_share",
-    "employment_rate",
-    "unemployment_rate",
-    "job_self_sufficiency",
-    "jobs_primary_share",
-    "jobs_services_share",
-)
-DEFAULT_LOG = ("population",)
+# The profile compared and the indicators taken on a log scale are presentation data
+# (`presentation.yaml` peer_profile); callers pass them in.
 
 
 def profile_frame(values: pd.DataFrame, municipalities: Sequence[str]) -> pd.DataFrame:

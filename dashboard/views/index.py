@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urlencode
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import figures, queries
+from dashboard import figures, queries, services
 from dashboard.i18n import fmt_number, lang_of, t
 from dashboard.layout import figure_block, href
 from pipeline.presentation import Presentation
@@ -49,7 +49,7 @@ def weights_from(values: list[Any], ids: list[dict[str, str]]) -> dict[str, floa
             weights[ident["theme"]] = float(value)
         except (TypeError, ValueError):
             continue
-    return queries.parse_weights({f"w_{k}": v for k, v in weights.items()})
+    return services.parse_weights({f"w_{k}": v for k, v in weights.items()})
 
 
 # --------------------------------------------------------------------------- compare page
@@ -59,8 +59,8 @@ def ranking_figure(areas: list[str], weights: dict[str, float], lang: str, pres:
     """Rank and rank range of the overall index for `areas` (all network towns if empty)."""
     lang = lang_of(lang)
     codes = list(areas) or queries.group_members(pres.network)
-    ranges = queries.rank_ranges(weights)
-    scores = queries.index_scores(weights)[["area_code", "score"]]
+    ranges = services.rank_ranges(weights)
+    scores = services.index_scores(weights)[["area_code", "score"]]
     names = queries.municipalities(lang).set_index("area_code")["name"]
     frame = ranges[ranges["area_code"].isin(codes)].merge(scores, on="area_code")
     frame["name"] = frame["area_code"].map(names)
@@ -82,10 +82,10 @@ def _slider(theme: str, weights: dict[str, float], lang: str) -> html.Div:
             dcc.Slider(
                 id={"type": WEIGHT, "theme": theme},
                 min=0,
-                max=queries.MAX_WEIGHT,
+                max=services.MAX_WEIGHT,
                 step=STEP,
                 value=weights.get(theme, 1.0),
-                marks={i: str(i) for i in range(int(queries.MAX_WEIGHT) + 1)},
+                marks={i: str(i) for i in range(int(services.MAX_WEIGHT) + 1)},
                 tooltip={"placement": "bottom", "always_visible": False},
             ),
         ],
@@ -103,7 +103,7 @@ def compare_section(
     areas: list[str], params: dict[str, Any], lang: str, pres: Presentation
 ) -> html.Section:
     """Weight sliders and the rank-range chart for the compare page."""
-    weights = queries.parse_weights(params)
+    weights = services.parse_weights(params)
     return html.Section(
         [
             dcc.Store(id=f"{WEIGHT}s", data=weights),
@@ -136,10 +136,10 @@ def rank_text(rank: Any, ranked: int, span: tuple[Any, Any] | None) -> str:
 def index_rows(code: str, lang: str) -> list[dict[str, Any]]:
     """The town's score and rank in every index (overall first), with its overall rank range."""
     rows = []
-    ranges = queries.rank_ranges().set_index("area_code")
+    ranges = services.rank_ranges().set_index("area_code")
     themes = queries.index_themes()
     for index_id in [queries.OVERALL_INDEX, *(f"index_{th}" for th in themes)]:
-        scores = queries.index_scores(index_id=index_id).set_index("area_code")
+        scores = services.index_scores(index_id=index_id).set_index("area_code")
         if code not in scores.index:
             continue
         row = scores.loc[code]
@@ -155,7 +155,7 @@ def index_rows(code: str, lang: str) -> list[dict[str, Any]]:
 
 
 def peers_table(code: str, indicators: list[str] | None, lang: str) -> html.Table:
-    found = queries.peers(code, indicators)
+    found = services.peers(code, indicators)
     names = queries.municipalities(lang).set_index("area_code")["name"]
     body = [
         html.Tr(
@@ -199,11 +199,11 @@ def _index_table(rows: list[dict[str, Any]]) -> html.Table:
 def town_section(code: str, lang: str, pres: Presentation) -> html.Section:
     """Index scores and the nearest peers of a town."""
     lang = lang_of(lang)
-    stored = queries.peers(code)
+    stored = services.peers(code)
     group = f"{queries.PEERS_PREFIX}{code}"
     compare = href("/compare", lang, areas=[code, *stored["area_code"]], groups=[group], peer=group)
     options = queries.indicators(lang).set_index("indicator_id")["label"]
-    choices = [{"value": i, "label": options.get(i, i)} for i in queries.peer_profile_indicators()]
+    choices = [{"value": i, "label": options.get(i, i)} for i in services.peer_profile_indicators()]
     profile = [c for c in pres.peer_profile.indicators if c in options.index]
     return html.Section(
         [

@@ -111,3 +111,34 @@ def test_failed_export_leaves_no_file(warehouse_path, tmp_path):
     with pytest.raises(ExportError):
         export_file(warehouse_path, Selection(indicators=("nope",)), "csv", out)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_values_are_the_municipal_and_group_rows_of_the_base_tables(con, expected):
+    """The export reads the model view core.all_values; the oracle here is the two tables."""
+    base = con.execute(
+        """
+        SELECT indicator_id, area_code, year, month, value FROM core.indicator_values
+        WHERE area_code IN ('140', '740')
+        UNION ALL
+        SELECT indicator_id, group_code, year, month, value FROM core.group_values
+        WHERE group_code IN ('network', 'SSS')
+        """
+    ).df()
+    base = base[base.indicator_id.isin(SELECTION.indicators) & base.year.between(2016, 2021)]
+    keys = ["indicator_id", "area_code", "year"]
+    got = expected[[*keys, "value"]].sort_values(keys).reset_index(drop=True)
+    want = base[[*keys, "value"]].sort_values(keys).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+
+
+def test_index_ids_export_the_stored_scores(con):
+    frame = select_frame(con, Selection(indicators=("index_overall",), areas=("140",), lang="en"))
+    score = con.execute(
+        "SELECT score FROM core.index_values WHERE index_id = 'index_overall' AND area_code = '140'"
+    ).fetchone()[0]
+    assert frame[["area_code", "value", "source_id"]].values.tolist() == [
+        ["140", score, "composite"]
+    ]
+    assert frame.label.iloc[0] == "Overall index" and frame.month.isna().all()
+    with pytest.raises(ExportError, match="unknown index 'index_nope'"):
+        select_frame(con, Selection(indicators=("index_nope",)))

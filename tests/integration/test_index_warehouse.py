@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dashboard import services
 from pipeline import composite, peers
 from pipeline.build.indices import PEER_COUNT
 from pipeline.presentation import load_presentation
@@ -192,12 +193,12 @@ def q(warehouse):
 
 def test_index_scores_query(q, con):
     assert q.index_themes() == ["demography", "economy", "labour", "skills"]
-    equal = q.index_scores()
+    equal = services.index_scores()
     assert len(equal) == 308 and equal["rank"].min() == 1
-    labour = q.index_scores(index_id="index_labour")
+    labour = services.index_scores(index_id="index_labour")
     assert (labour["index_id"] == "index_labour").all()
     # weighting labour 3 times makes the overall follow the labour index more closely
-    heavy = q.index_scores({"labour": 3.0})
+    heavy = services.index_scores({"labour": 3.0})
     corr_equal = equal["score"].corr(labour["score"])
     assert heavy["score"].corr(labour["score"]) > corr_equal
     assert sorted(heavy["rank"]) == sorted(composite.rank_scores(heavy["score"]))
@@ -205,16 +206,16 @@ def test_index_scores_query(q, con):
 
 def test_parse_weights(q):
     params = {"w_labour": "2", "w_economy": ["0.5"], "w_bogus": "3", "w_skills": "x"}
-    assert q.parse_weights(params) == {"labour": 2.0, "economy": 0.5}
-    assert q.parse_weights({"w_labour": "99"}) == {"labour": 3.0}
+    assert services.parse_weights(params) == {"labour": 2.0, "economy": 0.5}
+    assert services.parse_weights({"w_labour": "99"}) == {"labour": 3.0}
     zero = {f"w_{theme}": "0" for theme in q.index_themes()}
-    assert q.parse_weights(zero) == {}
+    assert services.parse_weights(zero) == {}
 
 
 def test_rank_ranges_query(q, con):
     weights = {"labour": 2.0}
-    ranges = q.rank_ranges(weights)
-    scores = q.index_scores(weights).set_index("area_code")
+    ranges = services.rank_ranges(weights)
+    scores = services.index_scores(weights).set_index("area_code")
     ranges = ranges.set_index("area_code")
     assert ranges["rank"].tolist() == scores.loc[ranges.index, "rank"].tolist()
     assert (ranges["rank_min"] <= ranges["rank"]).all()
@@ -234,11 +235,11 @@ def test_rank_ranges_query(q, con):
 
 
 def test_peers_queries(q):
-    stored = q.peers("140")
+    stored = services.peers("140")
     assert len(stored) == 10 and "140" not in set(stored["area_code"])
-    chosen = q.peers("140", ["population", "unemployment_rate"], k=5)
+    chosen = services.peers("140", ["population", "unemployment_rate"], k=5)
     assert len(chosen) == 5 and set(chosen["area_code"]) != set(stored["area_code"][:5])
-    assert q.peers("999").empty
+    assert services.peers("999").empty
     assert q.peer_group_code("peers:140") == "140"
     assert q.peer_group_code("peers:999") is None and q.peer_group_code("network") is None
     assert q.group_members("peers:140") == sorted(stored["area_code"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import dash
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,7 +21,14 @@ from bench.__main__ import table  # noqa: E402
 from bench.common import Result, median, not_run, percentile  # noqa: E402
 from bench.fetch import bench_fetch  # noqa: E402
 from bench.latency import with_variants  # noqa: E402
-from bench.server import Request, body_for, component_props, split_output  # noqa: E402
+from bench.server import (  # noqa: E402
+    ECHO_BODY,
+    Request,
+    body_for,
+    component_props,
+    register_echo,
+    split_output,
+)
 from tests.helpers import max_in_window  # noqa: E402
 
 SMALL = ROOT / "tests" / "fixtures" / "statfin_11re_2026api_POST_jsonstat2_KU091_top5years.json"
@@ -93,3 +101,12 @@ def test_results_table_has_a_row_per_result():
 def test_heavy_benches_import(name):
     module = __import__(f"bench.{name}", fromlist=["*"])
     assert callable(getattr(module, f"bench_{name}"))
+
+
+def test_the_echo_callback_answers_with_its_input_on_the_bench_app_only(dependencies):
+    app = dash.Dash(__name__)
+    app.layout = dash.html.Div()
+    register_echo(app)
+    answer = app.server.test_client().post("/_dash-update-component", json=ECHO_BODY)
+    assert answer.get_json()["response"]["bench-echo-out"]["data"] == 1
+    assert not [d for d in dependencies if "bench-echo" in d["output"]]  # not in create_app

@@ -1,0 +1,119 @@
+"""The dashboard's data access: named SQL queries (`sql/*.sql`) over ONE read-only DuckDB
+connection per process, with small Python shaping beside them.
+
+- `runner`: the connection (`configure(path)`, called once by `create_app`), `run(name,
+  **params)` which executes `sql/<name>.sql` with every value bound, and the presentation.
+- `lookups`: areas, groups, the indicator catalogue, provenance.
+- `values`: indicator values as the pages show them (series, one year, latest values).
+- `indices`: the stored composite indices and peers, the `peers:<code>` groups.
+
+Pages import this package (`from dashboard import queries`); caching is `dashboard.cache`'s
+(`queries.memoised` is its memo for page builders). A new query is a new `.sql` file and a
+function in the module of its kind.
+"""
+
+from dashboard.cache import memoised
+from dashboard.queries.indices import (
+    OVERALL_INDEX,
+    PEERS_PREFIX,
+    annual_values,
+    index_indicators,
+    index_themes,
+    index_values,
+    is_peer_group,
+    peer_group_code,
+    stored_peers,
+)
+from dashboard.queries.lookups import (
+    area_codes,
+    area_name,
+    areas,
+    build_info,
+    group_members,
+    indicator_ids,
+    indicator_meta,
+    indicators,
+    is_municipality,
+    members_of_groups,
+    municipalities,
+    municipality_codes,
+    network_towns,
+    provenance,
+    sources_for,
+)
+from dashboard.queries.runner import (
+    QueryError,
+    configure,
+    presentation,
+    run,
+    warehouse_path,
+)
+from dashboard.queries.values import (
+    comparison_columns,
+    export_frame,
+    group_latest_values,
+    group_series,
+    group_values_in_year,
+    indicator_years,
+    latest_values,
+    monthly_comparison,
+    municipal_values,
+    national_shares,
+    network_cards,
+    peer_gaps,
+    population_history,
+    share_years,
+    town_values,
+    trend_values,
+    warm_up,
+)
+
+__all__ = [
+    "OVERALL_INDEX",
+    "PEERS_PREFIX",
+    "QueryError",
+    "annual_values",
+    "area_codes",
+    "area_name",
+    "areas",
+    "build_info",
+    "comparison_columns",
+    "configure",
+    "export_frame",
+    "group_latest_values",
+    "group_members",
+    "group_series",
+    "group_values_in_year",
+    "index_indicators",
+    "index_themes",
+    "index_values",
+    "indicator_ids",
+    "indicator_meta",
+    "indicator_years",
+    "indicators",
+    "is_municipality",
+    "is_peer_group",
+    "latest_values",
+    "members_of_groups",
+    "memoised",
+    "monthly_comparison",
+    "municipal_values",
+    "municipalities",
+    "municipality_codes",
+    "national_shares",
+    "network_cards",
+    "network_towns",
+    "peer_gaps",
+    "peer_group_code",
+    "population_history",
+    "presentation",
+    "provenance",
+    "run",
+    "share_years",
+    "sources_for",
+    "stored_peers",
+    "town_values",
+    "trend_values",
+    "warehouse_path",
+    "warm_up",
+]

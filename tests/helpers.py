@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.snapshot import sha256_file
@@ -43,3 +45,21 @@ def max_in_window(times: list[float], window: float) -> int:
             start += 1
         best = max(best, end - start + 1)
     return best
+
+
+@contextlib.contextmanager
+def queries_on(path: Path) -> Iterator:
+    """`dashboard.queries` pointed at the warehouse `path` for the block, then back at the one it
+    served before (the session's app shares the module)."""
+    from dashboard import queries
+
+    try:
+        before = queries.warehouse_path()
+    except queries.QueryError:
+        before = None
+    queries.configure(path)
+    try:
+        yield queries
+    finally:
+        if before is not None:
+            queries.configure(before)

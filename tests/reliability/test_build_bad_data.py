@@ -10,7 +10,6 @@ case runs on the whole catalogue.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from pipeline import DEFAULT_CATALOGUE
 from pipeline.build import BuildError, build_warehouse
 from pipeline.catalogue import load_catalogue
 from pipeline.snapshot import rebuild_manifest
+from tests.helpers import queries_on
 
 POPULATION_FILE = "statfin/vaerak_11re_population_1972_2023_by_municipality.csv"
 KEYFIG_2022 = "statfin/kuntien_avainluvut_2022ed_309kuntaa_2020_2021_kunnat.xlsx"
@@ -40,23 +40,6 @@ def reduced(catalogue, *indicator_ids: str):
     return dataclasses.replace(catalogue, indicators=indicators, sources=sources)
 
 
-@contextlib.contextmanager
-def dashboard_on(path: Path):
-    """Point dashboard.queries at `path` for the block, then back at what it served before."""
-    from dashboard import queries
-
-    try:
-        before = queries.warehouse_path()
-    except queries.QueryError:
-        before = None
-    queries.configure(path)
-    try:
-        yield queries
-    finally:
-        if before is not None:
-            queries.configure(before)
-
-
 def build_fails(catalogue, snapshot: Path, previous: Path) -> str:
     before = previous.read_bytes()
     with pytest.raises(BuildError) as info:
@@ -65,7 +48,7 @@ def build_fails(catalogue, snapshot: Path, previous: Path) -> str:
     assert not list(previous.parent.glob("*.tmp*")), "a temporary warehouse was left behind"
     with duckdb.connect(str(previous), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM core.indicator_values").fetchone()[0] > 0
-    with dashboard_on(previous) as queries:
+    with queries_on(previous) as queries:
         helsinki = queries.trend_values("population", ["091"], [], "fi")
         assert helsinki.loc[helsinki["year"] == 2023, "value"].tolist() == [674_500]
     return str(info.value)

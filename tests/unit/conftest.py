@@ -12,6 +12,7 @@ _ROOT = str(Path(__file__).resolve().parents[2])
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
+from tests.helpers import queries_on  # noqa: E402
 from tests.small_warehouse import build_small_warehouse  # noqa: E402
 
 
@@ -23,17 +24,6 @@ def small_warehouse_path(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def small_queries(small_warehouse_path) -> Iterator:
-    """`dashboard.queries` pointed at the small warehouse for the module, then back at the
-    warehouse it served before (the session's app shares the module)."""
-    from dashboard import queries
-
-    try:
-        before = queries.warehouse_path()
-    except queries.QueryError:
-        before = None
-    queries.configure(small_warehouse_path)
-    try:
+    """`dashboard.queries` pointed at the small warehouse for the module."""
+    with queries_on(small_warehouse_path) as queries:
         yield queries
-    finally:
-        if before is not None:
-            queries.configure(before)

@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(BIN)/pip install --quiet -c $(LOCK) -e '.[dev]'
 	touch $(STAMP)
 
-data/warehouse.duckdb: $(STAMP) indicators.yaml data/snapshot/manifest.yaml
+data/warehouse.duckdb: $(STAMP) indicators.yaml presentation.yaml data/snapshot/manifest.yaml
 	$(BIN)/investin build
 
 build: $(STAMP)

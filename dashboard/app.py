@@ -50,6 +50,7 @@ import functools
 import html as html_lib
 import logging
 import os
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +92,24 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
 }
+# What the pages load: everything from this origin; inline scripts only by hash (Dash's
+# renderer and clientside callbacks, `_csp`); inline styles, which Dash's components, plotly.js
+# and AG Grid inject; data: images (plotly's exports) and fonts.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self' 'unsafe-inline'",
+    "img-src": "'self' data: blob:",
+    "font-src": "'self' data:",
+    "connect-src": "'self'",
+    "worker-src": "'self' blob:",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+}
+# Log records quote at most this many characters of a message (and of a traceback line).
+LOG_TEXT_LIMIT = 400
+LOG_TRACEBACK_LINES = 60
 
 
 def create_app(warehouse_path: str | os.PathLike, *, shared_answers: bool = False) -> dash.Dash:
@@ -135,9 +154,10 @@ def create_app(warehouse_path: str | os.PathLike, *, shared_answers: bool = Fals
         dash.Input("_pages_location", "search"),
     )
     _wrap_page_layouts()
+    _shorten_logs()
     server = app.server
     _serve_fast(server, cache.Answers.for_server(warehouse_path, shared_answers))
-    server.after_request(_after_request)
+    server.after_request(functools.partial(_after_request, app))
     server.register_error_handler(Exception, _unhandled_error)
     return app
 
@@ -148,6 +168,11 @@ def _unhandled_error(exc: Exception):
     shows a traceback; the log has it."""
     if isinstance(exc, werkzeug.exceptions.HTTPException):
         return exc
+    if isinstance(exc, dash.exceptions.DependencyException | OSError) and (
+        flask.request.path.startswith("/_dash-component-suites/")
+    ):  # a file the app does not serve (unknown package, path or `..`)
+        log.info("not found: %s", flask.request.path)
+        return flask.Response("Not found.", 404, mimetype="text/plain")
     log.error("request %s failed: %s", flask.request.path, exc, exc_info=exc)
     if flask.request.path.endswith("/_dash-update-component"):
         return flask.Response("Malformed callback request.", 400, mimetype="text/plain")
@@ -178,15 +203,35 @@ def _is_page_request(request: flask.Request) -> bool:
     return request.method == "GET" and not path.startswith(internal)
 
 
-def _after_request(response: flask.Response) -> flask.Response:
+def _csp(app: dash.Dash, embed: bool) -> str:
+    """The Content-Security-Policy header: `CONTENT_SECURITY_POLICY`, the hashes of the app's
+    inline scripts and who may frame the page (anyone for the embed card, nobody otherwise)."""
+    policy = dict(CONTENT_SECURITY_POLICY)
+    policy["script-src"] = " ".join([policy["script-src"], *_inline_script_hashes(app)])
+    policy["frame-ancestors"] = "*" if embed else "'none'"
+    return "; ".join(f"{name} {value}" for name, value in policy.items())
+
+
+def _inline_script_hashes(app: dash.Dash) -> tuple[str, ...]:
+    scripts = (*app._inline_scripts, *dash._callback.GLOBAL_INLINE_SCRIPTS, app.renderer)
+    return _hashes_of(scripts, app)
+
+
+@functools.lru_cache(maxsize=4)
+def _hashes_of(scripts: tuple[str, ...], app: dash.Dash) -> tuple[str, ...]:
+    """Dash's `csp_hashes` (it also takes the pending global inline scripts into the app)."""
+    return tuple(app.csp_hashes())
+
+
+def _after_request(app: dash.Dash, response: flask.Response) -> flask.Response:
     request = flask.request
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
-    if request.path.startswith("/embed/"):
-        response.headers["Content-Security-Policy"] = "frame-ancestors *"
+    embed = request.path.startswith("/embed/")
+    response.headers["Content-Security-Policy"] = _csp(app, embed)
+    if embed:
         response.headers.pop("X-Frame-Options", None)
     else:
-        response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
         response.headers["X-Frame-Options"] = "DENY"
     if (
         _is_page_request(request)
@@ -216,6 +261,44 @@ def _interpolate_index(app: dash.Dash, **parts: str) -> str:
         app_entry=entry,
         **parts,
     )
+
+
+# --------------------------------------------------------------------------- logging
+
+
+class ShortRecords(logging.Filter):
+    """Log records quote at most `LOG_TEXT_LIMIT` characters of their message and of each
+    traceback line, and at most `LOG_TRACEBACK_LINES` lines of a traceback: the request data a
+    record names (a path, query values, a callback's ids and values) is the client's and may be
+    megabytes long."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = shorten(record.getMessage())
+        record.msg, record.args = message, None
+        if record.exc_info and not record.exc_text:
+            lines = "".join(traceback.format_exception(*record.exc_info)).splitlines()
+            if len(lines) > LOG_TRACEBACK_LINES:
+                head, tail = lines[:10], lines[10 - LOG_TRACEBACK_LINES :]
+                cut = len(lines) - LOG_TRACEBACK_LINES
+                lines = [*head, f"... {cut} lines left out", *tail]
+            record.exc_text = "\n".join(shorten(line) for line in lines)
+        return True
+
+
+def shorten(text: str, limit: int = LOG_TEXT_LIMIT) -> str:
+    """`text`, or its first `limit` characters and how many more there were."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text) - limit} more characters)"
+
+
+def _shorten_logs() -> None:
+    """`ShortRecords` on the loggers of the dashboard's modules, Dash and the dev server."""
+    names = [name for name in logging.root.manager.loggerDict if name.startswith("dashboard.")]
+    for name in {*names, __name__, "dash", "dash.dash", "werkzeug"}:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, ShortRecords) for f in logger.filters):
+            logger.addFilter(ShortRecords())
 
 
 # --------------------------------------------------------------------------- error boundaries

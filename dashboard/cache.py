@@ -6,8 +6,8 @@ warehouse data:
 
 Per process (each gunicorn worker has its own):
 - `RESULTS`: query results by (named query, bound parameters), kept by the query runner
-  (`dashboard.queries.runner.run`). Callers get a copy, so they may modify it; results over
-  `RESULT_MAX_ROWS` rows are not kept.
+  (`dashboard.queries.runner.run`), at most `RESULT_CACHE_BYTES`. Callers get a copy, so they
+  may modify it; results over `RESULT_MAX_ROWS` rows are not kept.
 - `memoised(n)`: an LRU for pure functions of the warehouse built on query results: lookups
   (`queries.municipality_codes`), services (re-weighted index ranks, the peer profile) and page
   builders (page layouts through `cached_layout`, the compare page's figure builders). The
@@ -15,8 +15,10 @@ Per process (each gunicorn worker has its own):
 
 Per server (shared by the workers of one gunicorn server):
 - `Answers`: callback answers (`/_dash-update-component`, page layouts included) by request
-  body: the worker's own LRU of bytes first, then, when `create_app(shared_answers=True)` (what
-  `dashboard.wsgi` does), files under `$TMPDIR/investin-answers/<server pid>-<namespace>/`.
+  body: the worker's own LRU (`ANSWER_CACHE_BYTES`) first, then, when
+  `create_app(shared_answers=True)` (what `dashboard.wsgi` does), files under
+  `$TMPDIR/investin-answers/<server pid>-<namespace>/` (`SHARED_ANSWER_BYTES` in all; answers
+  over `ANSWER_MAX_BYTES` are not kept). Every bound counts bytes, not entries.
   Answers that carry a side update (the error alert) or are not a plain 200 are never kept.
   Callbacks must therefore stay pure: no clock, randomness or request state beyond the body.
 
@@ -36,6 +38,7 @@ import os
 import shutil
 import tempfile
 import threading
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
@@ -46,11 +49,13 @@ import flask
 import pandas as pd
 
 PACKAGE = Path(__file__).resolve().parent
-RESULT_CACHE_SIZE = 2048
+RESULT_CACHE_BYTES = 64 * 2**20  # per worker
 RESULT_MAX_ROWS = 50_000
 LAYOUT_CACHE_SIZE = 64
-ANSWER_CACHE_BYTES = 96 * 2**20
+ANSWER_CACHE_BYTES = 64 * 2**20  # per worker
+SHARED_ANSWER_BYTES = 128 * 2**20  # per server, on disk
 ANSWER_MAX_BYTES = 2 * 2**20
+ENTRY_OVERHEAD_BYTES = 200  # what an LRU entry costs besides its value (key digest, links)
 UPDATE_PATH = "/_dash-update-component"
 CODE_SUFFIXES = {".py", ".sql", ".yaml", ".js", ".css", ".json"}
 
@@ -67,20 +72,24 @@ class Lru:
 
     def get(self, key: Hashable) -> Any | None:
         with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
+            item = self._items.get(key)
+            if item is None:
+                return None
+            self._items.move_to_end(key)
+            return item[0]
 
     def put(self, key: Hashable, value: Any) -> None:
+        size = self._size_of(value)
         with self._lock:
             old = self._items.pop(key, None)
-            self.size -= self._size_of(old) if old is not None else 0
-            self._items[key] = value
-            self.size += self._size_of(value)
+            self.size -= old[1] if old is not None else 0
+            if size > self.budget:
+                return
+            self._items[key] = (value, size)
+            self.size += size
             while self.size > self.budget and self._items:
-                _, dropped = self._items.popitem(last=False)
-                self.size -= self._size_of(dropped)
+                _, (_, dropped) = self._items.popitem(last=False)
+                self.size -= dropped
 
     def clear(self) -> None:
         with self._lock:
@@ -92,10 +101,11 @@ class Lru:
 
 
 class Results:
-    """Query results by (query name, parameters); frames in and out are copies."""
+    """Query results by (query name, parameters), at most `budget` bytes of frames (pandas'
+    deep memory usage); frames in and out are copies."""
 
-    def __init__(self, size: int = RESULT_CACHE_SIZE) -> None:
-        self._lru = Lru(size)
+    def __init__(self, budget: int = RESULT_CACHE_BYTES) -> None:
+        self._lru = Lru(budget, size_of=frame_bytes)
 
     def get(self, key: Hashable) -> pd.DataFrame | None:
         frame = self._lru.get(key)
@@ -107,6 +117,11 @@ class Results:
 
     def clear(self) -> None:
         self._lru.clear()
+
+
+def frame_bytes(frame: pd.DataFrame) -> int:
+    """What a frame holds in memory (its strings' objects included), plus an entry's overhead."""
+    return int(frame.memory_usage(deep=True, index=True).sum()) + ENTRY_OVERHEAD_BYTES
 
 
 RESULTS = Results()
@@ -162,16 +177,26 @@ def cached_layout(layout: Callable) -> Callable:
 
 
 class SharedFiles:
-    """Answers shared by one server's workers through files (cachelib, atomic writes)."""
+    """Answers shared by one server's workers: a file per answer (named by the digest of its
+    key, written to a temporary file and renamed into place, so a reader never sees half of
+    one) in the server's directory, at most `budget` bytes of them.
+
+    A worker sums the directory after it has written `budget / CHECK_PARTS` bytes since it
+    last did, and removes the least recently used files (a read touches its file) until the
+    rest fits in `budget * KEEP_SHARE`; the directory therefore never holds much more than
+    `budget` plus what each worker wrote since its last look."""
 
     ROOT = Path(tempfile.gettempdir()) / "investin-answers"
+    CHECK_PARTS = 16
+    KEEP_SHARE = 0.75
 
-    def __init__(self, namespace: str, server_pid: int) -> None:
-        from cachelib import FileSystemCache
-
+    def __init__(self, namespace: str, server_pid: int, budget: int = SHARED_ANSWER_BYTES) -> None:
         self._prune_dead()
-        directory = self.ROOT / f"{server_pid}-{namespace}"
-        self._files = FileSystemCache(str(directory), threshold=2000, default_timeout=0)
+        self.directory = self.ROOT / f"{server_pid}-{namespace}"
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.budget = budget
+        self._written = 0
+        self._lock = threading.Lock()
 
     def _prune_dead(self) -> None:
         for directory in self.ROOT.glob("*-*") if self.ROOT.is_dir() else ():
@@ -179,11 +204,62 @@ class SharedFiles:
             if pid.isdigit() and not _running(int(pid)):
                 shutil.rmtree(directory, ignore_errors=True)
 
+    def _path(self, key: bytes) -> Path:
+        return self.directory / hashlib.sha256(key).hexdigest()
+
     def get(self, key: bytes) -> bytes | None:
-        return self._files.get(hashlib.sha256(key).hexdigest())
+        path = self._path(key)
+        try:
+            body = path.read_bytes()
+            os.utime(path)  # recently used: kept longest
+        except OSError:  # not there, or just removed by another worker
+            return None
+        return body
 
     def put(self, key: bytes, value: bytes) -> None:
-        self._files.set(hashlib.sha256(key).hexdigest(), value)
+        part = self.directory / f".{uuid.uuid4().hex}"
+        try:
+            part.write_bytes(value)
+            os.replace(part, self._path(key))
+        except OSError:  # a full disk loses the shared copy, not the answer
+            part.unlink(missing_ok=True)
+            return
+        with self._lock:
+            self._written += len(value)
+            due = self._written * self.CHECK_PARTS >= self.budget
+            if due:
+                self._written = 0
+        if due:
+            self.trim()
+
+    def size(self) -> int:
+        """The bytes the directory's answers hold now."""
+        return sum(size for _, size, _ in self._files())
+
+    def trim(self) -> None:
+        """Remove the least recently used answers when the directory holds over `budget`."""
+        files = sorted(self._files(), key=lambda item: item[2])
+        total = sum(size for _, size, _ in files)
+        if total <= self.budget:
+            return
+        keep = self.budget * self.KEEP_SHARE
+        for path, size, _ in files:
+            if total <= keep:
+                break
+            Path(path).unlink(missing_ok=True)
+            total -= size
+
+    def _files(self) -> list[tuple[str, int, float]]:
+        """(path, size, mtime) of every file in the directory (temporary ones included)."""
+        found = []
+        with os.scandir(self.directory) as entries:
+            for entry in entries:
+                try:
+                    stat = entry.stat()
+                except OSError:
+                    continue
+                found.append((entry.path, stat.st_size, stat.st_mtime))
+        return found
 
 
 def _running(pid: int) -> bool:
@@ -209,10 +285,13 @@ def answer_namespace(warehouse_path: str | os.PathLike) -> str:
 
 
 class Answers:
-    """Callback answers by request body: this worker's LRU, then the server's shared files."""
+    """Callback answers by request body: this worker's LRU, then the server's shared files.
 
-    def __init__(self, shared: SharedFiles | None = None) -> None:
-        self._local = Lru(ANSWER_CACHE_BYTES, size_of=len)
+    Both are bounded by bytes: the LRU keeps the digest of a request body, not the body (a
+    client decides how long that is), and counts each answer's length."""
+
+    def __init__(self, shared: SharedFiles | None = None, budget: int = ANSWER_CACHE_BYTES) -> None:
+        self._local = Lru(budget, size_of=lambda body: len(body) + ENTRY_OVERHEAD_BYTES)
         self._shared = shared
 
     @classmethod
@@ -222,19 +301,25 @@ class Answers:
         return cls(files)
 
     def get(self, key: bytes) -> bytes | None:
-        body = self._local.get(key)
+        digest = hashlib.sha256(key).digest()
+        body = self._local.get(digest)
         if body is None and self._shared is not None:
             body = self._shared.get(key)
             if body is not None:
-                self._local.put(key, body)
+                self._local.put(digest, body)
         return body
 
     def put(self, key: bytes, body: bytes) -> None:
         if len(body) > ANSWER_MAX_BYTES:
             return
-        self._local.put(key, body)
+        self._local.put(hashlib.sha256(key).digest(), body)
         if self._shared is not None:
             self._shared.put(key, body)
+
+    @property
+    def local_bytes(self) -> int:
+        """What this worker's LRU counts (answers and per-entry overhead)."""
+        return self._local.size
 
     def install(self, server: flask.Flask) -> None:
         """Answer repeated callback requests from the cache; keep new plain answers."""

@@ -7,7 +7,8 @@ roles (`comparisons`), defaults and indicator lists from its sections.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import re
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -17,8 +18,18 @@ from dash import html
 from dashboard import queries
 from dashboard.figures import ByRole
 from dashboard.i18n import t
-from dashboard.layout import dropdown_control, query_list
+from dashboard.layout import dropdown_control
 from pipeline.presentation import Presentation, load_presentation
+
+# How much of one query value the pages read and repeat back: at most `MAX_CODES` codes of a
+# list are parsed (the rest are counted, not read), a notice names at most `MAX_NAMED` of them
+# and quotes at most `MAX_QUOTED` characters of any one value.
+MAX_CODES = 500
+MAX_NAMED = 10
+MAX_QUOTED = 40
+# Digits a year may have: a longer number is no year (and does not fit the JSON the page sends).
+YEAR_DIGITS = 4
+LIST_ITEM = re.compile(r"[^,]+")
 
 # The locale key naming each role's group beside a town.
 ROLE_LABELS = ByRole(
@@ -59,8 +70,56 @@ def comparisons(pres: Presentation) -> tuple[Comparison, ...]:
 
 def first(value: Any) -> str | None:
     """The first item of a comma-separated (or repeated) query value."""
-    items = query_list(value)
+    items, _more = query_codes(value, limit=1)
     return items[0] if items else None
+
+
+def query_codes(value: Any, limit: int = MAX_CODES) -> tuple[list[str], int]:
+    """The first `limit` items of a comma-separated (or repeated) query value, as
+    `layout.query_list` reads them, and about how many items follow (the commas after them are
+    counted; the items are not parsed)."""
+    items = value if isinstance(value, list | tuple) else [] if value is None else [value]
+    codes: list[str] = []
+    more = 0
+    for item in items:
+        text = str(item)
+        for match in LIST_ITEM.finditer(text):
+            code = match.group().strip()
+            if not code:
+                continue
+            if len(codes) == limit:
+                more += text.count(",", match.start()) + 1
+                break
+            codes.append(code)
+    return codes, more
+
+
+def quoted(text: Any) -> str:
+    """An input value as a notice repeats it: at most `MAX_QUOTED` characters."""
+    text = str(text)
+    return text if len(text) <= MAX_QUOTED else text[: MAX_QUOTED - 1] + "…"
+
+
+def named(codes: Sequence[str], lang: str, more: int = 0) -> str:
+    """Codes as a notice lists them: the first `MAX_NAMED`, then 'and N more' (`more` codes
+    that were not even read are counted too)."""
+    shown = ", ".join(quoted(code) for code in codes[:MAX_NAMED])
+    rest = max(len(codes) - MAX_NAMED, 0) + more
+    if not rest:
+        return shown
+    if not shown:
+        return t("common.n_codes", lang, n=rest)
+    return t("common.and_more", lang, codes=shown, n=rest)
+
+
+def as_year(text: str, allowed: Collection[int] | None = None) -> int | None:
+    """The year `text` names (an integer of at most `YEAR_DIGITS` digits, in `allowed` if
+    given), or None."""
+    digits = text.strip().removeprefix("-")
+    if not digits.isascii() or not digits.isdigit() or len(digits) > YEAR_DIGITS:
+        return None
+    year = int(text)
+    return year if allowed is None or year in allowed else None
 
 
 def parse_year(
@@ -72,10 +131,9 @@ def parse_year(
     text = first(value)
     if text is None:
         return latest, None
-    try:
-        year = int(text)
-    except ValueError:
-        return latest, t(f"{page}.bad_year", lang, value=text)
+    year = as_year(text)
+    if year is None:
+        return latest, t(f"{page}.bad_year", lang, value=quoted(text))
     if year not in years:
         return latest, t(f"{page}.no_year", lang, value=year)
     return year, None

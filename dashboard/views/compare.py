@@ -19,8 +19,11 @@ from dashboard.views.common import (
     control_row,
     first,
     indicator_options,
+    named,
     options,
     parse_year,
+    query_codes,
+    quoted,
     year_options,
 )
 from pipeline.presentation import Presentation
@@ -44,17 +47,22 @@ class Selection(NamedTuple):
     peer: str
 
 
-def _known_codes(raw: list[str], known: frozenset[str]) -> tuple[list[str], list[str]]:
-    """(known codes without repeats, unknown codes) of a query list."""
-    return [c for c in dict.fromkeys(raw) if c in known], [c for c in raw if c not in known]
+def _known_codes(value: Any, known: frozenset[str], lang: str, message: str, notices) -> list:
+    """The known codes of a query value without repeats; a `message` notice names the others
+    (and counts those beyond the `query_codes` limit, which are not read)."""
+    raw, more = query_codes(value)
+    unknown = [c for c in raw if c not in known]
+    if unknown or more:
+        notices.append(t(message, lang, codes=named(unknown, lang, more)))
+    return [c for c in dict.fromkeys(raw) if c in known]
 
 
 def _areas(params: dict[str, Any], lang: str, known: Known, pres: Presentation, notices):
     if "areas" not in params:
         return known.members(pres.network)
-    areas, unknown = _known_codes(query_list(params.get("areas")), known.municipalities)
-    if unknown:
-        notices.append(t("compare.unknown_areas", lang, codes=", ".join(unknown)))
+    areas = _known_codes(
+        params.get("areas"), known.municipalities, lang, "compare.unknown_areas", notices
+    )
     if len(areas) > MAX_AREAS:
         notices.append(t("compare.too_many_areas", lang, n=MAX_AREAS))
         areas = areas[:MAX_AREAS]
@@ -66,7 +74,7 @@ def _indicator(params: dict[str, Any], key: str, default: str, lang: str, known:
     if value is None:
         return default
     if value not in known.indicators:
-        notices.append(t("compare.unknown_indicator", lang, value=value))
+        notices.append(t("compare.unknown_indicator", lang, value=quoted(value)))
         return default
     return value
 
@@ -77,9 +85,9 @@ def parse_selection(
     """The selection from query values, with friendly notices for whatever was unusable."""
     notices: list[str] = []
     areas = _areas(params, lang, known, pres, notices)
-    groups, unknown = _known_codes(query_list(params.get("groups")), known.groups)
-    if unknown:
-        notices.append(t("compare.unknown_groups", lang, codes=", ".join(unknown)))
+    groups = _known_codes(
+        params.get("groups"), known.groups, lang, "compare.unknown_groups", notices
+    )
     if "groups" not in params:
         groups = list(pres.comparison_codes)
     defaults = pres.defaults
@@ -88,7 +96,7 @@ def parse_selection(
     y = _indicator(params, "y", defaults.compare_y, lang, known, notices)
     peer = first(params.get("peer")) or pres.university_cities
     if peer not in known.groups:
-        notices.append(t("compare.unknown_peer", lang, value=peer))
+        notices.append(t("compare.unknown_peer", lang, value=quoted(peer)))
         peer = pres.university_cities
     year, year_notice = parse_year(params.get("year"), known.years(chosen), lang, PAGE)
     if year_notice:

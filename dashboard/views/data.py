@@ -17,7 +17,17 @@ from dash import dcc, html
 from dashboard import queries
 from dashboard.i18n import lang_of, load_page, t
 from dashboard.layout import grid_locale, href, query_list
-from dashboard.views.common import Control, Known, control_row, options, year_options
+from dashboard.views.common import (
+    Control,
+    Known,
+    as_year,
+    control_row,
+    named,
+    options,
+    query_codes,
+    quoted,
+    year_options,
+)
 from pipeline.presentation import Presentation
 
 PAGE = "data"
@@ -42,21 +52,20 @@ def _year(value: Any, key: str, lang: str, notices: list[str]) -> int | None:
     text = next(iter(query_list(value)), None)
     if text is None:
         return None
-    try:
-        return int(text)
-    except ValueError:
-        notices.append(t(f"data.bad_{key}", lang, value=text))
-        return None
+    year = as_year(text, YEARS)
+    if year is None:
+        notices.append(t(f"data.bad_{key}", lang, value=quoted(text)))
+    return year
 
 
 def _pick(params, key, known, default, message, lang, notices) -> tuple[str, ...]:
     """The known codes of query value `key` (`default` when absent), a notice for the rest."""
     if key not in params:
         return default
-    raw = query_list(params.get(key))
+    raw, more = query_codes(params.get(key))
     bad = [value for value in raw if value not in known]
-    if bad:
-        notices.append(t(message, lang, codes=", ".join(bad)))
+    if bad or more:
+        notices.append(t(message, lang, codes=named(bad, lang, more)))
     return tuple(value for value in dict.fromkeys(raw) if value in known)
 
 

@@ -15,7 +15,6 @@ from dash import dcc, html
 
 from dashboard import figures, geo, queries
 from dashboard.i18n import fmt_value, t
-from dashboard.layout import query_list
 from dashboard.views.common import (
     Control,
     Known,
@@ -23,6 +22,8 @@ from dashboard.views.common import (
     first,
     indicator_options,
     parse_year,
+    query_codes,
+    quoted,
     year_options,
 )
 from pipeline.presentation import Presentation
@@ -50,12 +51,12 @@ def parse_params(
     default = pres.defaults.map_indicator
     indicator = first(params.get("indicator")) or default
     if indicator not in known.indicators:
-        notices.append(t("map.unknown_indicator", lang, value=indicator))
+        notices.append(t("map.unknown_indicator", lang, value=quoted(indicator)))
         indicator = default
     year, notice = parse_year(params.get("year"), known.years(indicator), lang, PAGE)
     notices += [notice] if notice else []
     offered = outline_groups(pres)
-    outline = query_list(params.get("outline")) if "outline" in params else list(offered)
+    outline = query_codes(params.get("outline"))[0] if "outline" in params else list(offered)
     outline = [c for c in outline if c in offered or known.is_peer_group(c)]
     return MapSelection(indicator, year, outline), notices
 

@@ -7,6 +7,7 @@ with the reason otherwise, so a developer without Chromium can still run the res
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -118,6 +119,8 @@ def driver(base_url: str, download_dir: Path, tmp_path_factory: pytest.TempPathF
     """A headless Chromium with a fresh profile that saves downloads into `download_dir`."""
     options = chrome_options()
     options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    # The console (CSP violations) and the network log (every response's headers).
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     options.add_experimental_option(
         "prefs",
         {
@@ -142,3 +145,35 @@ def driver(base_url: str, download_dir: Path, tmp_path_factory: pytest.TempPathF
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violation_and_every_response_has_the_policy(request):
+    """After every browser test: no Content-Security-Policy violation in the console, and every
+    response the browser got from the dashboard carried the Content-Security-Policy header."""
+    if "driver" not in request.fixturenames:
+        yield
+        return
+    driver = request.getfixturevalue("driver")
+    base_url = request.getfixturevalue("base_url")
+    driver.get_log("browser"), driver.get_log("performance")  # forget earlier tests' entries
+    yield
+    violations = [
+        entry["message"]
+        for entry in driver.get_log("browser")
+        if "Content Security Policy" in entry["message"] or "Refused to" in entry["message"]
+    ]
+    assert not violations, violations[:5]
+    responses = [
+        message["params"]["response"]
+        for message in (json.loads(e["message"])["message"] for e in driver.get_log("performance"))
+        if message["method"] == "Network.responseReceived"
+    ]
+    ours = [r for r in responses if r["url"].startswith(base_url)]
+    assert ours, "the browser fetched nothing from the dashboard"
+    missing = [
+        r["url"]
+        for r in ours
+        if "content-security-policy" not in {name.lower() for name in r["headers"]}
+    ]
+    assert not missing, missing[:5]

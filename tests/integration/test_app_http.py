@@ -126,7 +126,8 @@ def test_embed_may_be_framed(client):
     response = client.get("/embed/town/684?lang=en")
     assert response.status_code == 200
     assert "X-Frame-Options" not in response.headers
-    assert response.headers["Content-Security-Policy"] == "frame-ancestors *"
+    csp = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors *" in csp and "default-src 'self'" in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
@@ -134,6 +135,17 @@ def test_callbacks_answer_with_headers_too(client):
     response = client.get("/_dash-layout")
     assert response.status_code == 200
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_component_suites_serve_their_files_and_404_for_others(client):
+    html = client.get("/").get_data(as_text=True)
+    suite = re.findall(r'src="(/_dash-component-suites/[^"]+)"', html)[0]
+    assert client.get(suite).status_code == 200
+    for path in ("/_dash-component-suites/../../etc/passwd", "/_dash-component-suites/x/y.js"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response.get_data(as_text=True) == "Not found."
 
 
 ALL_PAGES = [

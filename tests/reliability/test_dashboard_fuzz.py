@@ -16,6 +16,9 @@ import random
 import re
 from urllib.parse import quote, urlencode
 
+import pytest
+
+from dashboard.i18n import t
 from tests.helpers import routing_body
 
 SEED = 20260606
@@ -257,3 +260,50 @@ def test_fuzz_pages_and_callbacks_never_5xx_or_traceback(client, dependencies):
     print(f"fuzz: {checker.count} requests")
     assert checker.count >= 1_000
     assert not checker.failures, "\n".join(checker.failures)
+
+
+# --------------------------------------------------------------------------- oversized values
+
+
+def _routing(client, dependencies, path: str, search: str):
+    response = client.post("/_dash-update-component", json=routing_body(dependencies, path, search))
+    return response.status_code, response.get_data(as_text=True)
+
+
+def test_a_hundred_thousand_unknown_codes_give_a_short_notice(client, dependencies):
+    codes = [f"Z{number:05d}" for number in range(100_000)]
+    for path, key in (("/compare", "areas"), ("/compare", "groups"), ("/data", "areas")):
+        status, text = _routing(client, dependencies, path, f"?lang=en&{key}={','.join(codes)}")
+        assert status == 200, (path, key)
+        assert "Z00000" in text  # the notice names the first ones ...
+        assert "Z00500" not in text and "Z99999" not in text  # ... not all of them
+        listed = sum(code in text for code in codes[:50])
+        assert listed <= 10, (path, key, listed)
+        assert re.search(r"and (99,?990|\d{5}) more", text), (path, key)
+        assert len(text) < 400_000, (path, key, len(text))
+
+
+def test_a_known_town_among_many_codes_is_still_shown(client, dependencies):
+    status, text = _routing(client, dependencies, "/compare", "?lang=en&areas=140," + "Z," * 2000)
+    assert status == 200 and "Iisalmi" in text
+
+
+@pytest.mark.parametrize(
+    ("path", "key", "message"),
+    [
+        ("/data", "from", "data.bad_from"),
+        ("/data", "to", "data.bad_to"),
+        ("/compare", "year", "compare.bad_year"),
+        ("/map", "year", "map.bad_year"),
+    ],
+)
+@pytest.mark.parametrize("raw", ["99999999999999999999", "1" * 5000, "-99999999999999999999"])
+def test_a_huge_year_is_an_invalid_year(client, dependencies, path, key, message, raw):
+    """The page renders with the default year and says the value was not a year."""
+    assert client.get(f"{path}?lang=en&{key}={raw}").status_code == 200
+    status, text = _routing(client, dependencies, path, f"?lang=en&{key}={raw}")
+    assert status == 200, text[:300]
+    expected = t(message, "en", value="\x00").split("\x00")[-1]  # the text after the value
+    assert expected in text, text[:300]
+    if len(raw) > 100:
+        assert raw[:100] not in text  # the notice quotes at most a few characters of it

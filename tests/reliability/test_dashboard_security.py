@@ -8,8 +8,11 @@ pages and callbacks get marker-laden input is recorded, and no marker may ever a
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import io
 import json
+import logging
 import re
 from urllib.parse import quote
 
@@ -174,13 +177,14 @@ def test_every_response_carries_the_security_headers(client, dependencies):
         headers = response.headers
         assert headers.get("X-Content-Type-Options") == "nosniff", url
         assert headers.get("Referrer-Policy") == "strict-origin-when-cross-origin", url
-        csp = headers.get("Content-Security-Policy", "")
+        csp = _directives(headers.get("Content-Security-Policy", ""))
+        assert csp.get("default-src") == ["'self'"] and csp.get("object-src") == ["'none'"], url
         if url.startswith("/embed/"):
-            assert "frame-ancestors" in csp and "'none'" not in csp, url
+            assert csp.get("frame-ancestors") == ["*"], url
             assert "X-Frame-Options" not in headers, url
         else:
             assert headers.get("X-Frame-Options") == "DENY", url
-            assert "frame-ancestors 'none'" in csp, url
+            assert csp.get("frame-ancestors") == ["'none'"], url
         assert response.status_code < 500, url
 
 
@@ -201,3 +205,79 @@ def test_no_debugger_dev_tools_or_secrets(dashboard_app, client):
         assert "Traceback" not in text and "SECRET_KEY" not in text, url
         if secret:
             assert str(secret) not in text, url
+
+
+# --------------------------------------------------------------------------- content security policy
+
+
+def _directives(header: str) -> dict[str, list[str]]:
+    parts = (part.split() for part in header.split(";") if part.strip())
+    return {words[0]: words[1:] for words in parts}
+
+
+def test_the_csp_restricts_every_kind_of_resource(client):
+    for url in ("/", "/town/684", "/embed/town/684", "/_dash-layout", "/no/such/page"):
+        csp = _directives(client.get(url).headers["Content-Security-Policy"])
+        for name in ("default-src", "style-src", "img-src", "connect-src", "font-src"):
+            assert "'self'" in csp.get(name, []), (url, name, csp)
+        assert csp.get("object-src") == ["'none'"], url
+        assert csp.get("base-uri") == ["'self'"], url
+        scripts = csp.get("script-src", [])
+        assert "'self'" in scripts and "'unsafe-inline'" not in scripts, url
+        assert "'unsafe-eval'" not in scripts and "*" not in csp.get("default-src", []), url
+
+
+def test_the_inline_scripts_of_a_page_are_allowed_by_their_hashes(client):
+    response = client.get("/compare")
+    allowed = set(_directives(response.headers["Content-Security-Policy"])["script-src"])
+    html = response.get_data(as_text=True)
+    inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", html, re.S)
+    executable = [body for attrs, body in inline if "application/json" not in attrs]
+    assert len(executable) >= 2  # the renderer and the clientside callbacks
+    for body in executable:
+        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in allowed, body[:80]
+
+
+# --------------------------------------------------------------------------- paths and logs
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/_dash-component-suites/../../etc/passwd",
+        "/_dash-component-suites/%2e%2e/%2e%2e/etc/passwd",
+        "/_dash-component-suites/dash/../../pyproject.toml",
+        "/_dash-component-suites/dash/..%2f..%2fapp.py",
+        "/_dash-component-suites/nope/x.js",
+        "/_dash-component-suites/dash/no/such/file.js",
+    ],
+)
+def test_unknown_component_suite_paths_are_404_without_traceback(client, caplog, path):
+    with caplog.at_level(logging.DEBUG):
+        response = client.get(path)
+    assert response.status_code == 404
+    assert "root:" not in response.get_data(as_text=True)
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    assert "Traceback" not in caplog.text
+
+
+def test_logged_request_data_is_truncated(client, caplog):
+    bogus = "A" * 1_000_000
+    body = {
+        "output": f"{bogus}.children",
+        "outputs": {"id": bogus, "property": "children"},
+        "inputs": [{"id": bogus, "property": "value", "value": bogus}],
+        "changedPropIds": [f"{bogus}.value"],
+    }
+    for _ in range(3):
+        with caplog.at_level(logging.DEBUG):
+            response = client.post("/_dash-update-component", json=body)
+        assert response.status_code == 400
+    handler = logging.StreamHandler(stream := io.StringIO())
+    for record in caplog.records:
+        handler.handle(record)
+    written = stream.getvalue()
+    assert caplog.records, "the malformed requests were not logged"
+    assert len(written) < 3 * 20_000, f"{len(written):,} characters of log for 3 requests"
+    assert "more characters" in written  # the truncation says so

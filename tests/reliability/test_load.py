@@ -1,12 +1,17 @@
-"""The dashboard under load: 32 concurrent clients for 60 seconds against `investin serve --prod`
-(gunicorn, 2 workers) on 127.0.0.1, loading pages and running real callbacks, with zero errors.
+"""The dashboard under load, cold: 32 concurrent clients for 60 seconds against a freshly started
+`investin serve --prod` (gunicorn, 2 workers) on 127.0.0.1, loading pages and running real
+callbacks with zero errors (5xx or timeouts) and bounded worker memory.
 
+Every request is drawn at random over the whole space, so that it measures the cold path, not
+the answer cache: any of the 308 towns, any language, and compare, map, data and network states
+with random towns, groups, indicators and years (what `Space` holds, read from the warehouse).
 Page loads are the page GET plus the routing callback that builds the layout (what a browser
 does); callbacks are the server-side callbacks listed by `/_dash-dependencies`, with the input
-values the rendered pages carry (other towns, years and indicators drawn from the warehouse so
-the answers are not all alike). Each client loop is bounded by a deadline and a request cap and
-stops by itself. Requests served, p95 latency and errors are printed and written to
-tests/artifacts/load.json. `INVESTIN_LOAD_SECONDS` shortens the run for local checks.
+values a rendered page carries, then redrawn. Each client loop is bounded by a deadline and a
+request cap and stops by itself. Requests/s, p50/p95/p99 latency, the workers' memory (RSS
+before and after) and errors are printed and written to tests/artifacts/load.json. Latency is
+reported, not asserted (targets belong to the benchmarks). `INVESTIN_LOAD_SECONDS` shortens
+the run for local checks.
 """
 
 from __future__ import annotations
@@ -20,9 +25,11 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import psutil
 import pytest
 import requests
 
@@ -32,6 +39,8 @@ CLIENTS = 32
 WORKERS = 2
 SECONDS = float(os.environ.get("INVESTIN_LOAD_SECONDS", "60"))
 MAX_REQUESTS_PER_CLIENT = 100_000
+MAX_WORKER_RSS_MB = 1024  # each worker, after the run
+LANGS = ("fi", "sv", "en")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 
@@ -75,7 +84,7 @@ def server(warehouse_path):
                 pass
             assert time.monotonic() < deadline, "the server did not start within 90 s"
             time.sleep(0.3)
-        yield base
+        yield base, process
     finally:
         with_group = os.getpgid(process.pid)
         os.killpg(with_group, signal.SIGTERM)
@@ -146,53 +155,127 @@ def callback_templates(base: str, deps: list[dict]) -> list[tuple[str, dict]]:
     return templates
 
 
-def vary(body: dict, rng: random.Random, towns: list[str], years: list[int]) -> dict:
-    """The same callback with other towns or another year, where its inputs take them."""
+@dataclass(frozen=True)
+class Space:
+    """What a random request may name: every town, group, indicator and its years."""
+
+    towns: list[str]
+    groups: list[str]
+    years: dict[str, list[int]]
+
+    @classmethod
+    def of(cls, warehouse_path) -> Space:
+        with duckdb.connect(str(warehouse_path), read_only=True) as con:
+            areas = con.execute("SELECT area_code, kind FROM core.areas").fetchall()
+            rows = con.execute(
+                "SELECT DISTINCT indicator_id, year FROM core.indicator_values ORDER BY 1, 2"
+            ).fetchall()
+        years: dict[str, list[int]] = {}
+        for indicator, year in rows:
+            years.setdefault(indicator, []).append(year)
+        towns = sorted(code for code, kind in areas if kind == "municipality")
+        groups = sorted(code for code, kind in areas if kind not in ("municipality", "peers"))
+        return cls(towns, groups, years)
+
+    def indicator(self, rng: random.Random) -> str:
+        return rng.choice(sorted(self.years))
+
+    def year(self, rng: random.Random, indicator: str | None = None) -> int:
+        return rng.choice(self.years[indicator or self.indicator(rng)])
+
+    def towns_sample(self, rng: random.Random, most: int = 6) -> list[str]:
+        return rng.sample(self.towns, k=rng.randint(1, most))
+
+    def groups_sample(self, rng: random.Random) -> list[str]:
+        picked = rng.sample(self.groups, k=rng.randint(0, 3))
+        return picked + [f"peers:{rng.choice(self.towns)}"] * (rng.random() < 0.2)
+
+
+def random_page(rng: random.Random, space: Space) -> str:
+    """A page URL with a random language and a random state over the whole space."""
+    lang = rng.choice(LANGS)
+    town = rng.choice(space.towns)
+    indicator = space.indicator(rng)
+    year = space.year(rng, indicator)
+    csv = ",".join
+    pages = [
+        f"/?lang={lang}",
+        f"/about?lang={lang}",
+        f"/town/{town}?lang={lang}",
+        f"/embed/town/{town}?lang={lang}",
+        f"/compare?lang={lang}&areas={csv(space.towns_sample(rng))}"
+        f"&groups={csv(space.groups_sample(rng))}&indicator={indicator}&year={year}"
+        f"&x={space.indicator(rng)}&y={space.indicator(rng)}",
+        f"/map?lang={lang}&indicator={indicator}&year={year}",
+        f"/data?lang={lang}&indicators={indicator},{space.indicator(rng)}"
+        f"&areas={csv(space.towns_sample(rng, 4))}&from={year - rng.randint(0, 5)}&to={year}",
+        f"/network?lang={lang}&year={year}",
+    ]
+    weights = [1, 0.3, 3, 1, 3, 1.5, 1, 1]
+    return rng.choices(pages, weights=weights)[0]
+
+
+def vary(body: dict, rng: random.Random, space: Space) -> dict:
+    """The same callback with random towns, groups, indicators, years and language."""
     body = json.loads(json.dumps(body))
-    for item in body["inputs"] + body["state"]:
-        value = item["value"]
-        if item["id"].endswith("-areas") and isinstance(value, list):
-            item["value"] = rng.sample(towns, k=rng.randint(1, 4))
-        elif item["id"].endswith("-year") and isinstance(value, int) and rng.random() < 0.5:
-            item["value"] = rng.choice(years)
+    items = body["inputs"] + body["state"]
+    indicator = space.indicator(rng)
+    for item in items:
+        name, value = item["id"], item["value"]
+        if name.endswith("-areas") and isinstance(value, list):
+            item["value"] = space.towns_sample(rng)
+        elif name.endswith("-groups") and isinstance(value, list):
+            item["value"] = space.groups_sample(rng)
+        elif name.endswith("-indicator") and isinstance(value, str):
+            item["value"] = indicator
+        elif name.endswith(("-x", "-y")) and isinstance(value, str):
+            item["value"] = space.indicator(rng)
+        elif name.endswith("-year") and isinstance(value, int):
+            item["value"] = space.year(rng, indicator)
+        elif name.endswith("-lang"):
+            item["value"] = rng.choice(LANGS)
     return body
 
 
-@pytest.mark.load
-def test_load_32_clients_60_seconds(server, warehouse_path):
-    base = server
-    deps = requests.get(f"{base}/_dash-dependencies", timeout=30).json()
-    templates = callback_templates(base, deps)
-    assert len(templates) >= 4, [name for name, _ in templates]
-    with duckdb.connect(str(warehouse_path), read_only=True) as con:
-        towns = [
-            r[0]
-            for r in con.execute(
-                "SELECT area_code FROM core.areas WHERE kind = 'municipality'"
-            ).fetchall()
-        ]
-        years = [
-            r[0]
-            for r in con.execute(
-                "SELECT DISTINCT year FROM core.indicator_values WHERE year BETWEEN 2015 AND 2023"
-            ).fetchall()
-        ]
-    pages = [
-        "/",
-        "/compare",
-        "/map",
-        "/data",
-        "/network",
-        "/about",
-        "/town/{town}",
-        "/embed/town/{town}",
-        "/compare?areas={town},{other}&lang=en",
-    ]
+def worker_rss_mb(server: subprocess.Popen) -> list[float]:
+    """The resident memory of each gunicorn worker (the leaves of the server's process tree)."""
+    tree = psutil.Process(server.pid).children(recursive=True)
+    leaves = [p for p in tree if not p.children()]
+    return sorted(round(p.memory_info().rss / 2**20, 1) for p in leaves)
 
-    latencies: list[float] = []
-    errors: list[str] = []
-    kinds = {"page": 0, "callback": 0}
-    lock = threading.Lock()
+
+def percentile(ordered: list[float], share: float) -> float | None:
+    return round(1000 * ordered[int(share * (len(ordered) - 1))], 1) if ordered else None
+
+
+class Load:
+    """The clients' shared tallies."""
+
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.errors: list[str] = []
+        self.kinds = {"page": 0, "callback": 0}
+        self.lock = threading.Lock()
+
+    def request(self, session, base: str, method: str, url: str, body) -> None:
+        started = time.monotonic()
+        try:
+            response = session.request(method, base + url, json=body, timeout=60)
+            status = response.status_code
+            problem = None if status == 200 else f"{status} {method} {url[:120]}"
+            if problem is None and "Traceback" in response.text:
+                problem = f"traceback in {method} {url[:120]}"
+        except requests.RequestException as exc:
+            problem = f"{type(exc).__name__} {method} {url[:120]}"
+        elapsed = time.monotonic() - started
+        with self.lock:
+            self.latencies.append(elapsed)
+            if problem:
+                self.errors.append(problem)
+
+
+def run_clients(base: str, deps, templates, space: Space, load: Load) -> float:
+    """Run `CLIENTS` loops until the deadline; the wall time they took."""
     deadline = time.monotonic() + SECONDS
 
     def client(number: int) -> None:
@@ -202,38 +285,20 @@ def test_load_32_clients_60_seconds(server, warehouse_path):
             if time.monotonic() >= deadline:
                 break
             if rng.random() < 0.5:
-                kind = "page"
-                url = rng.choice(pages).format(town=rng.choice(towns), other=rng.choice(towns))
+                kind, url = "page", random_page(rng, space)
                 path, _, search = url.partition("?")
-                calls = [
-                    ("GET", url, None),
-                    (
-                        "POST",
-                        "/_dash-update-component",
-                        routing_body(deps, path, f"?{search}" if search else ""),
-                    ),
-                ]
+                routing = routing_body(deps, path, f"?{search}" if search else "")
+                calls = [("GET", url, None), ("POST", "/_dash-update-component", routing)]
             else:
-                kind = "callback"
-                name, body = rng.choice(templates)
-                calls = [("POST", "/_dash-update-component", vary(body, rng, towns, years))]
+                _name, body = rng.choice(templates)
+                kind, calls = (
+                    "callback",
+                    [("POST", "/_dash-update-component", vary(body, rng, space))],
+                )
             for method, url, body in calls:
-                started = time.monotonic()
-                try:
-                    response = session.request(method, base + url, json=body, timeout=60)
-                    status = response.status_code
-                    problem = None if status == 200 else f"{status} {method} {url}"
-                    if problem is None and "Traceback" in response.text:
-                        problem = f"traceback in {method} {url}"
-                except requests.RequestException as exc:
-                    problem = f"{type(exc).__name__} {method} {url}"
-                elapsed = time.monotonic() - started
-                with lock:
-                    latencies.append(elapsed)
-                    if problem:
-                        errors.append(problem)
-            with lock:
-                kinds[kind] += 1
+                load.request(session, base, method, url, body)
+            with load.lock:
+                load.kinds[kind] += 1
         session.close()
 
     threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(CLIENTS)]
@@ -242,28 +307,45 @@ def test_load_32_clients_60_seconds(server, warehouse_path):
         thread.start()
     for thread in threads:
         thread.join(timeout=SECONDS + 120)
-    wall = time.monotonic() - started
     assert not any(t.is_alive() for t in threads), "a client loop did not stop by itself"
+    return time.monotonic() - started
 
-    ordered = sorted(latencies)
-    p95 = ordered[int(0.95 * (len(ordered) - 1))] if ordered else float("nan")
+
+@pytest.mark.load
+def test_load_32_clients_60_seconds_cold_mix(server, warehouse_path):
+    base, process = server
+    rss_before = worker_rss_mb(process)  # before any page was built
+    deps = requests.get(f"{base}/_dash-dependencies", timeout=30).json()
+    templates = callback_templates(base, deps)
+    assert len(templates) >= 4, [name for name, _ in templates]
+    space = Space.of(warehouse_path)
+    assert len(space.towns) == 308
+    load = Load()
+    wall = run_clients(base, deps, templates, space, load)
+    rss_after = worker_rss_mb(process)
+    ordered = sorted(load.latencies)
     result = {
         "clients": CLIENTS,
         "workers": WORKERS,
         "seconds": round(wall, 1),
-        "requests": len(latencies),
-        "page_loads": kinds["page"],
-        "callbacks": kinds["callback"],
-        "requests_per_second": round(len(latencies) / wall, 1),
-        "p50_ms": round(1000 * ordered[len(ordered) // 2], 1) if ordered else None,
-        "p95_ms": round(1000 * p95, 1),
-        "max_ms": round(1000 * ordered[-1], 1) if ordered else None,
+        "requests": len(ordered),
+        "page_loads": load.kinds["page"],
+        "callbacks": load.kinds["callback"],
+        "requests_per_second": round(len(ordered) / wall, 1),
+        "p50_ms": percentile(ordered, 0.50),
+        "p95_ms": percentile(ordered, 0.95),
+        "p99_ms": percentile(ordered, 0.99),
+        "max_ms": percentile(ordered, 1.0),
+        "worker_rss_mb_before": rss_before,
+        "worker_rss_mb_after": rss_after,
         "callback_kinds": sorted(name for name, _ in templates),
-        "errors": len(errors),
-        "error_examples": errors[:10],
+        "errors": len(load.errors),
+        "error_examples": load.errors[:10],
     }
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "load.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"\nload: {json.dumps(result)}")
-    assert len(latencies) >= CLIENTS
-    assert not errors, errors[:10]
+    assert len(ordered) >= CLIENTS
+    assert not load.errors, load.errors[:10]
+    assert len(rss_after) == WORKERS, rss_after
+    assert max(rss_after) < MAX_WORKER_RSS_MB, rss_after

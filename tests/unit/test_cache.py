@@ -23,7 +23,7 @@ def test_lru_is_bounded_by_the_total_size_and_keeps_the_recently_used():
 
 
 def test_results_are_copies_and_large_results_are_not_kept():
-    results = cache.Results(size=4)
+    results = cache.Results(budget=2**20)
     frame = pd.DataFrame({"x": [1, 2]})
     results.put("k", frame)
     frame.loc[0, "x"] = 99  # the caller changes its frame ...

@@ -12,8 +12,8 @@ import yaml
 from pipeline import readers
 from pipeline.build import schemas
 from pipeline.build.areas import Division
-from pipeline.catalogue import Catalogue, Source
 from pipeline.build.report import Problems
+from pipeline.catalogue import Catalogue, Source
 from pipeline.snapshot import Manifest, SnapshotError, load_manifest, recover_interrupted_fetch
 from pipeline.snapshot.integrity import integrity_problems
 
@@ -104,7 +104,8 @@ def unknown_area_codes(staging: pd.DataFrame, division: Division, where: str) ->
         return []
     first = unknown.drop_duplicates("area_code").head(MAX_UNKNOWN_CODES)
     listed = ", ".join(
-        f"{code!r} (row {row})" for code, row in zip(first.area_code, first[readers.ROW_COLUMN], strict=True)
+        f"{code!r} (row {row})"
+        for code, row in zip(first.area_code, first[readers.ROW_COLUMN], strict=True)
     )
     more = unknown["area_code"].nunique() - len(first)
     return [

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -33,8 +32,6 @@ def trial_build(
     `replaced` maps target paths in `snapshot_dir` to the files that stand in for them and
     `manifest` is the manifest to build with; the build then reads a linked view of the folder.
     """
-    # pandera imports hypothesis only to offer strategies the build never uses (see the CLI).
-    sys.modules.setdefault("hypothesis", None)
     from pipeline.build import BuildError, build_warehouse
 
     snapshot_dir = Path(snapshot_dir)

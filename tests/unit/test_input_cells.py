@@ -93,7 +93,7 @@ def test_other_csv_cells_fail_naming_file_row_and_value(tmp_path, cell):
 @pytest.mark.parametrize("cell", ["NA", "NaN", "null"])
 def test_keyfigures_csv_cells_fail_naming_file_row_and_value(tmp_path, cell):
     path = tmp_path / "regions.csv"
-    path.write_text(f"Alue,\"Väkiluku, 2021\"\nUusimaa,1700000\nPirkanmaa,{cell}\n")
+    path.write_text(f'Alue,"Väkiluku, 2021"\nUusimaa,1700000\nPirkanmaa,{cell}\n')
     raw = read_keyfigures_csv(path)
     names = {"Uusimaa": "MK01", "Pirkanmaa": "MK06"}
     with pytest.raises(ReaderError) as info:
@@ -104,7 +104,7 @@ def test_keyfigures_csv_cells_fail_naming_file_row_and_value(tmp_path, cell):
 
 def test_keyfigures_markers_are_missing(tmp_path):
     path = tmp_path / "regions.csv"
-    path.write_text("Alue,\"Väkiluku, 2021\"\nUusimaa,1700000\nPirkanmaa,..\n")
+    path.write_text('Alue,"Väkiluku, 2021"\nUusimaa,1700000\nPirkanmaa,..\n')
     names = {"Uusimaa": "MK01", "Pirkanmaa": "MK06"}
     staging = tidy_keyfigures(read_keyfigures_csv(path), {"population": "Väkiluku"}, names, "f")
     assert staging["value"].isna().tolist() == [False, True]

@@ -80,8 +80,7 @@ def refuse_repeated_cells(frame: pd.DataFrame, dimensions: list[str]) -> None:
         row = frame.loc[repeated.idxmax(), dimensions]
         cell = ", ".join(f"{dim}={quote(str(row[dim]))}" for dim in dimensions)
         raise ValueError(
-            f"the answer holds the cell {cell} more than once (a "
-            "dimension value listed twice); not stored"
+            f"the answer holds a duplicate cell {cell} (a dimension value listed twice); not stored"
         )
 
 

@@ -13,6 +13,7 @@ which is what makes the reader several times faster than pyjstat (see ``bench/js
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "MISSING_MARKERS",
     "JsonStatError",
     "JsonStatMeta",
     "jsonstat_meta",
@@ -28,7 +30,12 @@ __all__ = [
 ]
 
 META_KEY = "jsonstat"
-# PX missing-value markers as PxWeb writes them in the plain json format.
+# The publisher's missing-value markers: PX files' DATASYMBOL1-6 (not available, confidential,
+# ...) and DATASYMBOLNIL "-", as PxWeb writes them in string cells. Only these mean "suppressed";
+# any other text in a value cell is an error ("NA", "NaN", "null" are not the publisher's).
+MISSING_MARKERS = (".", "..", "...", "....", ".....", "......", "-")
+QUOTE_LIMIT = 120  # characters of a bad input quoted in an error message
+_DECIMAL = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
 
 class JsonStatError(ValueError):
@@ -76,7 +83,7 @@ def _pick_dataset(doc: Any, name: str | None) -> tuple[dict, bool]:
     if not isinstance(doc, Mapping):
         raise JsonStatError(f"expected a JSON object, got {type(doc).__name__}")
     if doc.get("class") == "dataset" or ("id" in doc and "size" in doc and "dimension" in doc):
-        return dict(doc), False
+        return dict(doc), _is_v1(doc)
     if doc.get("class") == "bundle" or not {"dimension", "value"} <= doc.keys():
         candidates = {k: v for k, v in doc.items() if isinstance(v, Mapping) and "dimension" in v}
         if not candidates:
@@ -85,8 +92,36 @@ def _pick_dataset(doc: Any, name: str | None) -> tuple[dict, bool]:
         if key not in candidates:
             raise JsonStatError(f"bundle has no dataset {key!r} (has {', '.join(candidates)})")
         ds = dict(candidates[key])
-        return ds, "id" not in ds
+        return ds, _is_v1(ds)
     raise JsonStatError("JSON-stat document has neither id/size nor a bundle of datasets")
+
+
+def _is_v1(ds: Mapping) -> bool:
+    """JSON-stat 1.x keeps `id`, `size` and `role` inside `dimension` (also in 1.02 datasets
+    that say `class: dataset`); 2.0 keeps them at the top."""
+    dims = ds.get("dimension")
+    return "id" not in ds and isinstance(dims, Mapping) and "id" in dims
+
+
+def quote(value: Any, limit: int = QUOTE_LIMIT) -> str:
+    """`repr` of a bad input for an error message, at most about `limit` characters. A damaged
+    file can hold one cell (or header) of hundreds of megabytes, so the whole value is never
+    rendered: text is cut first, lists are rendered item by item until the limit."""
+    if isinstance(value, str | bytes):
+        if len(value) <= limit:
+            return repr(value)
+        return f"{value[:limit]!r}… ({len(value):,} characters)"
+    if isinstance(value, list | tuple):
+        parts, used = [], 0
+        for item in value:
+            if used > limit:
+                parts.append(f"… ({len(value)} items)")
+                break
+            parts.append(quote(item, limit))
+            used += len(parts[-1]) + 2
+        return "[" + ", ".join(parts) + "]"
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}…"
 
 
 def _category_codes(dim_id: str, dim: Mapping, size: int) -> tuple[list[str], list[str]]:
@@ -98,12 +133,27 @@ def _category_codes(dim_id: str, dim: Mapping, size: int) -> tuple[list[str], li
     elif isinstance(index, Mapping):
         codes = sorted(index, key=lambda code: int(index[code]))
         if sorted(int(p) for p in index.values()) != list(range(len(index))):
-            raise JsonStatError(f"dimension {dim_id!r}: category index positions are not 0..n-1")
+            raise JsonStatError(
+                f"dimension {quote(dim_id)}: category index positions are not 0..n-1 "
+                "(a position given twice, or a value listed twice)"
+            )
     else:
         codes = list(index)
+    repeated = _first_repeated(codes)
+    if repeated is not None:
+        raise JsonStatError(f"dimension {quote(dim_id)} lists the value {quote(repeated)} twice")
     if len(codes) != size:
         raise JsonStatError(f"dimension {dim_id!r}: {len(codes)} categories but size {size}")
     return codes, [str(labels.get(c, c)) for c in codes]
+
+
+def _first_repeated(codes: Sequence[Any]) -> Any:
+    seen: set = set()
+    for code in codes:
+        if code in seen:
+            return code
+        seen.add(code)
+    return None
 
 
 def _sparse_index(raw: Mapping, n: int, what: str) -> np.ndarray:
@@ -117,18 +167,55 @@ def _dense_values(raw: Any, n: int) -> np.ndarray:
     if isinstance(raw, Mapping):
         out = np.full(n, np.nan)
         if raw:
-            out[_sparse_index(raw, n, "value")] = _to_float(list(raw.values()))
+            index = _sparse_index(raw, n, "value")
+            out[index] = _to_float(list(raw.values()), index)
         return out
     if isinstance(raw, str | bytes) or len(raw) != n:
         raise JsonStatError(f"value has {len(raw)} cells but size gives {n}")
-    return _to_float(raw)
+    return _to_float(list(raw))
 
 
-def _to_float(seq: Sequence[Any]) -> np.ndarray:
-    try:
-        return np.array(seq, dtype=float)  # None becomes NaN
-    except (TypeError, ValueError):
-        return pd.to_numeric(pd.Series(seq, dtype=object), errors="coerce").to_numpy(float)
+def _to_float(cells: list[Any], index: np.ndarray | None = None) -> np.ndarray:
+    """Cells as floats: numbers as they are, null and the publisher's markers as NaN.
+
+    Any other cell (text such as "NA" or "NaN", a NaN literal, true/false) is an error naming
+    the cell's position (`index[i]` for sparse values) and its content.
+    """
+    kinds = set(map(type, cells))
+    if kinds <= {int, float, type(None)}:
+        out = np.array(cells, dtype=float)
+        nan = np.isnan(out)
+        if nan.sum() == cells.count(None):
+            return out
+        bad = next(i for i, c in enumerate(cells) if c is not None and nan[i])
+    else:
+        out, bad = _mixed_to_float(cells)
+        if bad is None:
+            return out
+    position = int(index[bad]) if index is not None else bad
+    raise JsonStatError(
+        f"value cell {position}: {quote(cells[bad])} is neither a number nor one of the "
+        f"publisher's missing-value markers ({', '.join(MISSING_MARKERS)})"
+    )
+
+
+def _mixed_to_float(cells: list[Any]) -> tuple[np.ndarray, int | None]:
+    """Cells holding text: numbers written as text are read, markers are NaN. Returns the
+    floats and the position of the first cell that is neither (or None)."""
+    out = np.full(len(cells), np.nan)
+    for i, cell in enumerate(cells):
+        if cell is None or (isinstance(cell, str) and cell.strip() in MISSING_MARKERS):
+            continue
+        if isinstance(cell, bool) or not isinstance(cell, int | float | str):
+            return out, i
+        try:
+            number = float(cell)
+        except ValueError:
+            return out, i
+        if np.isnan(number) or (isinstance(cell, str) and not _DECIMAL.match(cell.strip())):
+            return out, i
+        out[i] = number
+    return out, None
 
 
 def _status(raw: Any, n: int) -> np.ndarray | None:

@@ -102,9 +102,36 @@ class Table:
     source: str
     table_id: str | None = None  # set for the snapshot tables (their `updated` can be bumped)
     units: dict[tuple[str, str], dict] = field(default_factory=dict)  # (variable, value) -> unit
+    # (variable, value) that a data answer lists twice (a list-form index), cells repeated
+    repeat_in_answer: tuple[str, str] | None = None
 
     def metadata_json(self) -> dict[str, Any]:
         return {"title": self.title, "variables": self.variables}
+
+
+def with_value(table: Table, variable: str, code: str, text: str, like: str) -> Table:
+    """A copy of `table` whose `variable` also lists `code` (`text`), with the cells of `like`
+    (a new area such as an unknown code 999 that carries another area's numbers)."""
+    axis = next(i for i, v in enumerate(table.variables) if v["code"] == variable)
+    variables = [dict(v) for v in table.variables]
+    variables[axis]["values"] = [*variables[axis]["values"], code]
+    variables[axis]["valueTexts"] = [*variables[axis]["valueTexts"], text]
+    recorded = [list(r) for r in table.recorded]
+    position = recorded[axis].index(like)
+    recorded[axis].append(code)
+    cube = np.concatenate([table.cube, np.take(table.cube, [position], axis=axis)], axis=axis)
+    return replace(table, variables=variables, recorded=recorded, cube=cube)
+
+
+def without_value(table: Table, variable: str, code: str) -> Table:
+    """A copy of `table` whose `variable` no longer lists `code` (its cells are not answered)."""
+    variables = [dict(v) for v in table.variables]
+    for var in variables:
+        if var["code"] == variable:
+            keep = [i for i, c in enumerate(var["values"]) if c != code]
+            var["values"] = [var["values"][i] for i in keep]
+            var["valueTexts"] = [var["valueTexts"][i] for i in keep]
+    return replace(table, variables=variables)
 
 
 def _table_from_cells(
@@ -277,6 +304,8 @@ def _selected(table: Table, query: list[dict]) -> list[tuple[dict, list[str]] | 
             chosen = [v for v in var["values"] if v in set(vals)]
         else:
             raise QueryError(f"Parameter error: filter '{flt}' not supported")
+        if table.repeat_in_answer and table.repeat_in_answer[0] == code:
+            chosen += [v for v in chosen if v == table.repeat_in_answer[1]]
         asked[code] = chosen
     out: list = []
     for var in table.variables:
@@ -339,8 +368,9 @@ def answer(table: Table, body: dict) -> tuple[bytes, int]:
     dims: dict[str, Any] = {}
     for var, chosen in answered:
         texts = dict(zip(var["values"], var["valueTexts"], strict=True))
+        repeated = len(set(chosen)) < len(chosen)  # only with `repeat_in_answer`
         category: dict[str, Any] = {
-            "index": {c: i for i, c in enumerate(chosen)},
+            "index": list(chosen) if repeated else {c: i for i, c in enumerate(chosen)},
             "label": {c: texts[c] for c in chosen},
         }
         units = {

@@ -12,14 +12,13 @@ import yaml
 from pipeline import readers
 from pipeline.build import schemas
 from pipeline.build.areas import Division
+from pipeline.build.report import Problems
 from pipeline.catalogue import Catalogue, Source
-from pipeline.snapshot import (
-    Manifest,
-    SnapshotError,
-    load_manifest,
-    recover_interrupted_fetch,
-    sha256_file,
-)
+from pipeline.snapshot import Manifest, SnapshotError, load_manifest, recover_interrupted_fetch
+from pipeline.snapshot.integrity import integrity_problems
+
+MAX_PROBLEM_CHARS = 1_000  # one reported problem, however much of a damaged file it quotes
+MAX_UNKNOWN_CODES = 5
 
 
 @dataclass
@@ -32,31 +31,25 @@ class Staged:
 
 def checked_manifest(
     catalogue: Catalogue, snapshot_dir: Path, notes: list[str]
-) -> tuple[Manifest | None, list[str]]:
-    """The snapshot's manifest, and the files that differ from their entry (size or sha256) or
-    are not listed in it. An interrupted `investin fetch` commit is completed first, as
-    `investin check` does, and said in `notes`."""
+) -> tuple[Manifest, list[str]]:
+    """The snapshot's manifest, once its files are the listed ones.
+
+    An interrupted `investin fetch` commit is completed first, as `investin check` does, and
+    said in `notes`. A manifest that does not load, a listed file missing or of another size or
+    checksum, a catalogue source not listed: `Problems` is raised here, before any file is
+    parsed (the same `integrity_problems` as `investin check`). The returned list is empty; it
+    is kept for the build's call.
+    """
     try:
         if recover_interrupted_fetch(snapshot_dir):
             notes.append(f"completed an interrupted fetch in {snapshot_dir}")
         manifest = load_manifest(snapshot_dir)
     except (SnapshotError, OSError, yaml.YAMLError) as exc:
-        return None, [f"snapshot {snapshot_dir}: manifest.yaml: {exc}"]
-    problems = []
-    for source in catalogue.sources:
-        path = snapshot_dir / source.file
-        entry = manifest.entry(source.id)
-        if entry is None:
-            problems.append(f"source {source.id}: file {source.file} is not in manifest.yaml")
-        elif path.is_file() and (
-            path.stat().st_size != entry.bytes or sha256_file(path) != entry.sha256
-        ):
-            problems.append(
-                f"source {source.id}: file {source.file} does not match its manifest.yaml "
-                f"checksum (sha256 {entry.sha256[:12]}…, {entry.bytes} bytes): changed or "
-                "damaged since it was fetched; run `investin check`"
-            )
-    return manifest, problems
+        raise Problems([f"snapshot {snapshot_dir}: manifest.yaml: {exc}"]) from exc
+    problems = integrity_problems(catalogue, snapshot_dir, manifest)
+    if problems:
+        raise Problems(problems)
+    return manifest, []
 
 
 def load_sources(con, catalogue: Catalogue, snapshot_dir: Path, division: Division) -> Staged:
@@ -76,10 +69,12 @@ def _load_source(con, staged: Staged, source: Source, snapshot_dir: Path, divisi
         raw, staging = readers.read_source(source, path, name_index)
     except (readers.ReaderError, KeyError, ValueError) as exc:
         where = "" if source.file in str(exc) else f"file {source.file}: "
-        return [f"source {source.id}: {where}{exc}"]
+        return [_short(f"source {source.id}: {where}{exc}")]
     except Exception as exc:  # a corrupted file (zip, zlib, xml errors from the readers)
         return [
-            f"source {source.id}: file {source.file} is unreadable: {type(exc).__name__}: {exc}"
+            _short(
+                f"source {source.id}: file {source.file} is unreadable: {type(exc).__name__}: {exc}"
+            )
         ]
     write_frame(con, f"raw.{source.id}", _raw_for_duckdb(raw))
     if staging is None:
@@ -92,9 +87,37 @@ def _load_source(con, staged: Staged, source: Source, snapshot_dir: Path, divisi
         key_columns=["area_code", "year", "month", "variable", *extra, readers.ROW_COLUMN],
         where=f" (file {source.file})",
     )
+    problems += unknown_area_codes(staging, division, f"staging.{source.id} (file {source.file})")
     staged.staging[source.id] = staging
     write_frame(con, f"staging.{source.id}", staging)
-    return problems
+    return [_short(problem) for problem in problems]
+
+
+def unknown_area_codes(staging: pd.DataFrame, division: Division, where: str) -> list[str]:
+    """Rows whose area is none the build knows: a 2025 municipality, a municipality merged
+    since (the catalogue's mergers), a region or the whole country. Named here, with the file
+    row, rather than later as a failed membership check listing every municipality."""
+    known = {*division.codes, *division.code_map, *division.municipalities.region_code}
+    known.add(readers.COUNTRY_CODE)
+    unknown = staging[~staging["area_code"].isin(known)]
+    if unknown.empty:
+        return []
+    first = unknown.drop_duplicates("area_code").head(MAX_UNKNOWN_CODES)
+    listed = ", ".join(
+        f"{code!r} (row {row})"
+        for code, row in zip(first.area_code, first[readers.ROW_COLUMN], strict=True)
+    )
+    more = unknown["area_code"].nunique() - len(first)
+    return [
+        f"{where}: unknown area code {listed}{f' and {more} more' if more > 0 else ''}: not a "
+        "municipality of the 2025 division, a merged municipality, a region or SSS"
+    ]
+
+
+def _short(problem: str) -> str:
+    if len(problem) <= MAX_PROBLEM_CHARS:
+        return problem
+    return f"{problem[:MAX_PROBLEM_CHARS]}… ({len(problem):,} characters)"
 
 
 def _raw_for_duckdb(raw: pd.DataFrame) -> pd.DataFrame:

@@ -1,16 +1,21 @@
 """What every reader shares: the staging shape, area codes, periods and `ReaderError`.
 
 Staging rows are `area_code, year, month, variable, value` (plus extra dimension columns such as
-`age`) and `source_row`. Cells the publisher left empty or marked "..." stay as rows with a
-missing value, so the build can tell a suppressed value from an absent area.
+`age`) and `source_row`. Cells the publisher left empty or marked with one of its own
+missing-value markers ("..", "...", "-", ...) stay as rows with a missing value, so the build can
+tell a suppressed value from an absent area; any other text in a value cell ("NA", "NaN") is an
+error. Error messages quote at most a short prefix of the bad input (`quote`).
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from pipeline.jsonstat import MISSING_MARKERS, quote
 
 STAGING_COLUMNS = ["area_code", "year", "month", "variable", "value"]
 # `source_row`: the spreadsheet/CSV line (header = 1) or the json-stat cell index a value came
@@ -18,12 +23,56 @@ STAGING_COLUMNS = ["area_code", "year", "month", "variable", "value"]
 ROW_COLUMN = "source_row"
 COUNTRY_CODE = "SSS"
 COUNTRY_NAMES = {"KOKO MAA", "WHOLE COUNTRY", "HELA LANDET", "KOKO SUOMI"}
-MISSING_MARKERS = (".", "..", "...", "....")  # Statistics Finland: not available / confidential
+# The most a reader loads of a file, by format: far above any real snapshot file (the largest
+# is about 2 MB), far below what would exhaust memory (pandas holds ~8x a CSV's size).
+MAX_FILE_BYTES = {
+    "csv": 64 << 20,
+    "keyfigures_csv": 16 << 20,
+    "classification_csv": 16 << 20,
+    "jsonstat2": 64 << 20,
+    "pxweb_json": 64 << 20,
+    "geojson": 64 << 20,
+    "topojson": 64 << 20,
+    "keyfigures_xlsx": 16 << 20,
+    "xlsx": 16 << 20,
+}
+MAX_XLSX_UNPACKED_BYTES = 128 << 20  # what the sheets of a workbook may unzip to
 _MONTH = re.compile(r"^(?P<year>\d{4})M(?P<month>\d{2})\*?$")
 
 
 class ReaderError(ValueError):
     """A snapshot file could not be read or does not have the expected shape."""
+
+
+def check_file_size(path: Path, fmt: str, name: str | None = None) -> int:
+    """The file's size; a ReaderError, before anything is read, when it exceeds what a reader
+    of `fmt` loads (`MAX_FILE_BYTES`), or when a workbook unzips to more than
+    `MAX_XLSX_UNPACKED_BYTES`."""
+    name = name or Path(path).name
+    size = Path(path).stat().st_size
+    limit = MAX_FILE_BYTES.get(fmt)
+    if limit is not None and size > limit:
+        raise ReaderError(
+            f"{name}: {size:,} bytes, more than the {limit:,} a {fmt} file may have; not read"
+        )
+    if fmt in ("keyfigures_xlsx", "xlsx"):
+        _check_unpacked_size(Path(path), name)
+    return size
+
+
+def _check_unpacked_size(path: Path, name: str) -> None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as book:
+            unpacked = sum(item.file_size for item in book.infolist())
+    except zipfile.BadZipFile as exc:
+        raise ReaderError(f"{name}: not an xlsx workbook ({exc})") from None
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise ReaderError(
+            f"{name}: unzips to {unpacked:,} bytes, more than the {MAX_XLSX_UNPACKED_BYTES:,} "
+            "a workbook may; not read"
+        )
 
 
 # --------------------------------------------------------------------------- area codes
@@ -70,7 +119,7 @@ def parse_period(value: object) -> tuple[int, pd.Timestamp | None]:
         return year, pd.Timestamp(year=year, month=month, day=1)
     if re.fullmatch(r"\d{4}(\.0)?", text):
         return int(float(text)), None
-    raise ReaderError(f"period {value!r} is neither a year nor a month like 2022M01")
+    raise ReaderError(f"period {quote(value)} is neither a year nor a month like 2022M01")
 
 
 def periods(values: pd.Series, file: str) -> tuple[pd.Series, pd.Series]:
@@ -101,19 +150,25 @@ def area_codes(values: pd.Series) -> pd.Series:
 
 
 def numbers(raw: pd.DataFrame, column: str, file: str) -> pd.Series:
-    """The column as numbers; a non-empty cell that is not a number is an error naming its row."""
-    values = pd.to_numeric(raw[column], errors="coerce")
-    bad = values.isna() & raw[column].notna()
+    """The column as numbers. Empty cells and the publisher's missing-value markers are
+    missing; any other cell that is not a number ("NA", "NaN", "null") is an error naming the
+    file, its row (header = row 1), the column and the value."""
+    cells = raw[column]
+    text = cells.map(lambda c: c.strip() if isinstance(c, str) else c)
+    missing = cells.isna() | text.isin(["", *MISSING_MARKERS])
+    values = pd.to_numeric(text.where(~missing), errors="coerce")
+    bad = values.isna() & ~missing
     if bad.any():
-        row = int(bad.idxmax())
+        row = int(np.flatnonzero(bad.to_numpy())[0])
         raise ReaderError(
-            f"{file}: row {row + 2}, column {column!r}: {raw[column][row]!r} is not a number"
+            f"{file}: row {row + 2}, column {quote(column)}: {quote(cells.iloc[row])} is neither a "
+            f"number nor one of the publisher's missing-value markers ({', '.join(MISSING_MARKERS)})"
         )
-    return values
+    return values.astype("float64")
 
 
 def staging(frame: pd.DataFrame, extra: list[str] | None = None) -> pd.DataFrame:
-    """Staging column order and types. Cells the publisher left empty or marked "..." stay as
+    """Staging column order and types. Cells the publisher left empty or marked missing stay as
     rows with a missing value, so the build can tell a suppressed value from an absent area."""
     frame = frame.astype({"area_code": "str", "year": "int32", "variable": "str"})
     frame["month"] = pd.to_datetime(frame["month"])

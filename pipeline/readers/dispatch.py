@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from pipeline.readers.areas import read_classification_csv, read_geojson, read_topojson
-from pipeline.readers.common import ReaderError
+from pipeline.readers.common import ReaderError, check_file_size
 from pipeline.readers.jsonstat2 import read_jsonstat_file, tidy_jsonstat
 from pipeline.readers.keyfigures import read_keyfigures_csv, read_keyfigures_xlsx, tidy_keyfigures
 from pipeline.readers.tidy_csv import read_csv, tidy_csv
@@ -21,8 +21,10 @@ def read_source(
     """(raw frame, staging frame or None) for a catalogue `Source` by its format.
 
     `name_index` maps area names to codes for sources that identify areas by name (key figures):
-    municipality names for municipal sources, region names for regional ones.
+    municipality names for municipal sources, region names for regional ones. A file larger
+    than its format's reader loads (`check_file_size`) is refused before it is opened.
     """
+    check_file_size(path, source.format, source.file)
     variables = {v.id: v.selector for v in source.variables}
     if source.format in ("keyfigures_xlsx", "keyfigures_csv"):
         reader = read_keyfigures_xlsx if source.format == "keyfigures_xlsx" else read_keyfigures_csv

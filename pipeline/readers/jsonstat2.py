@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.jsonstat import META_KEY, JsonStatError, JsonStatMeta, read_jsonstat
+from pipeline.jsonstat import (
+    META_KEY,
+    JsonStatError,
+    JsonStatMeta,
+    jsonstat_meta,
+    quote,
+    read_jsonstat,
+)
 from pipeline.pxweb import (
     PxWebQueryError,
     TableMetadata,
@@ -30,20 +37,37 @@ from pipeline.readers.common import (
 
 
 def read_jsonstat_file(path: Path) -> tuple[pd.DataFrame, dict, dict]:
-    """A json-stat2 file → (long frame, roles, labels), read with `pipeline.jsonstat`.
+    """A JSON-stat file (2.0 dataset, 1.x bundle or 1.02 dataset) → (long frame, roles, labels),
+    read with `pipeline.jsonstat`.
 
     The frame has one code column per dimension (in category order) and `value` (NaN where the
     cell is missing); `roles` is the dataset's role map; `labels` maps dimension id →
-    {code: label}.
+    {code: label}. A JSON object that repeats a key (a category listed twice) is refused.
     """
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    name = Path(path).name
     try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"), object_pairs_hook=_unique_keys)
         frame = read_jsonstat(data)
-    except JsonStatError as exc:
-        raise ReaderError(f"{Path(path).name}: {exc}") from None
-    ids = list(data["id"])
-    labels = {dim: dict(data["dimension"][dim]["category"].get("label") or {}) for dim in ids}
-    return frame[[*ids, "value"]].reset_index(drop=True), dict(data.get("role") or {}), labels
+    except (JsonStatError, ValueError) as exc:
+        raise ReaderError(f"{name}: {exc}") from None
+    meta = jsonstat_meta(frame)
+    ids = list(meta.dimensions)
+    labels = {
+        dim: dict(zip(frame[dim].tolist(), frame[f"{dim}_label"].tolist(), strict=True))
+        for dim in ids
+    }
+    roles = {role: list(dims) for role, dims in meta.role.items()}
+    return frame[[*ids, "value"]].reset_index(drop=True), roles, labels
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    """`json.loads` hook: a key given twice in one object is an error (json keeps the last)."""
+    out: dict = {}
+    for key, value in pairs:
+        if key in out:
+            raise ReaderError(f"the key {quote(key)} appears twice in one JSON object")
+        out[key] = value
+    return out
 
 
 def jsonstat_table(
@@ -104,7 +128,7 @@ def _filter_codes(table: TableMetadata, var: Variable, spec, why: str) -> list[s
                 order = list(var.values)
                 wanted = order[order.index(low) : order.index(high) + 1]
                 if not wanted:
-                    raise ReaderError(f"{table.table}: range {spec!r} of {var.code} is empty")
+                    raise ReaderError(f"{table.table}: range {quote(spec)} of {var.code} is empty")
                 return wanted
         items = [spec] if isinstance(spec, str) else list(spec)
         return [resolve_value(table, var, item) for item in items]

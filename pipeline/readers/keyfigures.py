@@ -11,6 +11,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 
+from pipeline.jsonstat import MISSING_MARKERS, quote
 from pipeline.readers.common import COUNTRY_CODE, COUNTRY_NAMES, ReaderError, numbers, staging
 
 _YEAR_LABEL = re.compile(r"^(?P<label>.*?),\s*(?P<year>\d{4})\s*$")
@@ -32,14 +33,19 @@ def read_keyfigures_xlsx(path: Path) -> pd.DataFrame:
         raise ReaderError(f"{path.name}: the first sheet is empty")
     header = ["area_name" if i == 0 else h for i, h in enumerate(rows[0])]
     if any(h is None for h in header):
-        raise ReaderError(f"{path.name}: header row has an empty cell: {header}")
+        raise ReaderError(
+            f"{path.name}: the header row (row 1) has an empty cell: {quote(header, 300)}; "
+            "is there a title row above the header?"
+        )
     body = [r for r in rows[1:] if any(c is not None for c in r)]
     return pd.DataFrame(body, columns=[str(h) for h in header])
 
 
 def read_keyfigures_csv(path: Path) -> pd.DataFrame:
     """The regional key figures CSV (same column labels as the xlsx, areas by name)."""
-    frame = pd.read_csv(path, encoding="utf-8-sig")
+    frame = pd.read_csv(
+        path, encoding="utf-8-sig", keep_default_na=False, na_values=["", *MISSING_MARKERS]
+    )
     return frame.rename(columns={frame.columns[0]: "area_name"})
 
 
@@ -61,14 +67,14 @@ def keyfigure_columns(columns: Iterable[str], variables: Mapping[str, str], file
         hits = [(c, y) for c, label, y in parsed if label == sel or label.startswith(sel + ",")]
         if not hits:
             raise ReaderError(
-                f"{file}: no column label starts with {selector!r} (variable {variable}); "
-                f"labels are: {[label for _, label, _ in parsed]}"
+                f"{file}: no column label starts with {quote(selector)} (variable {variable}); "
+                f"labels are: {quote([label for _, label, _ in parsed], 400)}"
             )
         years = [y for _, y in hits]
         if len(set(years)) != len(years):
             raise ReaderError(
-                f"{file}: selector {selector!r} (variable {variable}) matches several columns "
-                f"for one year: {[c for c, _ in hits]}"
+                f"{file}: selector {quote(selector)} (variable {variable}) matches several "
+                f"columns for one year: {quote([c for c, _ in hits], 400)}"
             )
         found.extend((variable, c, y) for c, y in hits)
     return found
@@ -117,7 +123,7 @@ def names_to_codes(names: pd.Series, name_to_code: Mapping[str, str], file: str)
         code = index.get(clean_name(name)) if name is not None else None
         if code is None:
             raise ReaderError(
-                f"{file}: row {position + 2}: area name {name!r} matches no municipality or "
+                f"{file}: row {position + 2}: area name {quote(name)} matches no municipality or "
                 "region in the classification or the merger list"
             )
         codes.append(code)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.jsonstat import quote
 from pipeline.readers.common import (
     MISSING_MARKERS,
     ReaderError,
@@ -20,10 +21,16 @@ from pipeline.readers.common import (
 def read_csv(path: Path) -> pd.DataFrame:
     """A tidy CSV as published; codes are kept as text so leading zeros survive.
 
-    Statistics Finland's missing-value dots (".", "..", "...") are read as missing.
+    Empty cells and the publisher's missing-value markers (".", "..", "...", "-") are read as
+    missing; pandas' own list ("NA", "NaN", "null", ...) is not, so such a value cell fails in
+    `tidy_csv` instead of silently becoming a gap.
     """
     return pd.read_csv(
-        path, encoding="utf-8-sig", dtype=str, keep_default_na=True, na_values=list(MISSING_MARKERS)
+        path,
+        encoding="utf-8-sig",
+        dtype=str,
+        keep_default_na=False,
+        na_values=["", *MISSING_MARKERS],
     )
 
 
@@ -33,7 +40,9 @@ def tidy_csv(
     """`columns` names the area and period columns; `variables` map variable → value column."""
     for role in ("area", "period"):
         if columns.get(role) not in raw.columns:
-            raise ReaderError(f"{file}: no {role} column {columns.get(role)!r} in {list(raw)}")
+            raise ReaderError(
+                f"{file}: no {role} column {quote(columns.get(role))} in {quote(list(raw), 300)}"
+            )
     try:
         codes = area_codes(raw[columns["area"]])
     except ReaderError as exc:
@@ -42,7 +51,7 @@ def tidy_csv(
     parts = []
     for variable, column in variables.items():
         if column not in raw.columns:
-            raise ReaderError(f"{file}: no value column {column!r} (variable {variable})")
+            raise ReaderError(f"{file}: no value column {quote(column)} (variable {variable})")
         values = numbers(raw, column, file)
         parts.append(
             pd.DataFrame(

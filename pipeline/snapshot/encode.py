@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pipeline.jsonstat import jsonstat_meta
+from pipeline.jsonstat import jsonstat_meta, quote
 
 
 def frame_to_jsonstat2(frame: pd.DataFrame) -> dict[str, Any]:
@@ -27,6 +27,7 @@ def frame_to_jsonstat2(frame: pd.DataFrame) -> dict[str, Any]:
     """
     meta = jsonstat_meta(frame)
     ids = list(meta.dimensions)
+    refuse_repeated_cells(frame, ids)
     categories = [list(dict.fromkeys(frame[d].tolist())) for d in ids]
     sizes = [len(c) for c in categories]
     positions = [
@@ -69,6 +70,20 @@ def frame_to_jsonstat2(frame: pd.DataFrame) -> dict[str, Any]:
     return doc
 
 
+def refuse_repeated_cells(frame: pd.DataFrame, dimensions: list[str]) -> None:
+    """A ValueError naming the first cell the answer holds twice (a dimension value listed
+    twice, e.g. across split parts): storing either copy, or both, would be a wrong figure."""
+    if not dimensions:
+        return
+    repeated = frame.duplicated(dimensions, keep="first")
+    if repeated.any():
+        row = frame.loc[repeated.idxmax(), dimensions]
+        cell = ", ".join(f"{dim}={quote(str(row[dim]))}" for dim in dimensions)
+        raise ValueError(
+            f"the answer holds a duplicate cell {cell} (a dimension value listed twice); not stored"
+        )
+
+
 def json_number(value: Any) -> int | float | None:
     if value is None or (isinstance(value, float) and not np.isfinite(value)):
         return None
@@ -93,6 +108,7 @@ def frame_to_csv(
             raise ValueError(
                 f"no {role} dimension in the data (dimensions: {dimension_list(frame)})"
             )
+    refuse_repeated_cells(frame, list(jsonstat_meta(frame).dimensions))
     fixed = [d for d in jsonstat_meta(frame).dimensions if d not in (geo, time, metric)]
     for dim in fixed:
         if frame[dim].nunique() != 1:

@@ -1,8 +1,10 @@
 """`investin fetch`: refresh the PxWeb-backed sources whose table changed, then commit.
 
 Each source is refreshed by `pipeline.snapshot.refresh` (staged beside its target and validated);
-the staged files and the new manifest are then committed together (`pipeline.snapshot.journal`),
-so a failed request leaves the previous snapshot and manifest whole. This module loads the HTTP
+the warehouse is then trial-built with the staged files standing in for their targets
+(`pipeline.snapshot.trial`, the build's own checks), and only if it builds are the staged files
+and the new manifest committed together (`pipeline.snapshot.journal`). So a failed request, or
+fetched data the build would reject, leaves the previous snapshot and manifest whole. This module loads the HTTP
 client; the rest of `pipeline.snapshot` does not.
 """
 
@@ -25,6 +27,9 @@ from pipeline.snapshot.journal import (
 )
 from pipeline.snapshot.manifest import JOURNAL_NAME, MANIFEST_NAME, load_manifest
 from pipeline.snapshot.refresh import SourceResult, refresh_source
+from pipeline.snapshot.trial import trial_build
+
+MAX_PROBLEMS = 20  # build problems quoted in a refused fetch's error
 
 
 @dataclass
@@ -91,6 +96,7 @@ def fetch_sources(
                 staged.append(stage)
                 manifest = manifest.with_entry(stage.entry)
         if staged:
+            _trial_build(catalogue, snapshot_dir, staged, manifest, echo)
             commit_staged(staged, manifest, snapshot_dir)
             echo(f"replaced {len(staged)} file(s) and {MANIFEST_NAME}")
     finally:
@@ -103,6 +109,30 @@ def fetch_sources(
             with contextlib.suppress(Exception):
                 client.close()
     return report
+
+
+def _trial_build(
+    catalogue: Any, snapshot_dir: Path, staged: list[Staged], manifest: Any, echo: Callable
+) -> None:
+    """Raise `FetchError` (naming the fetched sources and the build's problems) unless the
+    warehouse builds with the staged files in place of their targets."""
+    echo(f"trial build with {len(staged)} fetched file(s)")
+    problems = trial_build(
+        catalogue,
+        snapshot_dir,
+        replaced={stage.target: stage.temp for stage in staged},
+        manifest=manifest,
+    )
+    if problems:
+        shown = "\n".join(f"  - {line}" for line in problems[:MAX_PROBLEMS])
+        more = len(problems) - MAX_PROBLEMS
+        if more > 0:
+            shown += f"\n  … and {more} more"
+        raise FetchError(
+            ", ".join(stage.entry.id for stage in staged),
+            ", ".join(stage.entry.table or "-" for stage in staged),
+            f"the fetched data fail the build's checks, so nothing was replaced:\n{shown}",
+        )
 
 
 def _request_totals(clients: Iterable[Any]) -> dict[str, int]:

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.jsonstat import read_jsonstat
-from pipeline.readers import read_source
+from pipeline.readers import check_file_size, read_source
 from pipeline.snapshot.encode import dimension_list, dimension_roles
 from pipeline.snapshot.errors import SnapshotError
 
@@ -23,7 +23,9 @@ KNOWN_FORMATS = JSON_FORMATS | CSV_FORMATS | XLSX_FORMATS
 
 
 def parse_file(path: Path, fmt: str) -> None:
-    """Open `path` with the reader for `fmt` and check the basic shape; raise on failure."""
+    """Open `path` with the reader for `fmt` and check the basic shape; raise on failure.
+    A file larger than the format's reader loads is refused unread."""
+    check_file_size(path, fmt)
     if fmt in JSON_FORMATS:
         doc = json.loads(path.read_text(encoding="utf-8"))
         _check_json_shape(doc, fmt)
@@ -47,10 +49,11 @@ def parse_file(path: Path, fmt: str) -> None:
 def _check_json_shape(doc: Any, fmt: str) -> None:
     if not isinstance(doc, Mapping):
         raise SnapshotError("not a JSON object")
-    if fmt == "jsonstat2":
-        missing = [k for k in ("id", "size", "dimension", "value") if k not in doc]
+    if fmt == "jsonstat2":  # a 2.0 dataset, or 1.x (id and size inside `dimension`)
+        dataset = doc.get("dataset", doc)
+        missing = [k for k in ("dimension", "value") if k not in dataset]
         if missing:
-            raise SnapshotError(f"json-stat2 dataset lacks {', '.join(missing)}")
+            raise SnapshotError(f"json-stat dataset lacks {', '.join(missing)}")
     elif fmt == "pxweb_json" and "data" not in doc and "variables" not in doc:
         raise SnapshotError("PxWeb json has neither `data` nor `variables`")
     elif fmt == "geojson" and not doc.get("features"):

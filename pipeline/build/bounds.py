@@ -49,9 +49,12 @@ def bounds_checks(
 
 def _within(key: str, ids: set[str], low: float, high: float):
     def within(frame: pd.DataFrame) -> pd.Series:
-        value = frame["value"].astype("float64")
-        inside = value.between(low, high) | ~np.isfinite(value)  # NULL, inf: other checks
-        return ~frame[key].isin(ids) | inside
+        value = frame["value"].to_numpy("float64")
+        with np.errstate(invalid="ignore"):
+            inside = ((value >= low) & (value <= high)) | ~np.isfinite(
+                value
+            )  # NULL, inf: other checks
+        return pd.Series(inside, index=frame.index) | ~frame[key].isin(ids)
 
     return within
 
@@ -64,9 +67,9 @@ def _steady(key: str, ids: set[str], factor: float, series: Sequence[str], only:
             chosen &= frame[only].fillna(False).to_numpy(dtype=bool)
         positions = np.flatnonzero(chosen)
         if len(positions) > 1:
-            rows = frame.iloc[positions]
-            failing = year_on_year_jumps(rows, [key, *series], factor)
-            ok[positions[failing]] = False
+            columns = [c for c in (key, *series, "year", "month", "value") if c in frame]
+            rows = frame[columns].iloc[positions].reset_index(drop=True)
+            ok[positions[year_on_year_jumps(rows, [key, *series], factor)]] = False
         return pd.Series(ok, index=frame.index)
 
     return steady

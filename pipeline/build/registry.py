@@ -10,7 +10,7 @@ records `SELECT count(*)` of each in the build report.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from pipeline.build import schemas
 from pipeline.build.indices import PEER_COUNT
 from pipeline.build.report import BuildReport
 from pipeline.build.staging import write_frame
+from pipeline.catalogue import Bounds
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
 
@@ -42,12 +43,12 @@ PARTS: dict[str, Part] = {
     "indicator_values": Part(
         "core.indicator_values",
         ("indicator_id", "area_code", "year", "month", "source_id"),
-        lambda t: schemas.indicator_values_schema(t.municipalities, t.shares),
+        lambda t: schemas.indicator_values_schema(t.municipalities, t.bounds),
     ),
     "group_values": Part(
         "core.group_values",
         ("indicator_id", "group_code", "year", "month"),
-        lambda t: schemas.group_values_schema(t.frame("core.areas").area_code, t.shares),
+        lambda t: schemas.group_values_schema(t.frame("core.areas").area_code, t.bounds),
     ),
     "provenance": Part("core.provenance", ("source_id",), lambda t: schemas.PROVENANCE_SCHEMA),
     "build_info": Part("core.build_info", (), lambda t: schemas.BUILD_INFO_SCHEMA),
@@ -74,7 +75,9 @@ PARTS: dict[str, Part] = {
     "peer_group_values": Part(
         "core.group_values",
         ("indicator_id", "group_code", "year", "month"),
-        lambda t: schemas.peer_group_values_schema(t.parts["peer_areas"].area_code, PEER_COUNT),
+        lambda t: schemas.peer_group_values_schema(
+            t.parts["peer_areas"].area_code, PEER_COUNT, t.bounds
+        ),
     ),
 }
 TABLES = tuple(dict.fromkeys(part.table for part in PARTS.values()))
@@ -85,7 +88,7 @@ class CoreTables:
     """The core tables of one build, part by part, each validated when it is added."""
 
     municipalities: list[str]
-    shares: list[str]  # share indicators (checked within 0–100)
+    bounds: Mapping[str, Bounds]  # each indicator's declared bounds, by id
     files: dict[str, str]  # source id → snapshot file, named in failure reports
     parts: dict[str, pd.DataFrame] = field(default_factory=dict)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.build import areas, groups, indices, mergers, metadata, schemas, staging, values
+from pipeline.build import areas, groups, indices, mergers, metadata, staging, values
 from pipeline.build.registry import CoreTables
 from pipeline.build.report import BuildError, BuildReport, Problems
 from pipeline.catalogue import Catalogue
@@ -82,7 +82,7 @@ def _build(
     _raise_if(problems + staged.problems)
     tables = CoreTables(
         municipalities=division.codes,
-        shares=[i.id for i in catalogue.indicators if schemas.is_share(i.id, i.unit.en)],
+        bounds={i.id: i.bounds for i in catalogue.indicators if i.bounds is not None},
         files={source.id: source.file for source in catalogue.sources},
     )
     area_rows, members = areas.areas_tables(catalogue, division, snapshot_dir, shown.role_groups)
@@ -91,7 +91,7 @@ def _build(
         found = values.indicator_values(catalogue, staged.staging, division)
     with report.timed("group values"):
         group_rows, group_problems = groups.group_values(
-            catalogue, found.values, found.published, members, set(area_rows.area_code)
+            catalogue, found.values, found.published, members, area_rows
         )
     problems += group_problems
     with report.timed("validate core"):

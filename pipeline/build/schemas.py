@@ -1,14 +1,15 @@
 """pandera schemas for every warehouse layer, and a readable failure report.
 
-Rules: column types; area codes in the expected form; years 1900–2100; values finite;
-count variables (population, jobs, households, …) never negative; share indicators (unit "%" and
-an id naming a share or a rate) within 0–100; unique keys. Validation is lazy, so one report lists
-every failure, naming table, column, value and the row (with the source file and line where known).
+Rules: column types; area codes in the expected form; years 1900–2100; values finite; every
+variable's staging rows and every indicator's municipal and group values within the bounds the
+catalogue declares for them (`min`..`max`, and year on year within `change_factor` where one is
+declared); unique keys. Validation is lazy, so one report lists every failure, naming table,
+column, check (with the bounds and their kind), value and the row (with the source file and line
+where known).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -16,15 +17,12 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pipeline.aggregate import RULES
+from pipeline.build.bounds import bounds_checks, keyed_bounds
+from pipeline.catalogue import Bounds, Variable
 from pipeline.composite import INDEX_PREFIX
 
 STAGING_AREA = r"^(\d{3}|SSS|MK\d{2})$"
 MUNICIPALITY = r"^\d{3}$"
-COUNT_VARIABLE = re.compile(
-    r"^(?!.*(change|increase|migration|margin))"
-    r".*(population|^jobs$|^employed$|^families$|^households$|establishments|^projected_age)"
-)
-SHARE_INDICATOR = re.compile(r"(^share_|_share$|_share_|_rate$|_rate_)")
 AREA_KINDS = [
     "municipality",
     "country",
@@ -37,11 +35,6 @@ AREA_KINDS = [
 MAX_REPORTED = 25
 
 
-def is_share(indicator_id: str, unit_en: str) -> bool:
-    """A share indicator: unit "%" and an id naming a share or a rate (not a change or index)."""
-    return unit_en.strip() == "%" and bool(SHARE_INDICATOR.search(indicator_id))
-
-
 def _finite(series: pd.Series) -> pd.Series:
     return series.isna() | np.isfinite(series.astype("float64"))
 
@@ -51,22 +44,12 @@ YEAR = pa.Column(int, pa.Check.in_range(1900, 2100), coerce=True)
 MONTH = pa.Column("datetime64[ns]", nullable=True, coerce=True)
 
 
-def share_within_0_100(share_indicators: Iterable[str]) -> pa.Check:
-    """Rows of the share indicators have a value within 0–100 (other rows pass)."""
-    shares = set(share_indicators)
-
-    def share_range(frame: pd.DataFrame) -> pd.Series:
-        return ~frame["indicator_id"].isin(shares) | frame["value"].between(0, 100)
-
-    return pa.Check(share_range, name="share_within_0_100")
-
-
-def staging_schema(extra_keys: Iterable[str] = ()) -> pa.DataFrameSchema:
-    def counts_non_negative(frame: pd.DataFrame) -> pd.Series:
-        names = [v for v in frame["variable"].unique() if COUNT_VARIABLE.search(v)]
-        counts = frame["variable"].isin(names)
-        return ~(counts & (frame["value"] < 0))
-
+def staging_schema(
+    extra_keys: Iterable[str] = (), variables: Iterable[Variable] = ()
+) -> pa.DataFrameSchema:
+    """A source's staging rows; `variables` (the source's) bring their declared bounds."""
+    extra_keys = list(extra_keys)
+    checks = bounds_checks("variable", keyed_bounds(variables), ["area_code", *extra_keys])
     return pa.DataFrameSchema(
         {
             "area_code": pa.Column(str, pa.Check.str_matches(STAGING_AREA)),
@@ -75,15 +58,16 @@ def staging_schema(extra_keys: Iterable[str] = ()) -> pa.DataFrameSchema:
             "variable": pa.Column(str),
             "value": pa.Column(float, FINITE, nullable=True),
         },
-        checks=[pa.Check(counts_non_negative, name="count_variable_not_negative")],
+        checks=checks,
         unique=["area_code", "year", "month", "variable", *extra_keys],
         report_duplicates="all",
     )
 
 
 def indicator_values_schema(
-    municipalities: Iterable[str], share_indicators: Iterable[str]
+    municipalities: Iterable[str], bounds: Mapping[str, Bounds]
 ) -> pa.DataFrameSchema:
+    """`core.indicator_values`; `bounds` are the indicators' declared bounds by id."""
     return pa.DataFrameSchema(
         {
             "indicator_id": pa.Column(str),
@@ -96,15 +80,24 @@ def indicator_values_schema(
             "weight": pa.Column(float, FINITE, nullable=True),
             "source_id": pa.Column(str),
         },
-        checks=[share_within_0_100(share_indicators)],
+        checks=bounds_checks("indicator_id", bounds, ["area_code"]),
         unique=["indicator_id", "area_code", "year", "month"],
         report_duplicates="all",
     )
 
 
-def group_values_schema(group_codes: Iterable[str], share_indicators: Iterable[str]):
+def group_values_schema(
+    group_codes: Iterable[str], bounds: Mapping[str, Bounds]
+) -> pa.DataFrameSchema:
+    """`core.group_values`: values within the indicators' bounds (year on year between complete
+    values only: a partial sum may fall short of the last year's), `n_values <= n_members`, and
+    a value of every member is `complete`."""
+
     def values_within_members(frame: pd.DataFrame) -> pd.Series:
         return frame["n_values"] <= frame["n_members"]
+
+    def all_members_complete(frame: pd.DataFrame) -> pd.Series:
+        return (frame["n_values"] < frame["n_members"]) | frame["complete"]
 
     return pa.DataFrameSchema(
         {
@@ -116,10 +109,12 @@ def group_values_schema(group_codes: Iterable[str], share_indicators: Iterable[s
             "published_value": pa.Column(float, FINITE, nullable=True),
             "n_members": pa.Column(int, pa.Check.ge(1), coerce=True),
             "n_values": pa.Column(int, pa.Check.ge(0), coerce=True),
+            "complete": pa.Column(bool),
         },
         checks=[
-            share_within_0_100(share_indicators),
+            *bounds_checks("indicator_id", bounds, ["group_code"], only="complete"),
             pa.Check(values_within_members, name="n_values_at_most_n_members"),
+            pa.Check(all_members_complete, name="complete_when_every_member_has_a_value"),
         ],
         unique=["indicator_id", "group_code", "year", "month"],
         report_duplicates="all",
@@ -312,8 +307,11 @@ def peers_schema(municipalities: Iterable[str], peer_count: int) -> pa.DataFrame
     )
 
 
-def peer_group_values_schema(group_codes: Iterable[str], peer_count: int) -> pa.DataFrameSchema:
-    """The peer groups' rows of `core.group_values`: every group has `peer_count` members."""
+def peer_group_values_schema(
+    group_codes: Iterable[str], peer_count: int, bounds: Mapping[str, Bounds]
+) -> pa.DataFrameSchema:
+    """The peer groups' rows of `core.group_values`: every group has `peer_count` members;
+    values within the indicators' bounds."""
     return pa.DataFrameSchema(
         {
             "indicator_id": pa.Column(str),
@@ -322,7 +320,9 @@ def peer_group_values_schema(group_codes: Iterable[str], peer_count: int) -> pa.
             "value": pa.Column(float, FINITE),
             "n_members": pa.Column(int, pa.Check.eq(peer_count), coerce=True),
             "n_values": pa.Column(int, pa.Check.in_range(1, peer_count), coerce=True),
+            "complete": pa.Column(bool),
         },
+        checks=bounds_checks("indicator_id", bounds, ["group_code"], only="complete"),
         unique=["indicator_id", "group_code", "year", "month"],
         report_duplicates="all",
     )

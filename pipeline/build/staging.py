@@ -82,7 +82,7 @@ def _load_source(con, staged: Staged, source: Source, snapshot_dir: Path, divisi
     extra = [c for c in staging.columns if c not in (*readers.STAGING_COLUMNS, readers.ROW_COLUMN)]
     problems = schemas.validate(
         f"staging.{source.id}",
-        schemas.staging_schema(extra),
+        schemas.staging_schema(extra, source.variables),
         staging,
         key_columns=["area_code", "year", "month", "variable", *extra, readers.ROW_COLUMN],
         where=f" (file {source.file})",

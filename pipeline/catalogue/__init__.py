@@ -16,10 +16,14 @@ Schema rules that are not obvious from the dataclasses:
 - Group aggregation (`aggregation.rule`): `sum` of the formula, `ratio` =
   scale * sum(numerator) / sum(denominator), `weighted_mean` = sum(formula * weight) / sum(weight),
   `none` = not aggregated.
+- Plausibility limits: the top-level `bounds` names kinds (`share: {min: 0, max: 100}`); every
+  indicator and every base source's variable names one (or gives `{min, max, change_factor}`),
+  editions take their base's. `completeness` (top level, per group optionally) says whether a
+  group value some members lack is kept and flagged or left out (`Completeness`).
 
 Modules: `model` (the frozen dataclasses), `yamlfile` (line-aware yaml and key checks, shared
-with other config files), `entries` (one parser per entry kind), `expressions` (formula checks)
-and `loader` (`parse_catalogue`, `load_catalogue`).
+with other config files), `entries` (one parser per entry kind), `expressions` (formula checks),
+`limits` (bounds and completeness) and `loader` (`parse_catalogue`, `load_catalogue`).
 """
 
 from pipeline.catalogue.expressions import (
@@ -41,7 +45,9 @@ from pipeline.catalogue.model import (
     PERIODS,
     RULES,
     Aggregation,
+    Bounds,
     Catalogue,
+    Completeness,
     Group,
     Indicator,
     Merger,
@@ -66,8 +72,10 @@ __all__ = [
     "SQL_FUNCTIONS",
     "SQL_KEYWORDS",
     "Aggregation",
+    "Bounds",
     "Catalogue",
     "CatalogueError",
+    "Completeness",
     "Group",
     "Indicator",
     "Merger",

@@ -4,8 +4,10 @@ merger, an indicator with its aggregation), each checked with the line at fault.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
+from pipeline.catalogue.limits import parse_bounds, parse_completeness
 from pipeline.catalogue.model import (
     AREA_LEVELS,
     CLASSIFICATIONS,
@@ -17,6 +19,8 @@ from pipeline.catalogue.model import (
     PERIODS,
     RULES,
     Aggregation,
+    Bounds,
+    Completeness,
     Group,
     Indicator,
     Merger,
@@ -87,7 +91,11 @@ def parse_pxweb(node: Any, where: Where) -> PxWebSpec | None:
     )
 
 
-def parse_variable(var_id: Any, spec: Any, source_id: str, where: Where) -> Variable:
+def parse_variable(
+    var_id: Any, spec: Any, source_id: str, where: Where, kinds: Mapping[str, Bounds]
+) -> Variable:
+    """`id: selector` or `id: {selector, filter, bounds}`; bounds are checked by the loader
+    (required on a base source's variables, taken from the base on an edition's)."""
     if not isinstance(var_id, str) or not ID_PATTERN.match(var_id):
         raise where.error(
             f"variable id {var_id!r} must be lower-case letters, digits and underscores"
@@ -96,16 +104,22 @@ def parse_variable(var_id: Any, spec: Any, source_id: str, where: Where) -> Vari
         return Variable(var_id, spec.strip(), source_id, frozen_map({}))
     if isinstance(spec, dict):
         here = where.at(spec, "variable", var_id)
-        check_mapping(spec, here, ("selector",), ("filter",))
+        check_mapping(spec, here, ("selector",), ("filter", "bounds"))
         filters = spec.get("filter") or {}
         if not isinstance(filters, dict):
             raise here.error("'filter' must be a mapping of dimension to codes")
         frozen = {str(k): get_codes(v, here, str(k)) for k, v in filters.items()}
-        return Variable(var_id, get_str(spec, "selector", here), source_id, frozen_map(frozen))
+        return Variable(
+            var_id,
+            get_str(spec, "selector", here),
+            source_id,
+            frozen_map(frozen),
+            parse_bounds(spec, "bounds", here, kinds, required=False),
+        )
     raise where.error(f"variable {var_id!r}: selector must be a non-empty string or a mapping")
 
 
-def parse_source(node: Any, where: Where) -> Source:
+def parse_source(node: Any, where: Where, kinds: Mapping[str, Bounds]) -> Source:
     check_mapping(node, where, _SOURCE_REQUIRED, _SOURCE_OPTIONAL)
     fmt = get_enum(node, "format", where, FORMATS)
     columns = node.get("columns") or {}
@@ -128,7 +142,11 @@ def parse_source(node: Any, where: Where) -> Source:
         raise where.error(f"duplicate variable id {key!r} within the source", line)
     variables = tuple(
         parse_variable(
-            key, spec, where.ident, where.at(None).with_line(line_of(variables_node, key, 0))
+            key,
+            spec,
+            where.ident,
+            where.at(None).with_line(line_of(variables_node, key, 0)),
+            kinds,
         )
         for key, spec in variables_node.items()
     )
@@ -155,8 +173,9 @@ def parse_source(node: Any, where: Where) -> Source:
     )
 
 
-def parse_group(node: Any, where: Where) -> Group:
-    check_mapping(node, where, ("id", "name"), ("kind", "members", "by", "code"))
+def parse_group(node: Any, where: Where, default: Completeness) -> Group:
+    """A group; its `completeness` rule overrides the keys it gives of the `default`."""
+    check_mapping(node, where, ("id", "name"), ("kind", "members", "by", "code", "completeness"))
     name = get_text(node, "name", where)
     if "kind" in node:
         kind = get_enum(node, "kind", where, GROUP_KINDS)
@@ -198,7 +217,18 @@ def parse_group(node: Any, where: Where) -> Group:
         code = get_str(node, "code", where)
         if "members" in node or "by" in node:
             raise where.error("a country group takes neither 'members' nor 'by'")
-    return Group(id=where.ident, name=name, kind=kind, members=members, by=by, code=code)
+    completeness = default
+    if node.get("completeness") is not None:
+        completeness = parse_completeness(node["completeness"], where, default)
+    return Group(
+        id=where.ident,
+        name=name,
+        kind=kind,
+        members=members,
+        by=by,
+        code=code,
+        completeness=completeness,
+    )
 
 
 def parse_merger(node: Any, where: Where) -> Merger:
@@ -260,8 +290,8 @@ _INDICATOR_KEYS = (
 )
 
 
-def parse_indicator(node: Any, where: Where) -> Indicator:
-    check_mapping(node, where, _INDICATOR_KEYS)
+def parse_indicator(node: Any, where: Where, kinds: Mapping[str, Bounds]) -> Indicator:
+    check_mapping(node, where, _INDICATOR_KEYS, ("bounds",))  # bounds: required, own message
     raw_sources = node["source"]
     if isinstance(raw_sources, str):
         sources = (raw_sources,)
@@ -290,4 +320,5 @@ def parse_indicator(node: Any, where: Where) -> Indicator:
         formula=get_str(node, "formula", where),
         aggregation=parse_aggregation(node["aggregation"], where.at(node["aggregation"])),
         citation=get_str(node, "citation", where),
+        bounds=parse_bounds(node, "bounds", where, kinds),
     )

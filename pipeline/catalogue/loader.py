@@ -1,8 +1,9 @@
 """Loading `indicators.yaml`: parse each section, check across entries, cache per file.
 
 Cross-entry rules: variable ids are global (an edition may re-declare only its base source's
-ids); an indicator's theme and sources must be declared, and its expressions may name only the
-variables of its sources.
+ids); every variable of a base source declares bounds, which its editions' variables take (an
+edition declares none of its own); an indicator's theme and sources must be declared, and its
+expressions may name only the variables of its sources.
 """
 
 from __future__ import annotations
@@ -20,7 +21,17 @@ from pipeline.catalogue.entries import (
     parse_source,
 )
 from pipeline.catalogue.expressions import check_expression
-from pipeline.catalogue.model import Catalogue, Group, Indicator, Merger, Source, Theme
+from pipeline.catalogue.limits import parse_bounds_kinds, parse_completeness
+from pipeline.catalogue.model import (
+    Bounds,
+    Catalogue,
+    Completeness,
+    Group,
+    Indicator,
+    Merger,
+    Source,
+    Theme,
+)
 from pipeline.catalogue.yamlfile import (
     ConfigError,
     Where,
@@ -69,6 +80,34 @@ def _check_variables(sources: list[tuple[Source, Where]]) -> None:
                 )
 
 
+def _with_bounds(sources: list[tuple[Source, Where]]) -> list[tuple[Source, Where]]:
+    """Every base variable has bounds; an edition's variables take their base's."""
+    base_bounds = {
+        var.id: var.bounds
+        for source, _ in sources
+        if source.edition_of is None
+        for var in source.variables
+    }
+    out = []
+    for source, where in sources:
+        for var in source.variables:
+            if source.edition_of is None and var.bounds is None:
+                raise where.error(
+                    f"variable {var.id!r} declares no bounds: write it as "
+                    f"{{selector: ..., bounds: <kind>}} (kinds under the top-level 'bounds')"
+                )
+            if source.edition_of is not None and var.bounds is not None:
+                raise where.error(
+                    f"variable {var.id!r} declares bounds in an edition; they are declared "
+                    f"once, on the base source {source.edition_of!r}"
+                )
+        if source.edition_of is not None:
+            variables = tuple(replace(v, bounds=base_bounds[v.id]) for v in source.variables)
+            source = replace(source, variables=variables)
+        out.append((source, where))
+    return out
+
+
 def _check_indicator(
     ind: Indicator, where: Where, node: Any, catalogue_sources: dict[str, Source], themes: set[str]
 ) -> None:
@@ -100,7 +139,16 @@ def _check_indicator(
 
 # --------------------------------------------------------------------------- sections
 
-_TOP_KEYS = ("version", "themes", "sources", "groups", "mergers", "indicators")
+_TOP_KEYS = (
+    "version",
+    "bounds",
+    "completeness",
+    "themes",
+    "sources",
+    "groups",
+    "mergers",
+    "indicators",
+)
 
 
 def _entries(doc: dict, key: str, where: Where) -> list:
@@ -120,22 +168,22 @@ def _themes(doc: dict, top: Where) -> list[Theme]:
     return themes
 
 
-def _sources(doc: dict, top: Where) -> list[tuple[Source, Where]]:
+def _sources(doc: dict, top: Where, kinds: dict[str, Bounds]) -> list[tuple[Source, Where]]:
     sources: list[tuple[Source, Where]] = []
     seen: dict[str, int] = {}
     for node in _entries(doc, "sources", top):
         _, where = entry_id(node, top, seen, "source")
-        sources.append((parse_source(node, where), where))
+        sources.append((parse_source(node, where, kinds), where))
     _check_variables(sources)
-    return sources
+    return _with_bounds(sources)
 
 
-def _groups(doc: dict, top: Where) -> list[Group]:
+def _groups(doc: dict, top: Where, default: Completeness) -> list[Group]:
     seen: dict[str, int] = {}
     groups = []
     for node in _entries(doc, "groups", top):
         _, where = entry_id(node, top, seen, "group")
-        groups.append(parse_group(node, where))
+        groups.append(parse_group(node, where, default))
     return groups
 
 
@@ -155,14 +203,14 @@ def _mergers(doc: dict, top: Where) -> list[Merger]:
 
 
 def _indicators(
-    doc: dict, top: Where, sources: dict[str, Source], themes: list[Theme]
+    doc: dict, top: Where, sources: dict[str, Source], themes: list[Theme], kinds: dict
 ) -> list[Indicator]:
     theme_ids = {t.id for t in themes}
     indicators: list[Indicator] = []
     seen: dict[str, int] = {}
     for node in _entries(doc, "indicators", top):
         _, where = entry_id(node, top, seen, "indicator")
-        indicator = parse_indicator(node, where)
+        indicator = parse_indicator(node, where, kinds)
         _check_indicator(indicator, where, node, sources, theme_ids)
         indicators.append(indicator)
     return indicators
@@ -177,11 +225,15 @@ def parse_catalogue(text: str, file: str = "<string>") -> Catalogue:
     top = Where(file, "catalogue", "", 1, CatalogueError)
     check_mapping(doc, top, _TOP_KEYS)
     version = get_int(doc, "version", top)
+    kinds = parse_bounds_kinds(doc["bounds"], top.at(doc["bounds"], "bounds"))
+    completeness = parse_completeness(
+        doc["completeness"], top.at(doc["completeness"], "completeness"), None
+    )
     themes = _themes(doc, top)
-    sources = _sources(doc, top)
-    groups = _groups(doc, top)
+    sources = _sources(doc, top, kinds)
+    groups = _groups(doc, top, completeness)
     mergers = _mergers(doc, top)
-    indicators = _indicators(doc, top, {s.id: s for s, _ in sources}, themes)
+    indicators = _indicators(doc, top, {s.id: s for s, _ in sources}, themes, kinds)
     duplicate = first_duplicate(doc)
     if duplicate:
         raise top.error(f"duplicate key {duplicate[0]!r}", duplicate[1])
@@ -192,6 +244,8 @@ def parse_catalogue(text: str, file: str = "<string>") -> Catalogue:
         mergers=tuple(mergers),
         indicators=tuple(indicators),
         version=version,
+        bounds=kinds,
+        completeness=completeness,
     )
 
 

@@ -4,7 +4,7 @@ indicators and their aggregation rules, and the allowed values of their enumerat
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +80,59 @@ class PxWebSpec:
 
 
 @dataclass(frozen=True)
+class Bounds:
+    """Plausibility limits of a value, checked on every row the build makes.
+
+    `min` <= value <= `max` (municipalities and groups alike, so a count's ceiling is well
+    above the whole country's); with `change_factor`, a positive value and the same area's
+    positive value one year earlier (the same month, for a monthly series) are within that
+    factor of each other. `kind` names the catalogue's bounds kind they come from (None:
+    declared inline on the entry).
+    """
+
+    min: float
+    max: float
+    change_factor: float | None = None
+    kind: str | None = None
+
+    @property
+    def range_text(self) -> str:
+        return f"{_number(self.min)}..{_number(self.max)}"
+
+    @property
+    def change_text(self) -> str:
+        return "" if self.change_factor is None else f"year on year within x{self.change_factor:g}"
+
+    @property
+    def origin(self) -> str:
+        return f"kind {self.kind}" if self.kind else "declared inline"
+
+    def describe(self) -> str:
+        """E.g. `0..10,000,000, year on year within x2 (kind population)`."""
+        parts = ", ".join(filter(None, [self.range_text, self.change_text]))
+        return f"{parts} ({self.origin})"
+
+
+def _number(value: float) -> str:
+    value = float(value)
+    return f"{int(value):,}" if value.is_integer() and abs(value) < 1e15 else f"{value:g}"
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """What becomes of a group value whose members do not all have a value.
+
+    The value is complete when at least `min_share` of the group's members have one
+    (`n_values >= min_share * n_members`). One short of that is kept with `complete = false`
+    in `core.group_values` (to be shown as "307 of 308 municipalities") when `show_partial`,
+    else left out (the publisher's own figure for the group, if any, stands instead).
+    """
+
+    min_share: float = 1.0
+    show_partial: bool = True
+
+
+@dataclass(frozen=True)
 class Variable:
     """A variable declared by a source.
 
@@ -88,12 +141,14 @@ class Variable:
     variable dimension (jsonstat2/pxweb_json; the metric dimension unless the source names
     `variable_dimension`). `filter` restricts other dimensions, values summed:
     `{Ikä: "000-014"}` (an inclusive code range in category order), a code, or a list of codes.
+    `bounds` are the plausibility limits of its staging rows (an edition's are its base's).
     """
 
     id: str
     selector: str
     source: str
     filter: Mapping[str, str | tuple[str, ...]]
+    bounds: Bounds | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +193,7 @@ class Group:
     members: tuple[str, ...]
     by: str | None
     code: str
+    completeness: Completeness = Completeness()
 
 
 @dataclass(frozen=True)
@@ -170,6 +226,7 @@ class Indicator:
     formula: str
     aggregation: Aggregation
     citation: str
+    bounds: Bounds | None = None  # plausibility limits of its municipal and group values
 
     @property
     def variables(self) -> tuple[str, ...]:
@@ -196,6 +253,8 @@ class Catalogue:
     indicators: tuple[Indicator, ...]
     version: int = 1
     path: Path | None = None
+    bounds: Mapping[str, Bounds] = field(default_factory=dict)  # the declared bounds kinds
+    completeness: Completeness = Completeness()  # the default rule (groups may override it)
 
     def _find(self, items: Iterable[Any], item_id: str, kind: str) -> Any:
         for item in items:

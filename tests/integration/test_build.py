@@ -66,6 +66,7 @@ CONTRACT = {
         "value",
         "n_members",
         "n_values",
+        "complete",
         "published_value",
     ],
     "core.provenance": [
@@ -227,13 +228,15 @@ def test_unmatched_municipality_name(snapshot, previous):
 
 
 def test_share_above_100(snapshot, previous):
+    """Stopped at the staging row (the xlsx line), by the variable's declared bounds."""
     header = [c.value for c in openpyxl.load_workbook(snapshot / KEYFIG_2022).worksheets[0][1]]
     column = header.index("Työttömien osuus työvoimasta, %, 2020") + 1
     edit_xlsx(snapshot / KEYFIG_2022, row=2, column=column, value=150)  # Akaa, 020
     report = fails(snapshot, previous)
-    assert "core.indicator_values" in report and "share_within_0_100" in report
-    assert "indicator_id='unemployment_rate'" in report and "area_code='020'" in report
-    assert "source_id='keyfig_2022'" in report and "150" in report
+    assert "staging.keyfig_2022" in report and KEYFIG_2022 in report
+    assert "bounds 0..100 (kind share)" in report and "value 150" in report
+    assert "variable='unemployment_pct'" in report and "area_code='020'" in report
+    assert "source_row=2" in report
 
 
 def test_negative_population(snapshot, previous):
@@ -246,7 +249,7 @@ def test_negative_population(snapshot, previous):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     report = fails(snapshot, previous)
     assert "staging.population_11re" in report and POPULATION_11RE in report
-    assert "count_variable_not_negative" in report and "source_row=101" in report
+    assert "bounds 0..10,000,000 (kind population)" in report and "source_row=101" in report
 
 
 def test_duplicate_key(snapshot, previous):

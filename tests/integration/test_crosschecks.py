@@ -134,3 +134,29 @@ def test_ratio_is_not_the_mean_of_member_ratios(con):
     mean_of_ratios = values[values.area_code.isin(network)].value.mean()
     stored = group_rows(con, "unemployment_rate").query("group_code == 'network' and year == 2020")
     assert stored.value.item() != pytest.approx(mean_of_ratios, abs=1e-6)
+
+
+def test_partial_group_values_are_kept_and_flagged(con):
+    """The real data's partial groups (e.g. the country's monthly unemployment rate, where the
+    publisher suppresses small towns' cells) keep their value under the default rule and say
+    how many members it covers: recounted here from the municipal rows."""
+    recount = con.execute(
+        "SELECT v.month, count(*) AS n FROM core.indicator_values v "
+        "WHERE v.indicator_id = 'unemployment_rate_monthly' AND v.weight IS NOT NULL "
+        "GROUP BY v.month"
+    ).df()
+    country = con.execute(
+        "SELECT month, n_values, n_members, complete FROM core.group_values "
+        "WHERE indicator_id = 'unemployment_rate_monthly' AND group_code = 'SSS'"
+    ).df()
+    both = country.merge(recount, on="month", validate="one_to_one")
+    assert len(both) == len(country) == len(recount) > 200
+    assert (both.n_values == both.n).all() and (both.n_members == 308).all()
+    assert (both.complete == (both.n == 308)).all() and not both.complete.all()
+    flags = con.execute(
+        "SELECT method, complete, n_values = n_members AS whole, count(*) AS n "
+        "FROM core.group_values GROUP BY ALL"
+    ).df()
+    computed = flags[flags.method == "computed"]
+    assert (computed.complete == computed.whole).all()
+    assert flags[flags.method == "published"].complete.all()

@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -58,8 +59,12 @@ def _canonical(frame: pd.DataFrame) -> str:
     return out.to_csv(index=False)
 
 
-def table_digests(warehouse: Path) -> dict[str, dict[str, Any]]:
-    """{schema.table: {rows, sha256}} for every table and view under core."""
+def table_digests(
+    warehouse: Path, ignore: Iterable[tuple[str, str]] = ()
+) -> dict[str, dict[str, Any]]:
+    """{schema.table: {rows, sha256}} for every table and view under core; `ignore` lists
+    (table, column) pairs left out (columns added since the baseline was recorded)."""
+    left_out = VOLATILE | set(ignore)
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         names = [
@@ -73,7 +78,7 @@ def table_digests(warehouse: Path) -> dict[str, dict[str, Any]]:
         for name in names:
             frame = con.execute(f"SELECT * FROM {name}").df()  # noqa: S608 - names from the catalog
             table = name.split(".", 1)[1]
-            frame = frame.drop(columns=[c for t, c in VOLATILE if t == table], errors="ignore")
+            frame = frame.drop(columns=[c for t, c in left_out if t == table], errors="ignore")
             text = _canonical(frame)
             out[name] = {"rows": len(frame), "sha256": hashlib.sha256(text.encode()).hexdigest()}
         return out

@@ -10,7 +10,16 @@ import pytest
 from tests.regression.digests import BASELINE, answer_digests, table_digests
 
 # Answers that differ from the baseline on purpose (a defect fixed): request -> why.
-CHANGED_ON_PURPOSE: dict[str, str] = {}
+CHANGED_ON_PURPOSE: dict[str, str] = {
+    f"layout /about?lang={lang}": "shows the catalogue's checksum; indicators.yaml now declares "
+    "bounds and completeness (only that text differs)"
+    for lang in ("fi", "sv", "en")
+}
+# Columns added since the baseline, left out of the table digests (every figure of the other
+# columns must still match): (table, column) -> why.
+ADDED_COLUMNS: dict[tuple[str, str], str] = {
+    ("group_values", "complete"): "whether a group value meets the catalogue's completeness rule",
+}
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +28,7 @@ def baseline() -> dict:
 
 
 def test_every_core_table_is_unchanged(warehouse_path, baseline):
-    now = table_digests(warehouse_path)
+    now = table_digests(warehouse_path, ignore=ADDED_COLUMNS)
     assert sorted(now) == sorted(baseline["tables"])
     changed = {t: (baseline["tables"][t], now[t]) for t in now if now[t] != baseline["tables"][t]}
     assert not changed

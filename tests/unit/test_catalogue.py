@@ -15,6 +15,7 @@ from pipeline.catalogue import (
     LANGUAGES,
     Catalogue,
     CatalogueError,
+    Completeness,
     Text,
     check_expression,
     expression_variables,
@@ -172,6 +173,11 @@ def test_expression_helpers() -> None:
 
 VALID = """\
 version: 1
+bounds:
+  share: {min: 0, max: 100}
+  population: {min: 0, max: 10000000, change_factor: 2}
+  count: {min: 0, max: 10000000}
+completeness: {min_share: 1.0, show_partial: true}
 themes:
   - id: demo
     label: {fi: Väestö, sv: Befolkning, en: Population}
@@ -198,7 +204,7 @@ sources:
       language: fi
       selection: {geo: "*", Ikä: [SSS], time: "*"}
     variables:
-      population: population_31dec
+      population: {selector: population_31dec, bounds: population}
   - id: kf
     title: {fi: Avainluvut 2022, sv: Nyckeltal 2022, en: Key figures 2022}
     file: statfin/kf2022.xlsx
@@ -212,8 +218,8 @@ sources:
     period: year
     citation: "Statistics Finland, Kuntien avainluvut 2022"
     variables:
-      employed: "Alueella asuvan työllisen työvoiman määrä"
-      unemployment_pct: "Työttömien osuus työvoimasta"
+      employed: {selector: "Alueella asuvan työllisen työvoiman määrä", bounds: count}
+      unemployment_pct: {selector: "Työttömien osuus työvoimasta", bounds: share}
   - id: kf_old
     edition_of: kf
     title: {fi: Avainluvut 2018, sv: Nyckeltal 2018, en: Key figures 2018}
@@ -242,7 +248,7 @@ sources:
     period: year
     citation: "Statistics Finland, 14wx"
     variables:
-      projected_age_0_14: {selector: vaesto_e24, filter: {Ikä: "000-014"}}
+      projected_age_0_14: {selector: vaesto_e24, filter: {Ikä: "000-014"}, bounds: population}
 groups:
   - id: network
     name: {fi: Seutukaupunkiverkosto, sv: Nätverket för regionstäder, en: Regional towns network}
@@ -255,6 +261,7 @@ groups:
     kind: country
     code: SSS
     name: {fi: Koko maa, sv: Hela landet, en: Whole country}
+    completeness: {show_partial: false}
 mergers:
   - {from: "588", to: "507", year: 2025, name: "Pertunmaa → Mäntyharju"}
 indicators:
@@ -263,6 +270,7 @@ indicators:
     label: {fi: Väkiluku, sv: Folkmängd, en: Population}
     description: {fi: Väestö 31.12., sv: Befolkningen 31.12, en: Population on 31 Dec}
     unit: {fi: henkilöä, sv: personer, en: persons}
+    bounds: population
     decimals: 0
     direction: higher_is_better
     source: pop
@@ -274,6 +282,7 @@ indicators:
     label: {fi: Työttömyysaste, sv: Arbetslöshetsgrad, en: Unemployment rate}
     description: {fi: Työttömien osuus, sv: Andelen arbetslösa, en: Share of the unemployed}
     unit: {fi: "%", sv: "%", en: "%"}
+    bounds: share
     decimals: 1
     direction: lower_is_better
     source: [kf, kf_old]
@@ -289,6 +298,7 @@ indicators:
     label: {fi: Työttömyys painotettu, sv: Arbetslöshet vägd, en: Unemployment weighted}
     description: {fi: Painotettu, sv: Vägd, en: Weighted}
     unit: {fi: "%", sv: "%", en: "%"}
+    bounds: {min: 0, max: 100}
     decimals: 1
     direction: lower_is_better
     source: [kf, pop]
@@ -379,8 +389,8 @@ BAD_CASES = [
     ),
     (
         "unknown variable key",
-        'filter: {Ikä: "000-014"}}',
-        'filtr: {Ikä: "000-014"}}',
+        'filter: {Ikä: "000-014"}, bounds',
+        'filtr: {Ikä: "000-014"}, bounds',
         "variable 'projected_age_0_14'",
         "filtr",
         "unknown key 'filtr'",
@@ -419,8 +429,9 @@ BAD_CASES = [
     ),
     (
         "duplicate variable id within a source",
-        '      unemployment_pct: "Työttömien osuus työvoimasta"\n',
-        '      unemployment_pct: "Työttömien osuus työvoimasta"\n      employed: x\n',
+        '      unemployment_pct: {selector: "Työttömien osuus työvoimasta", bounds: share}\n',
+        '      unemployment_pct: {selector: "Työttömien osuus työvoimasta", bounds: share}\n'
+        "      employed: x\n",
         "source 'kf'",
         "employed: x",
         "duplicate variable id 'employed' within the source",
@@ -666,6 +677,102 @@ BAD_CASES = [
         "variable 'pensioners_pct' is not declared by its base source 'kf'",
     ),
     (
+        "indicator without bounds",
+        "    bounds: population\n    decimals: 0",
+        "    decimals: 0",
+        "indicator 'population'",
+        "- id: population",
+        "missing required key 'bounds'",
+    ),
+    (
+        "unknown bounds kind",
+        "    bounds: share\n",
+        "    bounds: shares\n",
+        "indicator 'unemployment_rate'",
+        "bounds: shares",
+        "unknown bounds kind 'shares'",
+    ),
+    (
+        "variable without bounds",
+        "population: {selector: population_31dec, bounds: population}",
+        "population: population_31dec",
+        "source 'pop'",
+        "- id: pop",
+        "variable 'population' declares no bounds",
+    ),
+    (
+        "edition declaring bounds",
+        'unemployment_pct: "Työttömien osuus työvoimasta (2018)"',
+        'unemployment_pct: {selector: "Työttömien osuus työvoimasta (2018)", bounds: share}',
+        "source 'kf_old'",
+        "- id: kf_old",
+        "declares bounds in an edition",
+    ),
+    (
+        "bounds min above max",
+        "  share: {min: 0, max: 100}",
+        "  share: {min: 100, max: 0}",
+        "bounds kind 'share'",
+        "share: {min: 100",
+        "'min' 100 must be below 'max' 0",
+    ),
+    (
+        "change factor not above 1",
+        "change_factor: 2}",
+        "change_factor: 0.5}",
+        "bounds kind 'population'",
+        "change_factor: 0.5",
+        "'change_factor' must be above 1",
+    ),
+    (
+        "bounds without max",
+        "bounds: {min: 0, max: 100}",
+        "bounds: {min: 0, maximum: 100}",
+        "indicator 'unemployment_weighted'",
+        "maximum: 100",
+        "unknown key 'maximum'",
+    ),
+    (
+        "bounds not a number",
+        "  count: {min: 0, max: 10000000}",
+        "  count: {min: 0, max: lots}",
+        "bounds kind 'count'",
+        "max: lots",
+        "'max' must be a finite number",
+    ),
+    (
+        "completeness share above 1",
+        "completeness: {min_share: 1.0, show_partial: true}",
+        "completeness: {min_share: 1.5, show_partial: true}",
+        "completeness",
+        "min_share: 1.5",
+        r"'min_share' must be in \(0, 1\]",
+    ),
+    (
+        "group completeness not a flag",
+        "completeness: {show_partial: false}",
+        "completeness: {show_partial: maybe}",
+        "group 'country'",
+        "show_partial: maybe",
+        "'show_partial' must be true or false",
+    ),
+    (
+        "group completeness unknown key",
+        "completeness: {show_partial: false}",
+        "completeness: {show_partials: false}",
+        "group 'country'",
+        "show_partials",
+        "unknown key 'show_partials'",
+    ),
+    (
+        "missing top-level completeness",
+        "completeness: {min_share: 1.0, show_partial: true}\n",
+        "",
+        "catalogue",
+        "version: 1",
+        "missing required key 'completeness'",
+    ),
+    (
         "edition of unknown source",
         "    edition_of: kf\n",
         "    edition_of: kf_1999\n",
@@ -704,6 +811,39 @@ def test_valid_fixture_loads(tmp_path: Path) -> None:
     proj = next(v for v in cat.source("proj").variables if v.id == "projected_age_0_14")
     assert dict(proj.filter) == {"Ikä": "000-014"}
     assert cat.source("pop").pxweb.selection["Ikä"] == ("SSS",)
+
+
+def test_bounds_and_completeness_of_the_fixture(tmp_path: Path) -> None:
+    """Kinds are declared once and named; inline bounds say so; editions take their base's;
+    a group's completeness keys override the default, the rest come from it."""
+    cat = _load(tmp_path, VALID)
+    population = cat.indicator("population").bounds
+    assert (population.min, population.max, population.change_factor) == (0, 1e7, 2)
+    assert population.kind == "population" and population is cat.bounds["population"]
+    inline = cat.indicator("unemployment_weighted").bounds
+    assert (inline.min, inline.max, inline.kind) == (0, 100, None)
+    assert inline.describe() == "0..100 (declared inline)"
+    assert population.describe() == "0..10,000,000, year on year within x2 (kind population)"
+    old = {v.id: v for v in cat.source("kf_old").variables}
+    assert old["unemployment_pct"].bounds.kind == "share"
+    assert cat.source("proj").variables[0].bounds.kind == "population"
+    assert cat.completeness == Completeness(1.0, True)
+    assert cat.group("country").completeness == Completeness(1.0, False)
+    assert cat.group("network").completeness == Completeness(1.0, True)
+
+
+def test_every_indicator_and_variable_has_bounds(catalogue: Catalogue) -> None:
+    """Shares are 0–100; every count has a floor of 0 and a ceiling above the country's."""
+    for indicator in catalogue.indicators:
+        assert indicator.bounds is not None and indicator.bounds.kind, indicator.id
+    for source in catalogue.sources:
+        for variable in source.variables:
+            assert variable.bounds is not None and variable.bounds.kind, variable.id
+    assert (catalogue.bounds["share"].min, catalogue.bounds["share"].max) == (0, 100)
+    for kind in ("population", "count"):
+        assert catalogue.bounds[kind].min == 0 and 6e6 < catalogue.bounds[kind].max <= 1e7
+    assert catalogue.indicator("population").bounds.change_factor == 2
+    assert catalogue.indicator("unemployment_rate").bounds.kind == "share"
 
 
 def test_missing_file_and_broken_yaml(tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ def peer_areas(codes: list[str]) -> pd.DataFrame:
 
 @pytest.fixture
 def tables() -> CoreTables:
-    return CoreTables(municipalities=["001", "002"], shares=[], files={})
+    return CoreTables(municipalities=["001", "002"], bounds={}, files={})
 
 
 def test_every_table_is_declared_once_with_parts():

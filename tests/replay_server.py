@@ -440,6 +440,7 @@ class LogEntry:
 @dataclass
 class ServerState:
     max_cells: int = 100_000
+    enforced_cells: int | None = None  # cell limit enforced, when lower than ?config says
     max_calls: int | None = None  # None = no rate limit
     window_s: float = 10.0
     retry_after: bool = True
@@ -456,6 +457,7 @@ class ServerState:
 
 
 FAULT_KINDS = {
+    "403",  # refused whatever the cell count (access denied)
     "503",
     "500",
     "502",
@@ -710,7 +712,7 @@ class _PxServer(ThreadingHTTPServer):
             page = (
                 "<!DOCTYPE html><html><head><title>403 - Forbidden: Access is denied.</title>"
                 "</head><body><h2>403 - Forbidden: Access is denied.</h2>"
-                f"<p>Too many cells selected ({exc.cells} &gt; {self.state.max_cells}).</p>"
+                "<p>Too many cells selected.</p>"
                 "</body></html>"
             )
             h._send(403, page.encode(), "text/html; charset=utf-8")
@@ -723,12 +725,16 @@ class _PxServer(ThreadingHTTPServer):
         if isinstance(body, dict) and isinstance(body.get("query"), list):
             sel = _selected(table, body["query"])
             n = math.prod(len(c) for _, c in sel if isinstance(c, list))
-            if n > self.state.max_cells:
+            if n > min(self.state.max_cells, self.state.enforced_cells or self.state.max_cells):
                 raise _TooMany(n)
         return answer(table, body)
 
     def _fault(self, h: _Handler, fault: Fault) -> int | None:
         kind = fault.kind
+        if kind == "403":
+            page = b"<html><body><h2>403 - Forbidden: Access is denied.</h2></body></html>"
+            h._send(403, page, "text/html; charset=utf-8")
+            return 403
         if kind in ("500", "502", "503"):
             headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else None
             h._send(int(kind), b"Service unavailable", "text/plain; charset=utf-8", headers)
@@ -836,13 +842,18 @@ class ReplayServer:
         window_s: float | None = None,
         retry_after: bool | None = None,
         config: bool | None = None,
+        enforced_cells: int | None = None,
     ) -> None:
         """Cell limit (403 above it), rate limit (``max_calls`` per sliding ``window_s``; 429
-        with ``Retry-After`` unless ``retry_after=False``) and whether ``?config`` answers."""
+        with ``Retry-After`` unless ``retry_after=False``) and whether ``?config`` answers.
+        ``enforced_cells`` refuses queries above it while ``?config`` still says ``max_cells``
+        (0 = enforce ``max_cells`` again)."""
         st = self._server.state
         with self._server.lock:
             if max_cells is not None:
                 st.max_cells = max_cells
+            if enforced_cells is not None:
+                st.enforced_cells = enforced_cells or None
             if max_calls is not None:
                 st.max_calls = max_calls
             if window_s is not None:

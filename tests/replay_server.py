@@ -454,6 +454,7 @@ class ServerState:
     new_forms: bool = True  # serve the snapshot tables' 2026 form …
     legacy_forms: bool = True  # … and their legacy form
     bumped: dict[str, str] = field(default_factory=dict)  # table id -> `updated`
+    listed: dict[str, str] = field(default_factory=dict)  # table id -> listing stamp only
 
 
 FAULT_KINDS = {
@@ -662,7 +663,11 @@ class _PxServer(ThreadingHTTPServer):
         items = [dict(i) for i in recorded or []]
         for snap in mine:
             with self.lock:
-                stamp = st.bumped.get(snap.table_id) or listing_stamp(snap.updated)
+                stamp = (
+                    st.listed.get(snap.table_id)
+                    or st.bumped.get(snap.table_id)
+                    or listing_stamp(snap.updated)
+                )
             name = snap.listed_id(new=st.new_forms)
             names = {name, f"{snap.table_id}.px", snap.legacy_path.rpartition("/")[2]}
             found = [i for i in items if i.get("id") in names]
@@ -920,6 +925,16 @@ class ReplayServer:
             for table_id in ids:
                 self._server.state.bumped[table_id] = stamp
         return stamp
+
+    def set_listed(self, table: str, stamp: str | None) -> None:
+        """List snapshot table ``table`` (``12r5``) with ``stamp`` while its data keep their own
+        ``updated`` (``None``: list it as its data again)."""
+        table_id = table.removesuffix(".px")
+        with self._server.lock:
+            if stamp is None:
+                self._server.state.listed.pop(table_id, None)
+            else:
+                self._server.state.listed[table_id] = stamp
 
     def clear_faults(self) -> None:
         with self._server.lock:

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import time
+import traceback
 from pathlib import Path
 
 import click
@@ -55,7 +56,70 @@ warehouse_option = _path_option(
 )
 
 
-@click.group()
+# --------------------------------------------------------------------------- errors
+
+# The errors a user can cause (a malformed config file, a damaged snapshot, a failed fetch, …):
+# printed as their message, which names the file, line and entry, without a traceback. Looked
+# up by module so that none of these modules is imported only to be able to catch its errors:
+# an exception of a class whose module is not loaded cannot have been raised.
+EXPECTED_ERRORS = {
+    "pipeline.catalogue.yamlfile": ("ConfigError",),  # CatalogueError, presentation.yaml
+    "pipeline.build.report": ("BuildError",),
+    "pipeline.build.formulas": ("FormulaError",),
+    "pipeline.snapshot.errors": ("SnapshotError", "FetchError"),
+    "pipeline.export": ("ExportError",),
+    "pipeline.readers.common": ("ReaderError",),
+    "pipeline.jsonstat": ("JsonStatError",),
+    "pipeline.pxweb.errors": ("PxWebError",),
+}
+MESSAGE_LIMIT = 4_000  # characters of an error message printed without --debug
+
+
+def expected_error_types() -> tuple[type[BaseException], ...]:
+    """The classes of `EXPECTED_ERRORS` whose modules are loaded."""
+    found = []
+    for module_name, names in EXPECTED_ERRORS.items():
+        module = sys.modules.get(module_name)
+        found += [getattr(module, name) for name in names if hasattr(module, name)]
+    return tuple(found)
+
+
+def error_message(exc: BaseException, limit: int | None = MESSAGE_LIMIT) -> str:
+    """The exception's message and notes, cut to `limit` characters."""
+    text = "\n".join([str(exc) or type(exc).__name__, *getattr(exc, "__notes__", ())])
+    if limit is not None and len(text) > limit:
+        text = f"{text[:limit]}… ({len(text) - limit:,} more characters; --debug shows all)"
+    return text
+
+
+class InvestinGroup(click.Group):
+    """Runs a command; an error prints its message (and, with `--debug`, the traceback) to
+    stderr and exits 1 instead of ending in a raw Python traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:
+            debug = bool(ctx.params.get("debug"))
+            if debug:
+                click.echo(traceback.format_exc(), err=True, nl=False)
+            if isinstance(exc, expected_error_types()):
+                click.echo(
+                    f"Error: {error_message(exc, None if debug else MESSAGE_LIMIT)}", err=True
+                )
+            else:
+                click.echo(
+                    f"Internal error ({type(exc).__name__}): {error_message(exc)}\n"
+                    + ("" if debug else "Run `investin --debug ...` for the traceback."),
+                    err=True,
+                )
+            ctx.exit(1)
+
+
+@click.group(cls=InvestinGroup)
+@click.option("--debug", is_flag=True, help="On an error, also print the Python traceback.")
 @click.option(
     "--project-dir",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -63,7 +127,7 @@ warehouse_option = _path_option(
     help="The project folder (indicators.yaml, data/snapshot/, docs/). Default: the current "
     "directory if it holds indicators.yaml, else the source checkout.",
 )
-def main(project_dir: Path | None) -> None:
+def main(debug: bool, project_dir: Path | None) -> None:
     """Seutu Invest In: public statistics for Finland's regional towns."""
     if project_dir is not None:
         try:
@@ -89,7 +153,8 @@ def fetch(base_url: str, only: tuple[str, ...], catalogue_path: Path, snapshot_d
             catalogue, snapshot_dir, base_url=base_url, only=only, echo=click.echo
         )
     except FetchError as exc:
-        raise click.ClickException(f"{exc}\nThe previous snapshot is unchanged.") from exc
+        exc.add_note("The previous snapshot is unchanged.")
+        raise
     click.echo(report.summary())
 
 
@@ -123,12 +188,12 @@ def build(catalogue_path: Path, snapshot_dir: Path, warehouse_path: Path) -> Non
     from pipeline.catalogue import load_catalogue
 
     started = time.perf_counter()
+    catalogue = load_catalogue(catalogue_path)
     try:
-        report = build_warehouse(load_catalogue(catalogue_path), snapshot_dir, warehouse_path)
+        report = build_warehouse(catalogue, snapshot_dir, warehouse_path)
     except BuildError as exc:
-        click.echo(str(exc), err=True)
-        click.echo(f"Build failed; {warehouse_path} is unchanged.", err=True)
-        raise SystemExit(1) from exc
+        exc.add_note(f"Build failed; {warehouse_path} is unchanged.")
+        raise
     click.echo(report.summary())
     click.echo(f"built {warehouse_path} in {time.perf_counter() - started:.2f} s")
 
@@ -157,7 +222,7 @@ def export(
     warehouse_path: Path,
 ) -> None:
     """Export indicator values as CSV, Excel or Parquet."""
-    from pipeline.export import ExportError, Selection, export_file
+    from pipeline.export import Selection, export_file
 
     selection = Selection(
         indicators=indicators,
@@ -168,10 +233,7 @@ def export(
         wide=wide,
         lang=lang,
     )
-    try:
-        rows = export_file(warehouse_path, selection, fmt, output)
-    except ExportError as exc:
-        raise click.ClickException(str(exc)) from exc
+    rows = export_file(warehouse_path, selection, fmt, output)
     click.echo(f"wrote {rows} rows to {output}")
 
 

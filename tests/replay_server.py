@@ -470,6 +470,7 @@ class LogEntry:
 @dataclass
 class ServerState:
     max_cells: int = 100_000
+    enforced_cells: int | None = None  # cell limit enforced, when lower than ?config says
     max_calls: int | None = None  # None = no rate limit
     window_s: float = 10.0
     retry_after: bool = True
@@ -483,9 +484,11 @@ class ServerState:
     new_forms: bool = True  # serve the snapshot tables' 2026 form …
     legacy_forms: bool = True  # … and their legacy form
     bumped: dict[str, str] = field(default_factory=dict)  # table id -> `updated`
+    listed: dict[str, str] = field(default_factory=dict)  # table id -> listing stamp only
 
 
 FAULT_KINDS = {
+    "403",  # refused whatever the cell count (access denied)
     "503",
     "500",
     "502",
@@ -690,7 +693,11 @@ class _PxServer(ThreadingHTTPServer):
         items = [dict(i) for i in recorded or []]
         for snap in mine:
             with self.lock:
-                stamp = st.bumped.get(snap.table_id) or listing_stamp(snap.updated)
+                stamp = (
+                    st.listed.get(snap.table_id)
+                    or st.bumped.get(snap.table_id)
+                    or listing_stamp(snap.updated)
+                )
             name = snap.listed_id(new=st.new_forms)
             names = {name, f"{snap.table_id}.px", snap.legacy_path.rpartition("/")[2]}
             found = [i for i in items if i.get("id") in names]
@@ -740,7 +747,7 @@ class _PxServer(ThreadingHTTPServer):
             page = (
                 "<!DOCTYPE html><html><head><title>403 - Forbidden: Access is denied.</title>"
                 "</head><body><h2>403 - Forbidden: Access is denied.</h2>"
-                f"<p>Too many cells selected ({exc.cells} &gt; {self.state.max_cells}).</p>"
+                "<p>Too many cells selected.</p>"
                 "</body></html>"
             )
             h._send(403, page.encode(), "text/html; charset=utf-8")
@@ -753,12 +760,16 @@ class _PxServer(ThreadingHTTPServer):
         if isinstance(body, dict) and isinstance(body.get("query"), list):
             sel = _selected(table, body["query"])
             n = math.prod(len(c) for _, c in sel if isinstance(c, list))
-            if n > self.state.max_cells:
+            if n > min(self.state.max_cells, self.state.enforced_cells or self.state.max_cells):
                 raise _TooMany(n)
         return answer(table, body)
 
     def _fault(self, h: _Handler, fault: Fault) -> int | None:
         kind = fault.kind
+        if kind == "403":
+            page = b"<html><body><h2>403 - Forbidden: Access is denied.</h2></body></html>"
+            h._send(403, page, "text/html; charset=utf-8")
+            return 403
         if kind in ("500", "502", "503"):
             headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else None
             h._send(int(kind), b"Service unavailable", "text/plain; charset=utf-8", headers)
@@ -866,13 +877,18 @@ class ReplayServer:
         window_s: float | None = None,
         retry_after: bool | None = None,
         config: bool | None = None,
+        enforced_cells: int | None = None,
     ) -> None:
         """Cell limit (403 above it), rate limit (``max_calls`` per sliding ``window_s``; 429
-        with ``Retry-After`` unless ``retry_after=False``) and whether ``?config`` answers."""
+        with ``Retry-After`` unless ``retry_after=False``) and whether ``?config`` answers.
+        ``enforced_cells`` refuses queries above it while ``?config`` still says ``max_cells``
+        (0 = enforce ``max_cells`` again)."""
         st = self._server.state
         with self._server.lock:
             if max_cells is not None:
                 st.max_cells = max_cells
+            if enforced_cells is not None:
+                st.enforced_cells = enforced_cells or None
             if max_calls is not None:
                 st.max_calls = max_calls
             if window_s is not None:
@@ -939,6 +955,16 @@ class ReplayServer:
             for table_id in ids:
                 self._server.state.bumped[table_id] = stamp
         return stamp
+
+    def set_listed(self, table: str, stamp: str | None) -> None:
+        """List snapshot table ``table`` (``12r5``) with ``stamp`` while its data keep their own
+        ``updated`` (``None``: list it as its data again)."""
+        table_id = table.removesuffix(".px")
+        with self._server.lock:
+            if stamp is None:
+                self._server.state.listed.pop(table_id, None)
+            else:
+                self._server.state.listed[table_id] = stamp
 
     def clear_faults(self) -> None:
         with self._server.lock:

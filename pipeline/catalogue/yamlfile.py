@@ -60,7 +60,17 @@ class YamlList(list):
 
 class LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """SafeLoader (libyaml's when available: ~10x faster, the same documents and marks) that
-    records start marks and rejects duplicate keys."""
+    records start marks and rejects duplicate keys and aliases."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # A node met a second time is an alias (`*name`). The config files need none, and
+        # nested aliases (a "billion laughs" document) make every later walk, check or error
+        # message exponential in time and memory, so they are refused while parsing.
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise yaml.constructor.ConstructorError(
+                None, None, "aliases (*name) are not allowed in this file", node.start_mark
+            )
+        return super().construct_object(node, deep=deep)
 
 
 def _construct_map(loader: LineLoader, node: yaml.MappingNode) -> YamlMap:
@@ -113,6 +123,8 @@ def load_yaml(text: str, file: str, error: type[ConfigError] = ConfigError) -> A
         return yaml.load(text, Loader=LineLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as exc:
         raise error(f"{file}: invalid yaml: {exc}") from None
+    except RecursionError:
+        raise error(f"{file}: invalid yaml: nested too deeply") from None
 
 
 # --------------------------------------------------------------------------- where errors are

@@ -9,10 +9,11 @@ truncated or non-JSON body is retried once. This is the only module that imports
 
 from __future__ import annotations
 
+import collections
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from typing import Any
 
@@ -37,7 +38,7 @@ from pipeline.pxweb.matching import Selection, resolve_selection
 from pipeline.pxweb.metadata import FolderItem, TableMetadata
 from pipeline.pxweb.ratelimit import RateLimiter
 from pipeline.pxweb.retry import PxRetry
-from pipeline.pxweb.split import query_body, reassemble, split_selection
+from pipeline.pxweb.split import count_cells, query_body, reassemble, split_selection
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class PxWebConfig:
     max_calls: int
     period_s: float
     from_server: bool = False
+    learned: bool = False  # max_cells lowered after the server refused a query with 403
 
 
 @dataclass
@@ -126,6 +128,7 @@ class PxWebClient:
         )
         self._config: PxWebConfig | None = None
         self._metadata: dict[str, TableMetadata] = {}
+        self._accepted_cells = 0  # the most cells one answered query has held
         retry = PxRetry(
             total=retries,
             connect=retries,
@@ -261,7 +264,8 @@ class PxWebClient:
         return self._metadata[table]
 
     def config(self, *, refresh: bool = False) -> PxWebConfig:
-        """Limits in force: the stricter of ``GET {base}/?config`` and the constructor's values."""
+        """Limits in force: the stricter of ``GET {base}/?config``, the constructor's values and
+        a cell limit learned from a 403 (see :meth:`_learn_cell_limit`)."""
         if self._config is not None and not refresh:
             return self._config
         cfg = PxWebConfig(self.max_cells, self.max_calls, self.period_s, from_server=False)
@@ -279,6 +283,8 @@ class PxWebClient:
                 period_s=max(cfg.period_s, float(obj.get("timeWindow", cfg.period_s))),
                 from_server=True,
             )
+        if self._config is not None and self._config.learned:  # a 403 taught a lower limit
+            cfg = replace(cfg, max_cells=min(cfg.max_cells, self._config.max_cells), learned=True)
         self.limiter.configure(cfg.max_calls, cfg.period_s)
         self._config = cfg
         return cfg
@@ -311,11 +317,19 @@ class PxWebClient:
 
     def _fetch_resolved(self, md: TableMetadata, selection: Selection) -> pd.DataFrame:
         resolved = resolve_selection(md, selection)
-        cfg = self.config()
-        parts = split_selection(resolved, cfg.max_cells)
-        frames = []
-        for part in parts:
-            doc = self.post(md.table, query_body(part))
+        pending = collections.deque(split_selection(resolved, self.config().max_cells))
+        frames: list[pd.DataFrame] = []
+        while pending:
+            part = pending.popleft()
+            try:
+                doc = self.post(md.table, query_body(part))
+            except PxWebTooManyCellsError as exc:
+                limit = self._learn_cell_limit(md.table, part, exc)
+                # Nothing fetched yet: plan the whole query afresh; else re-split what is left.
+                rest = [resolved] if not frames else [part, *pending]
+                pending = collections.deque(p for r in rest for p in split_selection(r, limit))
+                continue
+            self._accepted_cells = max(self._accepted_cells, count_cells(part))
             try:
                 frames.append(read_jsonstat(doc))
             except ValueError as exc:
@@ -323,7 +337,32 @@ class PxWebClient:
         updated = {f.attrs[META_KEY].updated for f in frames}
         if len(updated) > 1:
             raise PxWebError(
-                f"table {md.table} was updated while its {len(parts)} parts were fetched "
+                f"table {md.table} was updated while its {len(frames)} parts were fetched "
                 f"(updated: {', '.join(sorted(map(str, updated)))}); fetch again"
             )
         return reassemble(frames, resolved)
+
+    def _learn_cell_limit(
+        self, table: str, part: Mapping[str, Any], exc: PxWebTooManyCellsError
+    ) -> int:
+        """A lower cell limit after the server refused ``part`` with 403 "too many cells".
+
+        ``?config`` may be missing or advertise more than the server enforces. The limit is
+        below the refused query's cell count: halve that (never below the largest query this
+        client had answered), so each 403 at least halves the limit and a 403 that is not about
+        cells ends after about log2(cells) requests, at one cell.
+        """
+        refused = count_cells(part)
+        if refused <= 1:
+            raise PxWebTooManyCellsError(
+                f"{exc} The server refused even a one-cell query, so this 403 is not a cell limit.",
+                status=exc.status,
+                table=table,
+                query=exc.query,
+            ) from exc
+        learned = refused // 2
+        if self._accepted_cells < refused:
+            learned = max(learned, self._accepted_cells)
+        cfg = self.config()
+        self._config = replace(cfg, max_cells=min(cfg.max_cells, learned), learned=True)
+        return self._config.max_cells

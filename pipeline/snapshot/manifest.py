@@ -29,7 +29,12 @@ FETCHED = "fetched"  # `copy` of an entry written by `investin fetch`
 
 @dataclass(frozen=True)
 class ManifestEntry:
-    """One snapshot file. `request` is "METHOD URL"; `query` the selection as a mapping."""
+    """One snapshot file. `request` is "METHOD URL"; `query` the selection as a mapping.
+
+    `updated` is the data's own stamp (json-stat `updated`); `listed`, written by
+    `investin fetch`, the folder listing's stamp for the table when it was fetched, which the
+    next fetch compares with the listing (only when set: omitted from the file otherwise).
+    """
 
     id: str
     file: str
@@ -45,9 +50,13 @@ class ManifestEntry:
     bytes: int
     copy: str | None = None
     credit: str | None = None
+    listed: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        if out["listed"] is None:
+            del out["listed"]
+        return out
 
 
 _ENTRY_FIELDS = {f.name for f in fields(ManifestEntry)}
@@ -113,7 +122,7 @@ def _entry(item: Any, where: str) -> ManifestEntry:
         raise SnapshotError(f"{where} ({item.get('file', '?')}): missing {', '.join(missing)}")
     values = {name: item.get(name) for name in _ENTRY_FIELDS}
     values["bytes"] = int(values["bytes"])
-    for key in ("updated", "fetched"):
+    for key in ("updated", "fetched", "listed"):
         if isinstance(values[key], dt.date | dt.datetime):
             values[key] = values[key].isoformat()
     return ManifestEntry(**values)

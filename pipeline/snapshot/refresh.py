@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +40,12 @@ class SourceResult:
 def refresh_source(
     source: Any, entry: ManifestEntry | None, client: Any, snapshot_dir: Path, echo: Callable
 ) -> tuple[SourceResult, Staged | None]:
-    """Fetch and stage `source` unless its table's `updated` matches the manifest `entry`'s.
+    """Fetch and stage `source` unless its table is unchanged since the manifest `entry`.
 
-    Any failure is a `FetchError` naming the source and table; nothing is left staged then.
+    Like is compared with like: the folder listing's stamp with the listing stamp stored at the
+    last fetch (`entry.listed`), and the data's own `updated` with the manifest's `updated`,
+    which is always the data's. Any failure is a `FetchError` naming the source and table;
+    nothing is left staged then.
     """
     spec = source.pxweb
     table = f"{spec.database}/{spec.table}"
@@ -51,26 +54,25 @@ def refresh_source(
     before = entry.updated if entry else None
     try:
         table, metadata = _metadata(client, spec)
-        updated = metadata.updated or _listed_updated(client, spec)
+        listed = metadata.updated or _listed_updated(client, spec)
         present = entry is not None and (snapshot_dir / entry.file).is_file()
-        if present and updated is not None and same_updated(before, updated):
-            echo(f"{source.id}: {table} unchanged (updated {updated}); skipped")
-            return SourceResult(source.id, table, "skipped", before, updated), None
-        echo(f"{source.id}: {table} updated {updated or 'not published'} (had {before}); fetching")
+        if present and listing_unchanged(entry, listed):
+            echo(f"{source.id}: {table} unchanged (listed {listed}); skipped")
+            return SourceResult(source.id, table, "skipped", before, before), None
+        echo(f"{source.id}: {table} listed {listed or '-'} (data had {before}); fetching")
         data_before = client.stats.data_requests
         frame = client.fetch(table, _plain(spec.selection))
         data_requests = client.stats.data_requests - data_before
         published = jsonstat_meta(frame).updated
-        if present and updated is None and same_updated(before, published):
+        if present and same_updated(before, published):
             echo(f"{source.id}: {table} data unchanged (updated {published}); kept")
-            return SourceResult(
-                source.id, table, "unchanged", before, published, data_requests
-            ), None
+            result = SourceResult(source.id, table, "unchanged", before, published, data_requests)
+            return result, _relisted(entry, listed, snapshot_dir)
         payload = serialise(source, frame, metadata.roles)
         temp = _stage(snapshot_dir / source.file, payload, source, metadata.roles)
     except (PxWebError, ValueError, KeyError, OSError) as exc:
         raise FetchError(source.id, table, f"{type(exc).__name__}: {exc}") from exc
-    new = _fetched_entry(source, table, client.base_url, updated or published, payload)
+    new = _fetched_entry(source, table, client.base_url, published, payload, listed)
     echo(
         f"{source.id}: staged {len(frame)} cells for {source.file} ({data_requests} data requests)"
     )
@@ -78,6 +80,28 @@ def refresh_source(
         source.id, table, "updated", before, new.updated, data_requests, source.file
     )
     return result, Staged(temp, snapshot_dir / source.file, new)
+
+
+def listing_unchanged(entry: ManifestEntry, listed: str | None) -> bool:
+    """Whether the folder listing's stamp `listed` says nothing was published since `entry`.
+
+    Compared with the listing stamp stored at the last fetch. An entry without one (the bundled
+    files, described by hand) holds only the data's stamp: a listing stamp equal to it still
+    means unchanged, as a table's listing stamp moves whenever its data are republished.
+    """
+    if listed is None:
+        return False
+    return same_updated(entry.listed if entry.listed is not None else entry.updated, listed)
+
+
+def _relisted(entry: ManifestEntry, listed: str | None, snapshot_dir: Path) -> Staged | None:
+    """When the data are unchanged but the listing stamp is new: the same file, staged again,
+    with the entry recording the new stamp, so the next fetch skips the table."""
+    if listed is None or (entry.listed is not None and same_updated(entry.listed, listed)):
+        return None
+    target = snapshot_dir / entry.file
+    temp = write_temp(target, target.read_bytes())
+    return Staged(temp, target, replace(entry, listed=listed))
 
 
 def _stage(target: Path, payload: bytes, source: Any, roles: Mapping[str, str]) -> Path:
@@ -92,7 +116,7 @@ def _stage(target: Path, payload: bytes, source: Any, roles: Mapping[str, str]) 
 
 
 def _fetched_entry(
-    source: Any, table: str, base_url: str, updated: str | None, payload: bytes
+    source: Any, table: str, base_url: str, updated: str | None, payload: bytes, listed: str | None
 ) -> ManifestEntry:
     return ManifestEntry(
         id=source.id,
@@ -109,6 +133,7 @@ def _fetched_entry(
         bytes=len(payload),
         copy=FETCHED,
         credit=source.citation,
+        listed=listed,
     )
 
 

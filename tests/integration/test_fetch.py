@@ -86,7 +86,8 @@ def test_newer_table_replaces_file_and_manifest(catalogue, snapshot, replay_serv
     path = snapshot / POPULATION_FILE
     assert entry.sha256 == sha256_file(path) != old_sha
     assert entry.bytes == path.stat().st_size
-    assert entry.updated == LISTED_UPDATED
+    assert entry.updated == "2026-04-01T05:00:00Z"  # the data's own, not the listing's
+    assert entry.listed == LISTED_UPDATED
     assert entry.copy == "fetched" and entry.fetched
     assert entry.table == "StatFin/11re.px"  # the 2026 short id is tried first
     assert entry.request == f"POST {replay_server.base_url('fi')}/StatFin/11re.px"

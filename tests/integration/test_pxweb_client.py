@@ -179,7 +179,7 @@ def test_split_on_two_dimensions_equals_single(replay_server):
     assert len(single) == 3 * 10 * 12
     c = client(replay_server, max_cells=20)  # one age = 3 areas x 10 years = 30 cells
     split = c.fetch(NEW_11RE, sel)
-    assert c.stats.data_requests == 12 * 2
+    assert c.stats.data_requests == 18  # ceil(360 / 20): boxes of 1 area x 10 years x 2 ages
     pd.testing.assert_frame_equal(split, single)
 
 
@@ -191,14 +191,71 @@ def test_server_cell_limit_is_read_and_respected(replay_server):
     assert 403 not in statuses(replay_server)
 
 
-def test_over_cell_limit_403_names_table_and_query(replay_server):
-    replay_server.set_limits(max_cells=1_000, config=False)
+def posts(server) -> list:
+    return [e for e in server.log if e.method == "POST"]
+
+
+@pytest.mark.parametrize(
+    ("limits", "expected"),
+    [
+        # ?config says 5,000, the server refuses above 1,000: parts of 4,004 cells (403), of
+        # 1,768 (403), then 19 parts of at most 884 cells
+        ({"max_cells": 5_000, "enforced_cells": 1_000}, {"posts": 21, "refused": 2}),
+        # no ?config: the constructor's 100,000; 16,120, 8,060, 4,030 and 2,015 cells refused,
+        # then 17 parts of at most 1,007 cells (ceil(16,120 / 1,000) = 17)
+        ({"max_cells": 1_000, "config": False}, {"posts": 21, "refused": 4}),
+    ],
+    ids=["config-higher-than-enforced", "no-config"],
+)
+def test_403_too_many_cells_is_learned_and_split_further(replay_server, limits, expected):
+    single = client(replay_server).fetch(OLD_11RE, {"geo": "*", "time": "*"})
+    replay_server.reset()
+    replay_server.set_limits(max_calls=6, **limits)
+    c = client(replay_server)  # server window WINDOW s, 6 calls; the client learns it
+    c.max_calls, c.period_s = 6, WINDOW
+    c.limiter.configure(6, WINDOW)
+    frame = c.fetch(OLD_11RE, {"geo": "*", "time": "*"})
+    pd.testing.assert_frame_equal(frame, single)
+    answered = [e for e in posts(replay_server) if e.status == 200]
+    refused = [e for e in posts(replay_server) if e.status == 403]
+    assert answered and max(e.cells for e in answered) <= 1_000
+    assert sum(e.cells for e in answered) == 16_120  # nothing fetched twice
+    assert len(refused) == expected["refused"]
+    assert len(posts(replay_server)) == c.stats.data_requests == expected["posts"]
+    assert c.config().max_cells < min(e.cells for e in refused) and c.config().learned
+    assert 429 not in statuses(replay_server)  # the 403s went through the rate limiter too
+    times = [e.time for e in replay_server.log]
+    assert all(b - a >= WINDOW for a, b in zip(times, times[6:], strict=False))
+
+    # The learned limit holds for the next table: no more 403s.
+    replay_server.clear_log()
+    c.fetch(OLD_11RE, {"geo": "*", "time": {"top": 20}})
+    assert 403 not in statuses(replay_server)
+
+
+def test_403_after_some_parts_re_splits_only_what_is_left(replay_server):
+    """The limit drops between parts: the answered part is kept and not asked again."""
+    sel = {"geo": "*", "time": "*"}
+    single = client(replay_server).fetch(OLD_11RE, sel)
+    replay_server.reset()
+    c = client(replay_server, max_cells=5_000)
+    c.fetch(OLD_11RE, {"geo": ["SSS"], "time": "*"})  # learns ?config: 5,000
+    replay_server.set_fault("403", times=1, method="POST")  # the next part is refused once
+    frame = c.fetch(OLD_11RE, sel)
+    pd.testing.assert_frame_equal(frame, single)
+    answered = [e for e in posts(replay_server) if e.status == 200]
+    assert sum(e.cells for e in answered[1:]) == 16_120
+
+
+def test_403_that_is_not_a_cell_limit_stops_at_one_cell(replay_server):
+    replay_server.set_fault("403", times=None, method="POST")
+    c = client(replay_server)
     with pytest.raises(PxWebTooManyCellsError) as err:
-        client(replay_server).fetch(OLD_11RE, {"geo": "*", "time": "*"})
+        c.fetch(OLD_11RE, {"geo": "*", "time": "*"})
     msg = str(err.value)
-    assert OLD_11RE in msg and "cell limit" in msg and "16,120 cells" in msg
-    assert "Too many cells selected" in msg and "<html" not in msg
-    assert err.value.status == 403
+    assert OLD_11RE in msg and "one-cell query" in msg and "Access is denied" in msg
+    assert "<html" not in msg and err.value.status == 403
+    assert c.stats.data_requests == len(posts(replay_server)) <= 16  # log2(16,120) + 1
 
 
 def test_rate_limit_never_exceeded(replay_server):

@@ -185,9 +185,18 @@ def test_bad_query_400_is_a_clear_error(catalogue, snapshot, px_server):
     assert assert_old_or_complete_new(catalogue, snapshot, before) == "old"
 
 
-def test_over_cell_limit_403_is_a_clear_error(catalogue, snapshot, px_server):
-    """The server hides its ?config and allows fewer cells than the client assumes."""
+def test_over_cell_limit_403_is_recovered(catalogue, snapshot, px_server):
+    """The server hides its ?config and allows fewer cells than the client assumes: the client
+    learns a lower limit from the 403s and splits further."""
     px_server.set_limits(max_cells=1_000, config=False)
+    before = checksums(snapshot)
+    fetch(catalogue, snapshot, px_server)
+    assert 403 in [e.status for e in px_server.log]
+    assert assert_old_or_complete_new(catalogue, snapshot, before) == "new"
+
+
+def test_403_that_is_not_a_cell_limit_is_a_clear_error(catalogue, snapshot, px_server):
+    px_server.set_fault("403", times=None, method="POST")
     before = checksums(snapshot)
     with pytest.raises(FetchError) as info:
         fetch(catalogue, snapshot, px_server)

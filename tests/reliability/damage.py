@@ -71,7 +71,7 @@ def listed_file_missing(snapshot: Path) -> None:
 DAMAGE = {
     "future_year": (future_year, "3023"),
     "inf": (infinite_value, "finite"),
-    "negative": (negative_count, "negative"),
+    "negative": (negative_count, "-674500"),
     "duplicate_row": (duplicate_row, "uniqueness"),
     "unknown_code": (unknown_code, "999"),
     "extra_xlsx_header_row": (extra_xlsx_header_row, KEYFIG_2022),

@@ -18,7 +18,13 @@ ALLOWED: dict[str, set[str]] = {
     "pipeline.catalogue": set(),
     "pipeline.presentation": {"pipeline.catalogue"},
     "pipeline.readers": {"pipeline.jsonstat", "pipeline.pxweb"},
-    "pipeline.snapshot": {"pipeline.jsonstat", "pipeline.pxweb", "pipeline.readers"},
+    # the snapshot's trial build (check and fetch) runs the build on a candidate snapshot
+    "pipeline.snapshot": {
+        "pipeline.jsonstat",
+        "pipeline.pxweb",
+        "pipeline.readers",
+        "pipeline.build",
+    },
     "pipeline.aggregate": set(),
     "pipeline.composite": set(),
     "pipeline.peers": {"pipeline.composite"},

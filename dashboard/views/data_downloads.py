@@ -24,7 +24,7 @@ from pipeline.export import ExportError, Selection, complete, count_rows, write_
 FORMATS = {"csv": "text/csv", "xlsx": None, "parquet": None}
 # The most values a file made on request holds. About 1 s for Excel on a quiet machine (see
 # bench/xlsx_writers.py), and a CSV answer of about 15 MB.
-ROW_LIMITS = {"xlsx": 20_000, "csv": 100_000, "parquet": 100_000}
+ROW_LIMITS = {"xlsx": 25_000, "csv": 100_000, "parquet": 100_000}
 NOTICE_CLASS = "notice notice-warning"
 
 

@@ -4,8 +4,8 @@
 group except the derived peer groups, long form (`Selection(lang=...)`), in CSV, Excel and
 Parquet for fi, sv and en (nine files, named `seutu-investin-all-<lang>.<format>`).
 
-They are written once per build into `<warehouse folder>/downloads/<build id>/` (or, where
-that folder cannot be written, `$TMPDIR/investin-downloads/<build id>/`), each atomically, by
+They are written once per build into `<warehouse folder>/<warehouse name>-downloads/<build id>/`
+(or, where that cannot be written, under `$TMPDIR/investin-downloads/`), each atomically, by
 one process at a time (an exclusive lock on the folder's `.lock`): by `investin downloads`
 after a build, or in the background (`start_writer`) when the dashboard is asked for a file
 that is not there yet. The build id is a digest of the warehouse's `core.build_info` and of
@@ -40,6 +40,7 @@ EXPORT_VERSION = "2"  # change when the files' rows, columns or sheets change
 PREFIX = "seutu-investin-all"
 URL_PREFIX = "/downloads"  # the dashboard serves them at /downloads/<build id>/<name>
 LOCK = ".lock"
+WRITER_LOG = ".writer.log"  # what the background writer printed
 # The cheap formats first: CSV and Parquet of a language take a second or two, Excel far more.
 ORDER = [(lang, fmt) for fmt in ("csv", "parquet", "xlsx") for lang in LANGUAGES]
 
@@ -76,9 +77,13 @@ def warehouse_build_id(warehouse: Path) -> str:
 
 
 def folders(warehouse: Path, build: str) -> list[Path]:
-    """Where a build's complete files may be, in the order they are looked for."""
-    beside = Path(warehouse).resolve().parent / "downloads" / build
-    return [beside, Path(tempfile.gettempdir()) / "investin-downloads" / build]
+    """Where a build's complete files may be, in the order they are looked for: beside the
+    warehouse (`data/warehouse-downloads/<build>/`), else under the temporary folder in one
+    folder per warehouse path (pruning old builds never touches another warehouse's files)."""
+    warehouse = Path(warehouse).resolve()
+    beside = warehouse.parent / f"{warehouse.stem}-downloads" / build
+    private = hashlib.sha256(str(warehouse).encode()).hexdigest()[:12]
+    return [beside, Path(tempfile.gettempdir()) / "investin-downloads" / private / build]
 
 
 def find(warehouse: Path, build: str, name: str) -> Path | None:
@@ -120,8 +125,11 @@ def is_writing(folder: Path) -> bool:
     """Whether a writer holds the folder's lock now."""
     if not folder.is_dir():
         return False
-    with _locked(folder) as got:
-        return not got
+    try:
+        with _locked(folder) as got:
+            return not got
+    except OSError:  # a folder this process cannot write: it writes nothing there either
+        return False
 
 
 def write_complete(
@@ -143,6 +151,8 @@ def write_complete(
         if not got:
             echo(f"another process is writing {folder}")
             return [folder / n for n in names if (folder / n).exists()]
+        for stale in folder.glob(f".{PREFIX}-*"):  # left by a writer that was killed
+            stale.unlink(missing_ok=True)
         con = duckdb.connect(str(warehouse), read_only=True)
         try:
             for name in names:
@@ -186,14 +196,15 @@ def start_writer(warehouse: Path, first: str | None = None) -> None:
     command = [sys.executable, "-m", "pipeline.export.complete", str(warehouse)]
     if first:
         command += ["--first", first]
-    _started[str(warehouse)] = subprocess.Popen(
-        command,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-        preexec_fn=lambda: os.nice(10),  # noqa: PLW1509 - only os.nice, before exec
-    )
+    with open(writable_folder(warehouse, build) / WRITER_LOG, "ab") as log:
+        _started[str(warehouse)] = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+            preexec_fn=lambda: os.nice(10),  # noqa: PLW1509 - only os.nice, before exec
+        )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -105,7 +105,7 @@ def test_an_excel_click_on_everything_answers_at_once_with_a_message(
     answer = json.loads(got["answer"])
     assert "response" not in answer or answer["response"] == {}  # no file
     notice = json.dumps(answer["sideUpdate"]["data-notices"], ensure_ascii=False)
-    assert "This selection has 273,261 rows" in notice and "at most 20,000" in notice
+    assert "This selection has 273,261 rows" in notice and "at most 25,000" in notice
     assert "A selection of this size can be downloaded as CSV / Parquet" not in notice
     build = complete.warehouse_build_id(warehouse_path)
     for fmt in ("csv", "xlsx", "parquet"):
@@ -136,10 +136,13 @@ def small_warehouse(tmp_path) -> Path:
 
 def test_the_complete_files_hold_every_value_and_are_written_once(small_warehouse):
     written = complete.write_complete(small_warehouse)
-    folder = small_warehouse.parent / "downloads" / complete.warehouse_build_id(small_warehouse)
+    build = complete.warehouse_build_id(small_warehouse)
+    folder = small_warehouse.parent / "warehouse-downloads" / build
     names = {f"seutu-investin-all-{lang}.{fmt}" for lang in ["fi", "sv", "en"]
              for fmt in ("csv", "xlsx", "parquet")}  # fmt: skip
-    assert {p.name for p in written} == names == {p.name for p in folder.iterdir()} - {".lock"}
+    assert (
+        {p.name for p in written} == names == {p.name for p in folder.iterdir()} - {complete.LOCK}
+    )
     with duckdb.connect(str(small_warehouse), read_only=True) as con:
         oracle = con.execute(
             "SELECT v.indicator_id, v.area_code, v.year, v.value FROM core.all_values v "
@@ -166,6 +169,19 @@ def test_only_one_process_writes_the_complete_files(small_warehouse):
         assert got and complete.is_writing(folder)
         assert complete.write_complete(small_warehouse) == []  # another writer holds the lock
     assert not complete.is_writing(folder)
+
+
+def test_the_background_writer_writes_the_asked_file_then_the_rest(small_warehouse):
+    build = complete.warehouse_build_id(small_warehouse)
+    complete.start_writer(small_warehouse, first="seutu-investin-all-sv.xlsx")
+    complete.start_writer(small_warehouse)  # still running: no second writer
+    writer = complete._started[str(small_warehouse.resolve())]
+    assert writer.wait(timeout=120) == 0
+    found = [complete.find(small_warehouse, build, complete.file_name(lang, fmt))
+             for lang, fmt in complete.ORDER]  # fmt: skip
+    assert all(found), found
+    first = complete.find(small_warehouse, build, "seutu-investin-all-sv.xlsx")
+    assert first.stat().st_mtime_ns <= min(path.stat().st_mtime_ns for path in found)
 
 
 def test_the_route_serves_a_complete_file_with_caching_tied_to_the_build(

@@ -2,8 +2,8 @@
 
     python -m bench.xlsx_writers [--warehouse PATH] [--rows 100000,all] [--repeats 1]
 
-Candidates, each run in its own process (peak RSS is the child's high-water mark, imports
-included) on the same rows (every indicator, every municipality and group, Finnish):
+Candidates, each run in its own process (peak memory is the child's own high-water mark,
+VmHWM, imports included) on the same rows (every indicator, every municipality and group, Finnish):
 
 - `pandas-openpyxl`: `DataFrame.to_excel` with openpyxl, what exports used before (the whole
   frame in memory, then every cell as an openpyxl object until it saves);
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -91,7 +90,9 @@ def _child(candidate: str, warehouse: Path, limit: int | None) -> dict:
         rows = _write(candidate, warehouse, limit, out)
         seconds = time.perf_counter() - started
         size = out.stat().st_size
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # the process's own high-water mark (ru_maxrss would count the parent's size at the fork)
+    status = Path("/proc/self/status").read_text()
+    peak_mb = int(status.split("VmHWM:")[1].split()[0]) / 1024
     return {"seconds": seconds, "rows": rows, "peak_mb": peak_mb, "bytes": size}
 
 

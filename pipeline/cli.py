@@ -238,6 +238,18 @@ def export(
 
 
 @main.command()
+@warehouse_option
+def downloads(warehouse_path: Path) -> None:
+    """Write the complete downloads (every value; csv, xlsx, parquet; fi, sv, en) of a build,
+    which the dashboard's /data page serves as files. Run it after `investin build`."""
+    from pipeline.export.complete import write_complete
+
+    if not warehouse_path.exists():
+        raise click.ClickException(f"{warehouse_path} does not exist: run `investin build` first.")
+    write_complete(warehouse_path, echo=click.echo)
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8050, show_default=True, type=int)
 @click.option("--prod", is_flag=True, help="Serve with gunicorn.")

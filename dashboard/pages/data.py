@@ -6,22 +6,17 @@ URL: `?lang=fi&indicators=<ids>&areas=140,740&groups=<group codes>&from=2016&to=
 
 from __future__ import annotations
 
-import logging
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import dash
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, callback, html
 
-from dashboard import queries
 from dashboard.i18n import lang_of, t
 from dashboard.layout import notice_parts, page_top, shell
-from dashboard.views import data
+from dashboard.views import data, data_downloads
 from dashboard.views.common import known, presentation
 
 PAGE = data.PAGE
-log = logging.getLogger(__name__)
 
 dash.register_page(__name__, path="/data", name="data", title="Seutu Invest In", order=4)
 
@@ -81,20 +76,17 @@ def update(indicators, areas, groups, year_from, year_to, wide, lang):
     prevent_initial_call=True,
 )
 def download(_csv, _xlsx, _parquet, indicators, areas, groups, year_from, year_to, wide, lang):
-    """All rows of the selection, written by `pipeline.export.export_file` to a temporary file."""
-    from pipeline.export import ExportError, export_file
-
+    """The selection as a file when it is small enough to make at once; otherwise a message in
+    the notices box that says why and links the complete files (`views.data_downloads`)."""
     fmt = (dash.ctx.triggered_id or "data-download-csv").rsplit("-", 1)[-1]
     if fmt not in data.FORMATS:
         return dash.no_update
     lang = lang_of(lang)
     params = data.callback_params(indicators, areas, groups, year_from, year_to, wide)
     selection, _ = _selection(lang, params)
-    with tempfile.TemporaryDirectory(prefix="investin-download-") as folder:
-        out = Path(folder) / f"seutu-investin.{fmt}"
-        try:
-            export_file(queries.warehouse_path(), data.export_selection(selection, lang), fmt, out)
-        except ExportError as exc:
-            log.warning("download failed: %s", exc)
-            return dash.no_update
-        return dcc.send_file(str(out), filename=out.name, type=data.FORMATS[fmt])
+    answer = data_downloads.selection_file(data.export_selection(selection, lang), fmt, lang)
+    if answer.message is not None:
+        notice = {"children": answer.message, "className": data_downloads.NOTICE_CLASS}
+        dash.set_props("data-notices", notice)
+        return dash.no_update
+    return answer.file

@@ -1,9 +1,9 @@
 """The data page's selection, table and controls.
 
 The table and the downloads go through the same code as `investin export`
-(`pipeline.export.select_frame` and `export_file`), so a download from the page and one from the
-command line with the same selection are the same file. `parse_params`, `column_defs` and
-`grid_rows` are pure.
+(`pipeline.export.select_frame` and `write_selection`), so a download from the page and one
+from the command line with the same selection are the same file; what a download button gives
+is `dashboard.views.data_downloads`'s. `parse_params`, `column_defs` and `grid_rows` are pure.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from dash import dcc, html
 from dashboard import queries
 from dashboard.i18n import lang_of, load_page, t
 from dashboard.layout import grid_locale, href, query_list
+from dashboard.queries.runner import with_cursor
 from dashboard.views.common import (
     Control,
     Known,
@@ -28,11 +29,11 @@ from dashboard.views.common import (
     quoted,
     year_options,
 )
+from dashboard.views.data_downloads import FORMATS
 from pipeline.presentation import Presentation
 
 PAGE = "data"
 MAX_GRID_ROWS = 5000
-FORMATS = {"csv": "text/csv", "xlsx": None, "parquet": None}
 LOCALE_TAGS = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
 YEARS = range(1972, 2041)  # the year dropdowns' range
 
@@ -172,15 +173,21 @@ def grid_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def table_content(selection: DataSelection, lang: str) -> tuple[list, list, str, list[str]]:
     """(rowData, columnDefs, row count text, notices) for the selection."""
-    from pipeline.export import ExportError
+    from pipeline.export import ExportError, count_rows, select_frame
 
+    chosen = export_selection(selection, lang)
     try:
-        frame = queries.export_frame(export_selection(selection, lang))
+        if chosen.wide:  # the pivot reads every row; its rows are far fewer than the values
+            frame = queries.export_frame(chosen)
+            rows = len(frame)
+        else:  # count, then read no more rows than the table shows
+            rows = with_cursor(lambda cursor: count_rows(cursor, chosen))
+            frame = with_cursor(lambda cursor: select_frame(cursor, chosen, MAX_GRID_ROWS))
     except ExportError as exc:
         return [], [], "", [t("data.export_error", lang, error=str(exc))]
-    count = t("data.row_count", lang, n=len(frame))
-    if len(frame) > MAX_GRID_ROWS:
-        count = t("data.row_count_capped", lang, n=len(frame), shown=MAX_GRID_ROWS)
+    count = t("data.row_count", lang, n=rows)
+    if rows > MAX_GRID_ROWS:
+        count = t("data.row_count_capped", lang, n=rows, shown=MAX_GRID_ROWS)
     return grid_rows(frame), column_defs(frame, lang), count, []
 
 

@@ -7,7 +7,16 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pipeline.export import COLUMNS, ExportError, Selection, export_file, select_frame
+from pipeline.export import (
+    COLUMNS,
+    ExportError,
+    Selection,
+    count_rows,
+    export_file,
+    frame_batches,
+    select_frame,
+    writers,
+)
 
 SELECTION = Selection(
     indicators=("unemployment_rate", "population"),
@@ -142,3 +151,77 @@ def test_index_ids_export_the_stored_scores(con):
     assert frame.label.iloc[0] == "Overall index" and frame.month.isna().all()
     with pytest.raises(ExportError, match="unknown index 'index_nope'"):
         select_frame(con, Selection(indicators=("index_nope",)))
+
+
+# --------------------------------------------------------------------------- streamed files
+
+# Monthly and annual values, municipal and group rows, and an index: many batches of 2048 rows.
+MANY = Selection(
+    indicators=("unemployment_rate_monthly", "population", "index_overall"),
+    groups=("region", "SSS"),
+    areas=tuple(f"{code:03d}" for code in (5, 91, 140, 740)),
+)
+
+
+@pytest.fixture(scope="module")
+def many(con) -> pd.DataFrame:
+    frame = select_frame(con, MANY)
+    assert len(frame) > 3 * 2048 and frame.month.notna().any() and frame.month.isna().any()
+    return frame
+
+
+def test_count_rows_and_limit_agree_with_the_whole_frame(con, many):
+    assert count_rows(con, MANY) == len(many)
+    head = select_frame(con, MANY, limit=5000)
+    pd.testing.assert_frame_equal(head, many.head(5000), check_dtype=False)
+    assert len(select_frame(con, MANY, limit=len(many) - 3)) == len(many) - 3  # index rows cut
+
+
+def test_batches_hold_the_rows_of_the_whole_frame_in_order(con, many):
+    batches = list(frame_batches(con, MANY, batch_rows=2048))
+    assert len(batches) > 3 and max(len(b) for b in batches) <= 2048
+    pd.testing.assert_frame_equal(pd.concat(batches, ignore_index=True), many, check_dtype=False)
+
+
+def test_streamed_csv_is_byte_identical_to_one_to_csv(con, many, tmp_path):
+    out = tmp_path / "streamed.csv"
+    rows = writers.write_csv(out, frame_batches(con, MANY, batch_rows=2048))
+    assert rows == len(many)
+    assert out.read_bytes() == many.to_csv(index=False).encode("utf-8")
+
+
+def _months(series: pd.Series) -> list[str]:
+    """Months as ISO text, '' where missing (None, NaT and NaN alike)."""
+    return pd.to_datetime(series).dt.strftime("%Y-%m-%d").fillna("").tolist()
+
+
+def _assert_same_rows(back: pd.DataFrame, frame: pd.DataFrame) -> None:
+    assert back.columns.tolist() == COLUMNS and len(back) == len(frame)
+    assert back.value.tolist() == pytest.approx(frame.value.tolist(), nan_ok=True)
+    assert back.year.tolist() == frame.year.tolist()
+    assert _months(back.month) == _months(frame.month)
+    for name in ("indicator_id", "label", "area_code", "area_name", "unit", "source_id"):
+        assert back[name].fillna("").tolist() == frame[name].fillna("").tolist(), name
+
+
+def test_streamed_parquet_and_xlsx_read_back_as_the_whole_frame(con, many, tmp_path):
+    parquet = tmp_path / "streamed.parquet"
+    writers.write_parquet(parquet, frame_batches(con, MANY, batch_rows=2048))
+    _assert_same_rows(pd.read_parquet(parquet), many)
+    xlsx = tmp_path / "streamed.xlsx"
+    writers.write_xlsx(xlsx, frame_batches(con, MANY, batch_rows=2048), lambda ids: [])
+    _assert_same_rows(pd.read_excel(xlsx, sheet_name="data", dtype={"area_code": str}), many)
+
+
+def test_wide_xlsx_reads_back_as_the_wide_frame(warehouse_path, con, tmp_path):
+    wide = Selection(**{**SELECTION.__dict__, "wide": True})
+    out = tmp_path / "wide.xlsx"
+    rows = export_file(warehouse_path, wide, "xlsx", out)
+    expected = select_frame(con, wide)
+    back = pd.read_excel(out, sheet_name="data", dtype={"area_code": str})
+    assert rows == len(back) == len(expected)
+    assert back.columns.tolist() == expected.columns.tolist()
+    for name in ("unemployment_rate", "population"):
+        assert back[name].tolist() == pytest.approx(expected[name].tolist(), nan_ok=True)
+    definitions = pd.read_excel(out, sheet_name="indicators")
+    assert set(definitions.indicator_id) == {"unemployment_rate", "population"}

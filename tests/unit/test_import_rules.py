@@ -77,8 +77,10 @@ ALLOWED: dict[str, set[str]] = {
         "dashboard.views",
         "pipeline.export",
     },
+    "dashboard.downloads": {"dashboard.i18n", "pipeline.export"},
     "dashboard.app": {
         "dashboard.cache",
+        "dashboard.downloads",
         "dashboard.geo",
         "dashboard.i18n",
         "dashboard.layout",

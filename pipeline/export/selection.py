@@ -1,26 +1,11 @@
-"""Exports of indicator values: CSV (UTF-8), Excel (data + indicators + README) and Parquet.
-
-Selection semantics:
-
-- `indicators`: indicator ids; empty = every indicator.
-- `areas`: any area code in `core.areas`. A municipality code ("091", also "91" or "KU091")
-  selects its municipal values; a group code ("SSS", "MK01", "network") selects that group's
-  aggregate rows.
-- `groups`: a group's code ("MK01", "SSS") or a catalogue group id ("network", "region",
-  "country"). It selects the group's own aggregate rows, not its members' rows (a classification
-  id such as "region" selects every region's aggregate). To get members, list their codes in
-  `areas`.
-- No areas and no groups = every municipality and every group.
-
-All filters reach SQL as bound parameters; user input is never formatted into the query.
-"""
+"""Which rows an export holds: `Selection`, the bound queries over `core.all_values` and
+`core.index_values`, and the rows as one frame (`select_frame`), as frames of bounded size
+(`frame_batches`) or as a count (`count_rows`). The semantics are in the package docstring."""
 
 from __future__ import annotations
 
-import os
-import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -82,8 +67,10 @@ WHERE CASE WHEN v.kind = 'municipality' THEN list_contains($municipalities, v.ar
   AND list_contains($indicators, v.indicator_id)
   AND ($year_from IS NULL OR v.year >= $year_from)
   AND ($year_to IS NULL OR v.year <= $year_to)
-ORDER BY v.indicator_id, v.kind <> 'municipality', v.area_code, v.year, v.month NULLS FIRST
 """
+_ORDER = (
+    "ORDER BY v.indicator_id, v.kind <> 'municipality', v.area_code, v.year, v.month NULLS FIRST"
+)
 
 # Composite indices (`index_*` ids) are exported like indicators: the score as the value.
 _INDEX_QUERY = """
@@ -101,12 +88,21 @@ JOIN core.areas a USING (area_code)
 WHERE list_contains($ids, v.index_id) AND list_contains($areas, v.area_code)
   AND ($year_from IS NULL OR v.year >= $year_from)
   AND ($year_to IS NULL OR v.year <= $year_to)
-ORDER BY v.index_id, v.area_code
 """
+_INDEX_ORDER = "ORDER BY v.index_id, v.area_code"
 
 
-def select_frame(con: duckdb.DuckDBPyConnection, selection: Selection) -> pd.DataFrame:
-    """Rows for `selection` (long, or one column per indicator with `wide`)."""
+@dataclass(frozen=True)
+class _Plan:
+    """The bound parameters of the two queries for a checked selection (`index` is None when
+    the selection names no index)."""
+
+    values: dict
+    index: dict | None
+
+
+def _plan(con: duckdb.DuckDBPyConnection, selection: Selection) -> _Plan:
+    """The selection checked against the warehouse; unknown inputs raise ExportError."""
     if selection.lang not in LANGUAGES:
         raise ExportError(f"unknown language {selection.lang!r}; expected one of {LANGUAGES}")
     index_ids = [i for i in selection.indicators if i.startswith("index_")]
@@ -114,25 +110,90 @@ def select_frame(con: duckdb.DuckDBPyConnection, selection: Selection) -> pd.Dat
     indicators = _indicators(con, wanted) if wanted or not index_ids else []
     municipalities, groups = _areas(con, selection.areas, selection.groups)
     years = {"lang": selection.lang, "year_from": selection.year_from, "year_to": selection.year_to}
-    frame = con.execute(
-        _QUERY,
-        {"municipalities": municipalities, "groups": groups, "indicators": indicators, **years},
-    ).df()
+    values = {"municipalities": municipalities, "groups": groups, "indicators": indicators, **years}
+    index = None
     if index_ids:
-        rows = _index_rows(con, index_ids, municipalities, years)
+        _check_index_ids(con, index_ids)
+        index = {"ids": index_ids, "areas": municipalities, **years}
+    return _Plan(values, index)
+
+
+def select_frame(
+    con: duckdb.DuckDBPyConnection, selection: Selection, limit: int | None = None
+) -> pd.DataFrame:
+    """Rows for `selection` (long, or one column per indicator with `wide`); with `limit`, the
+    first `limit` of them (a long selection then reads no more rows than that)."""
+    plan = _plan(con, selection)
+    bounded = limit is not None and not selection.wide
+    tail = " LIMIT $limit" if bounded else ""
+    frame = con.execute(f"{_QUERY}{_ORDER}{tail}", _bound(plan.values, limit, bounded)).df()
+    if plan.index is not None:
+        rest = max(limit - len(frame), 0) if bounded else None
+        rows = con.execute(
+            f"{_INDEX_QUERY}{_INDEX_ORDER}{tail}", _bound(plan.index, rest, bounded)
+        ).df()
         frame = pd.concat([frame, rows], ignore_index=True) if len(frame) else rows
+    frame = _long(frame)
+    if selection.wide:
+        frame = _wide(frame)
+    return frame if limit is None else frame.head(limit)
+
+
+def frame_batches(
+    con: duckdb.DuckDBPyConnection, selection: Selection, batch_rows: int = 50_000
+) -> Iterator[pd.DataFrame]:
+    """The rows of `select_frame(con, selection)` in the same order, a frame of at most about
+    `batch_rows` rows at a time (a wide selection comes as one frame: the pivot needs every
+    row). Files are written from these, so an export never holds all its rows at once."""
+    plan = _plan(con, selection)  # checked now, so a bad selection fails before any file
+    if selection.wide:
+        return iter([select_frame(con, selection)])
+    queries = [(f"{_QUERY}{_ORDER}", plan.values)]
+    if plan.index is not None:
+        queries.append((f"{_INDEX_QUERY}{_INDEX_ORDER}", plan.index))
+    return _chunks(con, queries, max(1, batch_rows // 2048))
+
+
+def _chunks(con, queries: list[tuple[str, dict]], vectors: int) -> Iterator[pd.DataFrame]:
+    """The queries' rows in order, `vectors` DuckDB vectors (2048 rows each) at a time."""
+    cursor = con.cursor()
+    try:
+        for query, params in queries:
+            cursor.execute(query, params)
+            while len(chunk := cursor.fetch_df_chunk(vectors)):
+                yield _long(chunk)
+    finally:
+        cursor.close()
+
+
+def count_rows(con: duckdb.DuckDBPyConnection, selection: Selection) -> int:
+    """How many values (long rows) the selection holds, without reading them: what decides
+    whether a file of it can be made on request. A wide file has no more cells than that plus
+    four per row."""
+    plan = _plan(con, selection)
+    counted = [(_QUERY, plan.values)] + ([(_INDEX_QUERY, plan.index)] if plan.index else [])
+    total = 0
+    for query, params in counted:  # module constants; every input is a bound parameter
+        total += con.execute(f"SELECT count(*) FROM ({query})", params).fetchone()[0]  # noqa: S608
+    return int(total)
+
+
+def _bound(params: dict, limit: int | None, bounded: bool) -> dict:
+    return {**params, "limit": limit} if bounded else params
+
+
+def _long(frame: pd.DataFrame) -> pd.DataFrame:
+    """Query rows as export rows: months as dates, the columns in export order."""
     frame["month"] = pd.to_datetime(frame["month"]).dt.date
-    frame = frame[COLUMNS]
-    return _wide(frame) if selection.wide else frame
+    return frame[COLUMNS]
 
 
-def _index_rows(con, index_ids: list[str], municipalities: list[str], years: dict) -> pd.DataFrame:
-    """Export rows of composite indices; an unknown index id raises ExportError."""
+def _check_index_ids(con, index_ids: list[str]) -> None:
+    """An unknown index id raises ExportError."""
     known = set(con.execute("SELECT index_id FROM core.index_definitions").df()["index_id"])
     unknown = [i for i in index_ids if i not in known]
     if unknown:
         raise ExportError(f"unknown index {unknown[0]!r}; known: {', '.join(sorted(known))}")
-    return con.execute(_INDEX_QUERY, {"ids": index_ids, "areas": municipalities, **years}).df()
 
 
 def _indicators(con, wanted: tuple[str, ...]) -> list[str]:
@@ -188,104 +249,3 @@ def _wide(frame: pd.DataFrame) -> pd.DataFrame:
     wide.columns.name = None
     wide["month"] = wide["month"].where(wide["month"] != "", None)
     return wide
-
-
-# --------------------------------------------------------------------------- files
-
-
-def export_file(warehouse_path: Path, selection: Selection, fmt: str, out_path: Path) -> int:
-    """Write the selection to `out_path` atomically; return the number of data rows."""
-    if fmt not in FORMATS:
-        raise ExportError(f"unknown format {fmt!r}; expected one of {FORMATS}")
-    warehouse_path = Path(warehouse_path)
-    if not warehouse_path.exists():
-        raise ExportError(f"{warehouse_path} does not exist: run `investin build` first")
-    con = duckdb.connect(str(warehouse_path), read_only=True)
-    try:
-        frame = select_frame(con, selection)
-        if fmt == "xlsx":
-            definitions = _definitions(con, selection, frame)
-    finally:
-        con.close()
-    out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp_name = tempfile.mkstemp(dir=out_path.parent, prefix=f".{out_path.name}.")
-    os.close(handle)
-    tmp = Path(tmp_name)
-    try:
-        if fmt == "csv":
-            frame.to_csv(tmp, index=False, encoding="utf-8")
-        elif fmt == "parquet":
-            frame.to_parquet(tmp, engine="pyarrow", index=False)
-        else:
-            _write_xlsx(tmp, frame, definitions, selection.lang)
-        os.replace(tmp, out_path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return len(frame)
-
-
-def _definitions(con, selection: Selection, frame: pd.DataFrame) -> pd.DataFrame:
-    lang = selection.lang
-    ids = sorted(
-        set(frame["indicator_id"])
-        if "indicator_id" in frame
-        else set(frame.columns) - {"area_code", "area_name", "year", "month"}
-    )
-    indicators = con.execute(
-        """
-        SELECT indicator_id,
-               CASE $lang WHEN 'sv' THEN label_sv WHEN 'en' THEN label_en ELSE label_fi END,
-               CASE $lang WHEN 'sv' THEN description_sv WHEN 'en' THEN description_en
-                    ELSE description_fi END,
-               CASE $lang WHEN 'sv' THEN unit_sv WHEN 'en' THEN unit_en ELSE unit_fi END,
-               decimals, direction, aggregation, formula, sources, citation, note
-        FROM core.indicators WHERE list_contains($ids, indicator_id) ORDER BY indicator_id
-        """,
-        {"lang": lang, "ids": ids},
-    ).df()
-    indicators.columns = [
-        "indicator_id",
-        "label",
-        "description",
-        "unit",
-        "decimals",
-        "direction",
-        "aggregation",
-        "formula",
-        "sources",
-        "citation",
-        "note",
-    ]
-    provenance = con.execute(
-        "SELECT source_id, table_id, publisher, licence, updated, fetched FROM core.provenance"
-    ).df()
-    updated = {
-        row.source_id: f"{row.table_id} ({row.publisher}, {row.licence}; updated "
-        f"{row.updated or 'n/a'})"
-        for row in provenance.itertuples()
-    }
-    indicators["source_details"] = indicators["sources"].map(
-        lambda ids: "; ".join(updated.get(s, s) for s in str(ids).split(","))
-    )
-    return indicators
-
-
-def _write_xlsx(path: Path, frame: pd.DataFrame, definitions: pd.DataFrame, lang: str) -> None:
-    readme = pd.DataFrame(
-        {
-            "Seutu Invest In": [
-                CREDIT,
-                f"Language: {lang}. Sheet 'data' holds the values; sheet 'indicators' the "
-                "definitions, units, sources, citations and update dates.",
-                "Area codes: municipalities three digits (2025 division), SSS whole country, "
-                "MKxx regions, SKxxx sub-regions, KR1-KR3 municipality groups, and user groups "
-                "by id (network, university_cities).",
-            ]
-        }
-    )
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name="data", index=False)
-        definitions.to_excel(writer, sheet_name="indicators", index=False)
-        readme.to_excel(writer, sheet_name="README", index=False)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+ALL_VALUES_MODEL = Path(__file__).resolve().parents[1] / "pipeline/models/core/all_values.sql"
 DDL = """
 CREATE SCHEMA core;
 CREATE TABLE core.areas (area_code VARCHAR, kind VARCHAR, name_fi VARCHAR, name_sv VARCHAR,
@@ -37,7 +38,7 @@ CREATE TABLE core.indicator_values (indicator_id VARCHAR, area_code VARCHAR, yea
 CREATE TABLE core.group_values (indicator_id VARCHAR, group_code VARCHAR, year INTEGER,
     month TIMESTAMP_NS, value DOUBLE, published_value DOUBLE, n_members BIGINT,
     n_values BIGINT, numerator DOUBLE, denominator DOUBLE, weight DOUBLE, method VARCHAR,
-    source_id VARCHAR);
+    source_id VARCHAR, complete BOOLEAN);
 CREATE TABLE core.provenance (source_id VARCHAR, table_id VARCHAR, title_fi VARCHAR,
     title_sv VARCHAR, title_en VARCHAR, publisher VARCHAR, licence VARCHAR, citation VARCHAR,
     updated VARCHAR, fetched VARCHAR, file VARCHAR, sha256 VARCHAR, query VARCHAR,
@@ -53,14 +54,6 @@ CREATE TABLE core.index_definitions (index_id VARCHAR, theme VARCHAR, label_fi V
     label_sv VARCHAR, label_en VARCHAR, unit VARCHAR, n_indicators BIGINT, indicators VARCHAR);
 CREATE TABLE core.peers (area_code VARCHAR, peer_code VARCHAR, distance DOUBLE, rank BIGINT,
     n_indicators BIGINT);
-CREATE VIEW core.all_values AS
-SELECT v.indicator_id, v.area_code, a.kind, v.year, v.month, v.value,
-       CAST(NULL AS DOUBLE) AS published_value, v.source_id
-FROM core.indicator_values v JOIN core.areas a USING (area_code)
-UNION ALL
-SELECT g.indicator_id, g.group_code AS area_code, a.kind, g.year, g.month, g.value,
-       g.published_value, g.source_id
-FROM core.group_values g JOIN core.areas a ON a.area_code = g.group_code;
 """
 
 AREAS = [
@@ -198,9 +191,10 @@ def build_small_warehouse(path: Path) -> Path:
         _insert(
             con,
             "group_values",
-            [(i, g, y, m, v, None, 2, 2, None, None, None, "computed", "src")
+            [(i, g, y, m, v, None, 2, 2, None, None, None, "computed", "src", True)
              for i, g, y, m, v in GROUPS],
         )  # fmt: skip
+        con.execute(ALL_VALUES_MODEL.read_text(encoding="utf-8"))  # the build's own view
         _insert(con, "index_values", INDEX_VALUES)
         _insert(
             con,

@@ -24,6 +24,8 @@ COLUMNS = [
     "value",
     "unit",
     "source_id",
+    "n_values",  # group rows: the members with a value, of
+    "n_members",  # the group's members (a partial group value says so); municipal rows: empty
 ]
 CREDIT = (
     "Source: Statistics Finland (Tilastokeskus) and the other publishers named per indicator, "
@@ -58,7 +60,7 @@ SELECT v.indicator_id,
            AS area_name,
        v.year, v.month, v.value,
        CASE $lang WHEN 'sv' THEN i.unit_sv WHEN 'en' THEN i.unit_en ELSE i.unit_fi END AS unit,
-       v.source_id
+       v.source_id, v.n_values, v.n_members
 FROM core.all_values v
 JOIN core.indicators i ON i.indicator_id = v.indicator_id
 JOIN core.areas a ON a.area_code = v.area_code
@@ -81,7 +83,8 @@ SELECT v.index_id AS indicator_id,
        CASE $lang WHEN 'sv' THEN a.name_sv WHEN 'en' THEN a.name_en ELSE a.name_fi END
            AS area_name,
        v.year, CAST(NULL AS DATE) AS month, v.score AS value, d.unit,
-       'composite' AS source_id
+       'composite' AS source_id, CAST(NULL AS INTEGER) AS n_values,
+       CAST(NULL AS INTEGER) AS n_members
 FROM core.index_values v
 JOIN core.index_definitions d USING (index_id)
 JOIN core.areas a USING (area_code)

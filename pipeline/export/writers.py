@@ -114,7 +114,7 @@ def _write_rows(sheet, frame: pd.DataFrame, first_row: int, date_format) -> None
     text, number, when = sheet.write_string, sheet.write_number, sheet.write_datetime
     for row, cells in enumerate(zip(*columns, strict=True), start=first_row):
         for column, (kind, value) in enumerate(zip(kinds, cells, strict=True)):
-            if value is None or value != value:  # noqa: PLR0124 - NaN and NaT are not themselves
+            if value is None or value is pd.NA or value != value:  # noqa: PLR0124 - NaN and NaT are not themselves
                 continue
             if kind is _NUMBER:
                 number(row, column, value)

@@ -1,7 +1,8 @@
--- Aggregate values of the $groups for $indicator in $year (the year's latest month).
+-- Complete aggregate values of the $groups for $indicator in $year (the year's latest month).
 WITH v AS (
     SELECT group_code, month, value FROM core.group_values
     WHERE indicator_id = $indicator AND year = $year AND list_contains($groups, group_code)
+      AND complete
 )
 SELECT v.group_code AS area_code,
        CASE $lang WHEN 'sv' THEN a.name_sv WHEN 'en' THEN a.name_en ELSE a.name_fi END AS name,

@@ -32,7 +32,7 @@ peer AS (
     FROM core.group_values gv JOIN period p
       ON gv.indicator_id = p.indicator_id AND gv.year = p.year
      AND gv.month IS NOT DISTINCT FROM p.month
-    WHERE gv.group_code = $peer
+    WHERE gv.group_code = $peer AND gv.complete
 ),
 peer_median AS (
     SELECT l.indicator_id, median(l.value) AS peer_median

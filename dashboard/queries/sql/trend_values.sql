@@ -1,10 +1,10 @@
 -- Time series of $indicator for the municipalities $areas and the groups $groups: `period` is
--- the month for monthly rows and 1 January of the year for annual ones.
+-- the month for monthly rows and 1 January of the year for annual ones (groups: complete values).
 WITH v AS (
     SELECT area_code, year, month, value,
            CASE WHEN kind = 'municipality' THEN 'municipality' ELSE 'group' END AS kind
     FROM core.all_values
-    WHERE indicator_id = $indicator
+    WHERE indicator_id = $indicator AND complete
       AND CASE WHEN kind = 'municipality' THEN list_contains($areas, area_code)
                ELSE list_contains($groups, area_code) END
 )

@@ -127,7 +127,10 @@ class CoreTables:
         for table in TABLES:
             write_frame(con, table, self.frame(table))
         names = list(TABLES)
-        for sql_file in sorted((MODELS / "core").glob("*.sql")):
+        models = sorted((MODELS / "core").glob("*.sql"))
+        if not models:  # an install without its package data: fail, never build without views
+            raise RuntimeError(f"no SQL models under {MODELS / 'core'}")
+        for sql_file in models:
             con.execute(sql_file.read_text(encoding="utf-8"))
             names.append(f"core.{sql_file.stem}")
         for name in names:

@@ -171,9 +171,12 @@ def write_complete(
 
 
 def _prune(root: Path, keep: str) -> None:
-    """Remove the folders of other builds that no writer holds."""
-    for other in root.iterdir():
-        if other.is_dir() and other.name != keep and not is_writing(other):
+    """Remove the folders of older builds that no writer holds, but the newest of them: a server
+    not yet restarted after a rebuild still serves the previous build's files."""
+    others = [p for p in root.iterdir() if p.is_dir() and p.name != keep]
+    others.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    for other in others[1:]:
+        if not is_writing(other):
             shutil.rmtree(other, ignore_errors=True)
 
 
@@ -196,7 +199,8 @@ def start_writer(warehouse: Path, first: str | None = None) -> None:
     command = [sys.executable, "-m", "pipeline.export.complete", str(warehouse)]
     if first:
         command += ["--first", first]
-    with open(writable_folder(warehouse, build) / WRITER_LOG, "ab") as log:
+    # the log holds the latest writer's output only, so restarts cannot grow it
+    with open(writable_folder(warehouse, build) / WRITER_LOG, "wb") as log:
         _started[str(warehouse)] = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,

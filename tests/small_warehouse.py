@@ -1,7 +1,7 @@
 """A small warehouse written in code: four municipalities, their groups, two years.
 
 The tables have the columns and types of the real `core.*` tables (and the `core.all_values`
-view), so the dashboard's queries run on it unchanged; the values are few and round so that
+view; `core.indicator_coverage` is the build's own model file), so the dashboard's queries run on it unchanged; the values are few and round so that
 tests can state what a query must return by hand. Group values are written here as the build
 would compute them (sums; ratios as ratios of sums), worked out in the comments.
 
@@ -17,6 +17,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+
+from pipeline.build.registry import MODELS
 
 DDL = """
 CREATE SCHEMA core;
@@ -191,6 +193,8 @@ def build_small_warehouse(path: Path) -> Path:
     con = duckdb.connect(str(path))
     try:
         con.execute(DDL)
+        # the coverage view is the build's own model (a view: it reads the rows inserted below)
+        con.execute((MODELS / "core" / "indicator_coverage.sql").read_text(encoding="utf-8"))
         _insert(con, "areas", AREAS)
         _insert(con, "group_members", [(g, a) for g, codes in MEMBERS.items() for a in codes])
         _insert(con, "indicators", INDICATORS)

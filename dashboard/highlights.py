@@ -3,7 +3,9 @@
 `town_highlights(values, lang, population=None, pres=None)` is a pure function: `values` is the
 frame of `queries.town_values` (one row per indicator: indicator_id, label, unit, decimals, year,
 month, value and a `value_<code>` column per comparison group, ...); `population` is
-`queries.population_history`. Which indicators each rule reads, and which group is the whole
+`queries.population_history`. Every sentence names the year of its figures, and a change both
+years (the projection's first year is the `first_year` column that
+`dashboard.views.coverage.with_currency` adds). Which indicators each rule reads, and which group is the whole
 country, come from the presentation (`highlights` and the country role). Each rule returns a
 list of sentences; the first `limit` sentences are returned in rule order.
 """
@@ -42,12 +44,18 @@ def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value)
 
 
-def _period(row: pd.Series) -> str:
+def _period(row: pd.Series, lang: str | None = None) -> str:
+    """'2023' or '1/2025'; with `lang`, '2020, not current' for a row marked `stale`."""
     month = row.get("month")
     if not _missing(month):
         stamp = pd.Timestamp(month)
-        return f"{stamp.month}/{stamp.year}"
-    return str(int(row["year"]))
+        text = f"{stamp.month}/{stamp.year}"
+    else:
+        text = str(int(row["year"]))
+    stale = row.get("stale")
+    if lang is not None and not _missing(stale) and bool(stale):
+        return t("common.stale_period", lang, period=text)
+    return text
 
 
 def job_share_ratios(values: pd.DataFrame, lang: str, pres: Presentation) -> list[str]:
@@ -69,7 +77,7 @@ def job_share_ratios(values: pd.DataFrame, lang: str, pres: Presentation) -> lis
                 ratio=fmt_number(ratio, 2 if ratio < 0.1 else 1, lang),
                 value=fmt_number(row["value"], 1, lang),
                 country=fmt_number(row[country], 1, lang),
-                year=_period(row),
+                year=_period(row, lang),
             )
         )
     return out
@@ -92,7 +100,7 @@ def unemployment_gap(values: pd.DataFrame, lang: str, pres: Presentation) -> lis
             value=fmt_number(row["value"], 1, lang),
             country=fmt_number(row[country], 1, lang),
             gap=fmt_number(abs(gap), 1, lang),
-            period=_period(row),
+            period=_period(row, lang),
         )
     ]
 
@@ -103,7 +111,7 @@ def job_self_sufficiency(values: pd.DataFrame, lang: str, pres: Presentation) ->
     if row is None:
         return []
     key = "town.hl_jobs_more" if row["value"] >= 100 else "town.hl_jobs_fewer"
-    return [t(key, lang, value=fmt_number(row["value"], 1, lang), year=_period(row))]
+    return [t(key, lang, value=fmt_number(row["value"], 1, lang), year=_period(row, lang))]
 
 
 def population_trend(population: pd.DataFrame | None, lang: str, span: int = 10) -> list[str]:
@@ -132,15 +140,19 @@ def population_trend(population: pd.DataFrame | None, lang: str, span: int = 10)
 
 
 def projection(values: pd.DataFrame, lang: str, pres: Presentation) -> list[str]:
-    """The official projection's population change to its last year, against the country."""
+    """The official projection's population change from its first year (the indicator's
+    `first_year`, where `values` has it) to its last year, against the country."""
     row = _row(values, pres.highlights.projection)
     if row is None:
         return []
+    first = row.get("first_year")
+    key = "town.hl_projection" if _missing(first) else "town.hl_projection_from"
     return [
         t(
-            "town.hl_projection",
+            key,
             lang,
             change=fmt_signed(row["value"], 1, lang),
+            first="" if _missing(first) else int(first),
             year=_period(row),
             country=fmt_signed(row.get(_country(pres)), 1, lang),
         )
@@ -163,7 +175,7 @@ def tertiary_education(values: pd.DataFrame, lang: str, pres: Presentation) -> l
             lang,
             value=fmt_number(row["value"], 1, lang),
             country=fmt_number(row[country], 1, lang),
-            year=_period(row),
+            year=_period(row, lang),
         )
     ]
 

@@ -21,6 +21,7 @@ from pipeline.catalogue.yamlfile import (
     Where,
     check_mapping,
     first_duplicate,
+    get_int,
     line_of,
     load_yaml,
 )
@@ -78,6 +79,18 @@ class HighlightSpec:
 
 
 @dataclass(frozen=True)
+class CurrencySpec:
+    """How current a figure must be: an indicator whose newest year is more than
+    `stale_after_years` years before the build's year is shown as not current."""
+
+    stale_after_years: int
+
+    def cutoff(self, build_year: int) -> int:
+        """The earliest newest year that still counts as current for a build in `build_year`."""
+        return build_year - self.stale_after_years
+
+
+@dataclass(frozen=True)
 class Presentation:
     role_groups: Mapping[str, str]  # role -> catalogue group id
     role_codes: Mapping[str, str]  # role -> the group's area code
@@ -89,6 +102,7 @@ class Presentation:
     peer_profile: PeerProfile
     defaults: Defaults
     highlights: HighlightSpec
+    currency: CurrencySpec
     path: Path | None = None
 
     @property
@@ -185,12 +199,22 @@ def _weights(reader: _Reader, doc: Any) -> tuple[WeightMeasure, ...]:
     return tuple(out)
 
 
+def _currency(reader: _Reader, doc: Any) -> CurrencySpec:
+    node, at = reader.section(doc, "currency", CurrencySpec.__dataclass_fields__)
+    years = get_int(node, "stale_after_years", at)
+    if years < 0:
+        raise at.error(
+            "stale_after_years must not be negative", line_of(node, "stale_after_years", 0)
+        )
+    return CurrencySpec(years)
+
+
 def parse_presentation(text: str, catalogue: Catalogue, file: str = "<string>") -> Presentation:
     """Parse and check presentation yaml text against `catalogue`."""
     doc = load_yaml(text, file, CatalogueError)
     reader = _Reader(catalogue, file)
     top_keys = ("version", "roles", "theme_order", "profile", "overview", "embed_defaults")
-    top_keys += ("network_weight", "peer_profile", "defaults", "highlights")
+    top_keys += ("network_weight", "peer_profile", "defaults", "highlights", "currency")
     check_mapping(doc, reader.top, top_keys)
     duplicate = first_duplicate(doc)
     if duplicate:
@@ -214,6 +238,7 @@ def parse_presentation(text: str, catalogue: Catalogue, file: str = "<string>") 
     node, at = reader.section(doc, "highlights", HighlightSpec.__dataclass_fields__)
     singles = ("unemployment", "self_sufficiency", "projection", "education")
     highlights = HighlightSpec(many(node, "job_shares", at), *(ind(node, k, at) for k in singles))
+    currency = _currency(reader, doc)
     return Presentation(
         role_groups=MappingProxyType(role_groups),
         role_codes=MappingProxyType(role_codes),
@@ -225,6 +250,7 @@ def parse_presentation(text: str, catalogue: Catalogue, file: str = "<string>") 
         peer_profile=peer,
         defaults=defaults,
         highlights=highlights,
+        currency=currency,
     )
 
 

@@ -105,3 +105,11 @@ def build_info() -> dict[str, Any]:
     """The single row of core.build_info as a dict (empty if missing)."""
     frame = run("build_info")
     return {} if frame.empty else frame.iloc[0].to_dict()
+
+
+def indicator_coverage() -> pd.DataFrame:
+    """How current each indicator is (core.indicator_coverage): indicator_id, level
+    ('municipality', or 'group' for indicators published only for groups), first_year,
+    last_year, last_month (the newest month of a monthly series, else NaT), sources (the source
+    ids that supplied values), last_source, table_id and updated (of the newest year's source)."""
+    return run("indicator_coverage")

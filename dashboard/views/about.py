@@ -1,5 +1,6 @@
 """The About page's sections: method (with the composite index's method text from docs/),
-the comparison groups and their members, aggregation rules, sources, mergers and the build."""
+the comparison groups and their members, aggregation rules, sources, how current each figure is
+("data as of"), mergers and the build."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pipeline
 from dashboard import queries
 from dashboard.i18n import lang_of, t
 from dashboard.layout import present
+from dashboard.views import coverage
 from pipeline.presentation import Presentation
 
 METHOD_NAME = "method.md"  # English; method.fi.md and method.sv.md are its translations
@@ -201,6 +203,7 @@ def sections(lang: str, pres: Presentation) -> list:
         _groups(lang, pres),
         _aggregation(lang),
         _sources(lang),
+        coverage.coverage_section(lang, pres, "about-as-of", "about-section"),
         _merger_section(lang),
         _build(lang),
     ]

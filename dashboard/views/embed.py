@@ -1,5 +1,6 @@
 """The embeddable town card: the indicators the embedding page names (or the presentation's
-`embed_defaults`), each with the whole country's value where comparable."""
+`embed_defaults`), each with its year (marked when not current) and the whole country's value
+where comparable."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import pandas as pd
 from dash import html
 
 from dashboard import queries
-from dashboard.i18n import fmt_period, fmt_value, t
+from dashboard.i18n import fmt_value, t
 from dashboard.layout import href, message, query_list, source_line
+from dashboard.views import coverage
 from dashboard.views.common import group_column
 from pipeline.presentation import Presentation
 
@@ -35,7 +37,8 @@ def unknown_town(code: object, lang: str) -> html.Div:
 
 
 def value_rows(values: pd.DataFrame, chosen: list[str], lang: str, pres: Presentation) -> list:
-    """<dt>/<dd> pairs of the chosen indicators found in `values` (indexed by indicator)."""
+    """<dt>/<dd> pairs of the chosen indicators found in `values` (indexed by indicator; a
+    `stale` column marks figures that are not current)."""
     country_column = group_column(pres.country)
     rows = []
     for indicator_id in chosen:
@@ -51,7 +54,7 @@ def value_rows(values: pd.DataFrame, chosen: list[str], lang: str, pres: Present
             if row.aggregation != "sum" and pd.notna(row.get(country_column))
             else ""
         )
-        period = fmt_period(row.get("year"), row.get("month"))
+        period = coverage.period_mark(row, lang)
         rows += [
             html.Dt([row.label, " ", html.Span(f"({period})", className="year")]),
             html.Dd(
@@ -66,7 +69,9 @@ def value_rows(values: pd.DataFrame, chosen: list[str], lang: str, pres: Present
 
 def card(code: str, asked: Any, lang: str, pres: Presentation) -> html.Article:
     chosen, unknown = chosen_indicators(asked, set(queries.indicator_ids()), pres)
-    values = queries.town_values(code, lang).set_index("indicator_id")
+    values = coverage.with_currency(
+        queries.town_values(code, lang), queries.indicator_coverage(), coverage.build_cutoff(pres)
+    ).set_index("indicator_id")
     name = queries.area_name(code, lang)
     note = t("embed.unknown_indicators", lang, ids=", ".join(unknown)) if unknown else None
     profile = html.A(

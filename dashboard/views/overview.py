@@ -14,6 +14,7 @@ from dash import dcc, html
 from dashboard import queries
 from dashboard.i18n import fmt_number, fmt_period, fmt_signed, fmt_value, t
 from dashboard.layout import href, source_line, town_picker
+from dashboard.views import coverage
 from pipeline.presentation import Presentation
 
 
@@ -26,11 +27,28 @@ class CardItem(NamedTuple):
     change: str | None
 
 
+def card_change(row: pd.Series, lang: str) -> str:
+    """'+1.2 % (2016 → 2020)': the change in % since the previous period, naming both."""
+    pct = 100 * (row.value - row.prev_value) / row.prev_value
+    return t(
+        "overview.change",
+        lang,
+        change=f"{fmt_signed(pct, 1, lang)} %",
+        prev_year=fmt_period(row.prev_year, row.get("prev_month")),
+        year=fmt_period(row.year, row.get("month")),
+    )
+
+
 def card_items(
-    rows: pd.DataFrame, meta: pd.DataFrame, lang: str, pres: Presentation
+    rows: pd.DataFrame,
+    meta: pd.DataFrame,
+    lang: str,
+    pres: Presentation,
+    cutoff: int | None = None,
 ) -> list[CardItem]:
-    """The card figures of one town (`rows`: its latest values; `meta`: queries.indicators);
-    the change since the previous period in % for everything but percentages."""
+    """The card figures of one town (`rows`: its latest values; `meta`: queries.indicators):
+    each with its period ('2020, not current' when before `cutoff`) and, for everything but
+    percentages, the change in % since the previous period with both periods named."""
     items = []
     for indicator_id in pres.overview.cards:
         row = rows[rows.indicator_id == indicator_id]
@@ -40,10 +58,10 @@ def card_items(
         row, info = row.iloc[0], info.iloc[0]
         change = None
         if pd.notna(row.prev_value) and info.unit != "%" and row.prev_value:
-            pct = 100 * (row.value - row.prev_value) / row.prev_value
-            change = f"{fmt_signed(pct, 1, lang)} %"
+            change = card_change(row, lang)
         value = fmt_value(row.value, info.decimals, info.unit, lang)
-        items.append(CardItem(info.label, fmt_period(row.year, row.month), value, change))
+        when = coverage.period_mark({**row, "stale": coverage.is_stale(row.year, cutoff)}, lang)
+        items.append(CardItem(info.label, when, value, change))
     return items
 
 
@@ -118,11 +136,12 @@ def content(lang: str, pres: Presentation) -> list[Any]:
     meta = queries.indicators(lang)
     cards = queries.network_cards(pres.overview.cards, lang)
     towns = queries.network_towns(lang)
+    cutoff = coverage.build_cutoff(pres)
     grid = [
         _card(
             town.area_code,
             town.name,
-            card_items(cards[cards.area_code == town.area_code], meta, lang, pres),
+            card_items(cards[cards.area_code == town.area_code], meta, lang, pres, cutoff),
             lang,
         )
         for town in towns.itertuples(index=False)

@@ -2,7 +2,9 @@
 groups, highlights, charts, one table per theme, index scores and peers.
 
 The headlines, theme order and comparison groups come from the presentation; `trend_text`,
-`gap_items`, `headline_rows` and `theme_rows` are pure over `queries.town_values` frames.
+`gap_items`, `headline_rows` and `theme_rows` are pure over `queries.town_values` frames (with
+the columns `coverage.with_currency` adds: the indicator's first and newest year, and `stale`).
+Every figure names its year; a change names both years; a figure that is not current says so.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dashboard import queries
 from dashboard.highlights import town_highlights
 from dashboard.i18n import fmt_number, fmt_period, fmt_signed, fmt_value, t
 from dashboard.layout import href, message, shell, town_picker
-from dashboard.views import index, town_charts
+from dashboard.views import coverage, index, town_charts
 from dashboard.views.common import comparisons
 from dashboard.views.town_charts import period
 from pipeline.presentation import Presentation
@@ -27,10 +29,19 @@ PERCENTAGE_POINTS = {"fi": " %-yks.", "sv": " p.e.", "en": " pp"}
 # --------------------------------------------------------------------------- headlines
 
 
-def trend_text(row: pd.Series, lang: str) -> tuple[str, str] | None:
-    """(text, css class) of the change since the previous period; None for projections."""
-    if "projection" in row.name or "projected" in row.name:  # projection years, not a trend
+def projection_text(row: pd.Series, lang: str) -> tuple[str, str] | None:
+    """(text, css class) naming the projection's first and last year; None without them."""
+    first = row.get("first_year")
+    if pd.isna(first) or pd.isna(row.get("year")) or int(first) == int(row.year):
         return None
+    return t("town.projection_span", lang, first=int(first), year=period(row)), "trend"
+
+
+def trend_text(row: pd.Series, lang: str) -> tuple[str, str] | None:
+    """(text, css class) of the change since the previous period, naming both periods; for
+    projections the span of the projection (None when unknown)."""
+    if "projection" in row.name or "projected" in row.name:  # projection years, not a trend
+        return projection_text(row, lang)
     if pd.isna(row.get("prev_value")):
         return t("town.no_trend", lang), "trend"
     diff = row.value - row.prev_value
@@ -75,15 +86,19 @@ def headline_rows(values: pd.DataFrame, pres: Presentation) -> pd.DataFrame:
 def _headline(row: pd.Series, lang: str, pres: Presentation) -> html.Li:
     trend = trend_text(row, lang)
     gaps = gap_items(row, lang, pres)
+    stale = coverage.marked_stale(row)
+    when = html.Span(f"({period(row)})", className="year-note")
     return html.Li(
         [
-            html.P(row.label, className="label"),
+            html.P([row.label, " ", when], className="label"),
             html.P(fmt_value(row.value, row.decimals, row.unit, lang), className="value"),
             html.P(trend[0], className=trend[1]) if trend else None,
+            html.P(coverage.stale_note(row.year, lang), className="trend stale") if stale else None,
             html.Ul([html.Li(g) for g in gaps], className="gaps") if gaps else None,
         ],
-        className="headline",
+        className="headline stale" if stale else "headline",
         title=row.description,
+        **{"data-indicator": row.name},
     )
 
 
@@ -98,10 +113,11 @@ class _Row(dict):
 
 
 def theme_cells(row: dict[str, Any], lang: str, pres: Presentation) -> list[str]:
-    """The text of a theme-table row's cells after the label: value, period, then each
-    comparison group's value ('–' for counts and missing values)."""
+    """The text of a theme-table row's cells after the label: value, period ('2020, not
+    current' when stale), then each comparison group's value ('–' for counts and missing
+    values)."""
     row = _Row(row)
-    cells = [fmt_value(row.value, row.decimals, row.unit, lang), period(row)]
+    cells = [fmt_value(row.value, row.decimals, row.unit, lang), coverage.period_mark(row, lang)]
     for group in comparisons(pres):
         value = row.get(group.column)
         comparable = row.aggregation != "sum" and pd.notna(value)
@@ -230,7 +246,10 @@ def profile(code: str, lang: str, pres: Presentation) -> html.Div:
     """The whole profile page of municipality `code`."""
     info = queries.areas(lang).set_index("area_code")
     name = info.name[code]
-    values = queries.town_values(code, lang)
+    cutoff = coverage.build_cutoff(pres)
+    values = coverage.with_currency(
+        queries.town_values(code, lang), queries.indicator_coverage(), cutoff
+    )
     population = queries.population_history(code)
     headlines = headline_rows(values, pres)
     tables = ", ".join(sorted(set(queries.sources_for(values.indicator_id, lang).table_id)))
@@ -249,6 +268,7 @@ def profile(code: str, lang: str, pres: Presentation) -> html.Div:
         _charts(code, name, values, population, lang, pres),
         *theme_sections(values, lang, pres),
         index.town_section(code, lang, pres),
+        coverage.coverage_section(lang, pres, "town-as-of", "theme-section as-of-section"),
         html.P(
             [t("common.source", lang), ": ", tables, ". Statistics Finland, CC BY 4.0."],
             className="source-line",

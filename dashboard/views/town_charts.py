@@ -36,6 +36,14 @@ def population_summary(history: pd.DataFrame, lang: str) -> str:
     )
 
 
+def projection_name(history: pd.DataFrame, lang: str) -> str:
+    """The projection's legend name with its first and last year ('Projection 2024–2040')."""
+    years = history[history.kind == "projection"].year
+    if years.empty:
+        return t("town.population_projection", lang, first="–", last="–")
+    return t("town.population_projection", lang, first=int(years.min()), last=int(years.max()))
+
+
 def population_block(
     history: pd.DataFrame, name: str, lang: str, pres: Presentation
 ) -> html.Figure:
@@ -46,7 +54,7 @@ def population_block(
         subtitle=name,
         names={
             "actual": t("town.population_actual", lang),
-            "projection": t("town.population_projection", lang),
+            "projection": projection_name(history, lang),
         },
     )
     indicators = [pres.profile.population_history, pres.profile.population_projection]

@@ -132,6 +132,7 @@ def test_overview_card_items_by_hand():
             "indicator_id": [card, percent],
             "value": [110.0, 5.0],
             "prev_value": [100.0, 4.0],
+            "prev_year": [2019, 2022],  # the previous value need not be a year earlier
             "year": [2023, 2023],
             "month": [None, None],
         }
@@ -145,8 +146,13 @@ def test_overview_card_items_by_hand():
         }
     )
     items = overview.card_items(rows, meta, "en", PRES)
-    assert items[0] == overview.CardItem("C", "2023", "110", "+10.0 %")
+    # the change names both years it compares, never "since the previous year"
+    assert items[0] == overview.CardItem("C", "2023", "110", "+10.0 % (2019 → 2023)")
     assert items[1] == overview.CardItem("P", "2023", "5.0\u00a0%", None)  # no % of a %
+    # a card figure older than the cutoff year says so beside its year
+    stale = overview.card_items(rows, meta, "fi", PRES, cutoff=2024)
+    assert [item.period for item in stale] == ["2023, ei ajantasainen"] * 2
+    assert stale[0].change == "+10,0 % (2019 → 2023)"
 
 
 def test_overview_total_without_the_country_is_none():

@@ -241,6 +241,8 @@ def indicator_values(
     """
     evaluated_by_id = _evaluated_all(catalogue, staging)
     notes = {i: [note] if note else [] for i, (_, note, _) in evaluated_by_id.items()}
+    for indicator in catalogue.indicators:
+        notes[indicator.id] += zero_sum_notes(indicator, staging)
     frames = [rows.assign(indicator_id=i) for i, (rows, _, _) in evaluated_by_id.items()]
     hidden = [gaps.assign(indicator_id=i) for i, (_, _, gaps) in evaluated_by_id.items()]
     evaluated = pd.concat(frames, ignore_index=True)[VALUE_COLUMNS]
@@ -259,6 +261,28 @@ def indicator_values(
     values["year"] = values["year"].astype("int32")
     gaps = pd.concat([hidden, lost[hidden.columns]], ignore_index=True)
     return IndicatorValues(values, published, {k: " ".join(v) for k, v in notes.items()}, gaps)
+
+
+def zero_sum_notes(indicator: Indicator, staging: Mapping[str, pd.DataFrame]) -> list[str]:
+    """For inputs summed from smaller areas (staging rows with `zero_areas`, e.g. Paavo's
+    postal areas): where areas given as 0 were summed, say so; those sums are lower bounds."""
+    notes = []
+    for source_id in dict.fromkeys(indicator.sources):
+        rows = staging.get(source_id)
+        if rows is None or "zero_areas" not in rows.columns:
+            continue
+        for variable in indicator.variables:
+            mine = rows[rows["variable"] == variable]
+            hit = mine[mine["zero_areas"] > 0]
+            if hit.empty:
+                continue
+            notes.append(
+                f"{variable} is a sum over postal areas; in {hit['area_code'].nunique()} of "
+                f"{mine['area_code'].nunique()} municipalities it includes postal areas given as "
+                f"0 ({int(hit['zero_areas'].sum())} areas: suppressed by the publisher or none), "
+                "so those sums are lower bounds."
+            )
+    return notes
 
 
 def _note_gaps(notes: dict[str, list[str]], hidden: pd.DataFrame, lost: pd.DataFrame) -> None:

@@ -65,6 +65,7 @@ _SOURCE_OPTIONAL = (
     "variable_dimension",
     "sheet",
     "note",
+    "reference_year",
 )
 
 
@@ -135,6 +136,10 @@ def parse_source(node: Any, where: Where, kinds: Mapping[str, Bounds]) -> Source
             raise where.error(f"column {role!r} must name a column", line_of(columns, role, 0))
     if fmt == "csv" and not ({"area", "name"} & set(columns)):
         raise where.error("a csv source needs 'columns' naming its 'area' (code) or 'name' column")
+    if fmt == "paavo_csv" and ("name" not in columns or "reference_year" not in node):
+        raise where.error(
+            "a paavo_csv source needs 'columns' naming its 'name' column and a 'reference_year'"
+        )
     variables_node = node.get("variables") or {}
     if not isinstance(variables_node, dict):
         raise where.error("'variables' must be a mapping of variable id to selector")
@@ -170,6 +175,7 @@ def parse_source(node: Any, where: Where, kinds: Mapping[str, Bounds]) -> Source
         variable_dimension=get_str(node, "variable_dimension", where, required=False),
         sheet=get_str(node, "sheet", where, required=False),
         note=get_text(node, "note", where, required=False),
+        reference_year=get_int(node, "reference_year", where) if "reference_year" in node else None,
     )
 
 

@@ -21,6 +21,7 @@ FORMATS = frozenset(
         "geojson",
         "topojson",
         "classification_csv",
+        "paavo_csv",
     }
 )
 AREA_LEVELS = frozenset({"municipality", "region", "country"})
@@ -172,6 +173,8 @@ class Source:
     variable_dimension: str | None
     sheet: str | None
     note: Text | None
+    # The year a file without a period column refers to (paavo_csv), as SOURCES.md determines it.
+    reference_year: int | None = None
 
     @property
     def variable_ids(self) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from pipeline.readers.areas import read_classification_csv, read_geojson, read_t
 from pipeline.readers.common import ReaderError, check_file_size
 from pipeline.readers.jsonstat2 import read_jsonstat_file, tidy_jsonstat
 from pipeline.readers.keyfigures import read_keyfigures_csv, read_keyfigures_xlsx, tidy_keyfigures
+from pipeline.readers.paavo import read_paavo_source
 from pipeline.readers.tidy_csv import read_csv, tidy_csv
 
 
@@ -33,6 +34,8 @@ def read_source(
     if source.format == "csv":
         raw = read_csv(path)
         return raw, tidy_csv(raw, source.columns, variables, source.file)
+    if source.format == "paavo_csv":
+        return read_paavo_source(source, path, name_index)
     if source.format == "jsonstat2":
         raw, roles, labels = read_jsonstat_file(path)
         tidy = tidy_jsonstat(

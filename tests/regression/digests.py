@@ -63,11 +63,15 @@ def _canonical(frame: pd.DataFrame) -> str:
 
 
 def table_digests(
-    warehouse: Path, ignore: Iterable[tuple[str, str]] = ()
+    warehouse: Path,
+    ignore: Iterable[tuple[str, str]] = (),
+    added_rows: Iterable[tuple[str, str, str]] = (),
 ) -> dict[str, dict[str, Any]]:
     """{schema.table: {rows, sha256}} for every table and view under core; `ignore` lists
-    (table, column) pairs left out (columns added since the baseline was recorded)."""
+    (table, column) pairs left out (columns added since the baseline was recorded),
+    `added_rows` (table, column, value) triples: rows left out (e.g. a new indicator's)."""
     left_out = VOLATILE | set(ignore)
+    added = list(added_rows)
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         names = [
@@ -81,6 +85,9 @@ def table_digests(
         for name in names:
             frame = con.execute(f"SELECT * FROM {name}").df()  # noqa: S608 - names from the catalog
             table = name.split(".", 1)[1]
+            for t, column, value in added:
+                if t == table and column in frame.columns:
+                    frame = frame[frame[column] != value]
             frame = frame.drop(columns=[c for t, c in left_out if t == table], errors="ignore")
             text = _canonical(frame)
             out[name] = {"rows": len(frame), "sha256": hashlib.sha256(text.encode()).hexdigest()}

@@ -10,6 +10,7 @@ from typing import Any
 from pipeline.catalogue.limits import parse_bounds, parse_completeness
 from pipeline.catalogue.model import (
     AREA_LEVELS,
+    CATEGORY_COLUMN_ROLES,
     CLASSIFICATIONS,
     CSV_COLUMN_ROLES,
     DIRECTIONS,
@@ -17,6 +18,7 @@ from pipeline.catalogue.model import (
     GROUP_KINDS,
     LANGUAGES,
     PERIODS,
+    REFERENCE_YEARS,
     RULES,
     Aggregation,
     Bounds,
@@ -87,9 +89,20 @@ def parse_pxweb(node: Any, where: Where) -> PxWebSpec | None:
         legacy_table=get_str(node, "legacy_table", here, required=False),
         language=language,
         selection=frozen_map(
-            {str(k): get_codes(v, sel_where.at(selection), str(k)) for k, v in selection.items()}
+            {str(k): _selected(v, sel_where.at(selection), str(k)) for k, v in selection.items()}
         ),
     )
+
+
+def _selected(value: Any, where: Where, key: str) -> Any:
+    """A selection value: as `get_codes`, or `{top: n}` (the last n values, e.g. the newest
+    years, so a refresh follows the table forward)."""
+    if isinstance(value, dict):
+        top = value.get("top")
+        if set(value) != {"top"} or isinstance(top, bool) or not isinstance(top, int) or top < 1:
+            raise where.error(f"{key!r}: a mapping selection must be {{top: n}} with n >= 1")
+        return frozen_map({"top": top})
+    return get_codes(value, where, key)
 
 
 def parse_variable(
@@ -120,16 +133,15 @@ def parse_variable(
     raise where.error(f"variable {var_id!r}: selector must be a non-empty string or a mapping")
 
 
-def parse_source(node: Any, where: Where, kinds: Mapping[str, Bounds]) -> Source:
-    check_mapping(node, where, _SOURCE_REQUIRED, _SOURCE_OPTIONAL)
-    fmt = get_enum(node, "format", where, FORMATS)
+def _parse_columns(node: Any, where: Where, fmt: str) -> dict:
     columns = node.get("columns") or {}
     if not isinstance(columns, dict):
         raise where.error("'columns' must be a mapping", line_of(node, "columns", 0))
+    allowed = CATEGORY_COLUMN_ROLES if fmt == "category_csv" else CSV_COLUMN_ROLES - {"category"}
     for role, column in columns.items():
-        if role not in CSV_COLUMN_ROLES:
+        if role not in allowed:
             raise where.error(
-                f"unknown column role {role!r} (allowed: {', '.join(sorted(CSV_COLUMN_ROLES))})",
+                f"unknown column role {role!r} (allowed: {', '.join(sorted(allowed))})",
                 line_of(columns, str(role), where.line),
             )
         if not isinstance(column, str) or not column:
@@ -140,6 +152,48 @@ def parse_source(node: Any, where: Where, kinds: Mapping[str, Bounds]) -> Source
         raise where.error(
             "a paavo_csv source needs 'columns' naming its 'name' column and a 'reference_year'"
         )
+    if fmt == "category_csv" and not {"name", "value"} <= set(columns):
+        raise where.error("a category_csv source needs 'columns' naming its 'name' and 'value'")
+    return columns
+
+
+def _reference_year(node: Any, where: Where, fmt: str, columns: dict) -> int | None:
+    """category_csv only: the year of a file without a period column; required when the
+    columns name no period, and then the source's period is `year`."""
+    if "reference_year" not in node:
+        if fmt == "category_csv" and "period" not in columns:
+            raise where.error(
+                "a category_csv source without a 'period' column needs 'reference_year' "
+                "(the year its figures are for)"
+            )
+        return None
+    line = line_of(node, "reference_year", where.line)
+    if fmt not in ("category_csv", "paavo_csv"):
+        raise where.error("'reference_year' is only for category_csv and paavo_csv sources", line)
+    year = get_int(node, "reference_year", where)
+    if year not in REFERENCE_YEARS:
+        raise where.error(f"'reference_year' {year} is not a year 1900..2100", line)
+    if node.get("period") != "year":
+        raise where.error("a source with 'reference_year' must have period: year", line)
+    return year
+
+
+def _check_category_filters(variables: tuple[Variable, ...], columns: dict, where: Where):
+    """A category_csv variable filters only its category column (the sum over those labels)."""
+    for var in variables:
+        for key in var.filter:
+            if key != columns.get("category"):
+                raise where.error(
+                    f"variable {var.id!r}: filter {key!r} must be the category column "
+                    f"{columns.get('category')!r}"
+                )
+
+
+def parse_source(node: Any, where: Where, kinds: Mapping[str, Bounds]) -> Source:
+    check_mapping(node, where, _SOURCE_REQUIRED, _SOURCE_OPTIONAL)
+    fmt = get_enum(node, "format", where, FORMATS)
+    columns = _parse_columns(node, where, fmt)
+    reference_year = _reference_year(node, where, fmt, columns)
     variables_node = node.get("variables") or {}
     if not isinstance(variables_node, dict):
         raise where.error("'variables' must be a mapping of variable id to selector")
@@ -155,6 +209,8 @@ def parse_source(node: Any, where: Where, kinds: Mapping[str, Bounds]) -> Source
         )
         for key, spec in variables_node.items()
     )
+    if fmt == "category_csv":
+        _check_category_filters(variables, columns, where)
     return Source(
         id=where.ident,
         title=get_text(node, "title", where),
@@ -175,7 +231,7 @@ def parse_source(node: Any, where: Where, kinds: Mapping[str, Bounds]) -> Source
         variable_dimension=get_str(node, "variable_dimension", where, required=False),
         sheet=get_str(node, "sheet", where, required=False),
         note=get_text(node, "note", where, required=False),
-        reference_year=get_int(node, "reference_year", where) if "reference_year" in node else None,
+        reference_year=reference_year,
     )
 
 

@@ -205,7 +205,7 @@ def test_reference_year_only_on_category_sources(tmp_path):
     )
     path = tmp_path / "indicators.yaml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(CatalogueError, match="only for category_csv sources"):
+    with pytest.raises(CatalogueError, match="only for category_csv and paavo_csv sources"):
         load_catalogue(path)
 
 

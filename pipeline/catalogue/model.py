@@ -16,6 +16,7 @@ FORMATS = frozenset(
         "keyfigures_xlsx",
         "keyfigures_csv",
         "csv",
+        "category_csv",
         "jsonstat2",
         "pxweb_json",
         "geojson",
@@ -41,7 +42,10 @@ CLASSIFICATIONS = frozenset(
         "kielisuhde",
     }
 )
-CSV_COLUMN_ROLES = frozenset({"area", "name", "period", "period_label", "value"})
+CSV_COLUMN_ROLES = frozenset({"area", "name", "category", "period", "period_label", "value"})
+# The column roles a category_csv takes (name and value required).
+CATEGORY_COLUMN_ROLES = frozenset({"name", "category", "period", "value"})
+REFERENCE_YEARS = range(1900, 2101)
 
 
 @dataclass(frozen=True)
@@ -172,6 +176,8 @@ class Source:
     variable_dimension: str | None
     sheet: str | None
     note: Text | None
+    # category_csv: the year of a file that has no period column (the bundled copy)
+    reference_year: int | None = None
 
     @property
     def variable_ids(self) -> tuple[str, ...]:

@@ -65,6 +65,9 @@ def _load_source(con, staged: Staged, source: Source, snapshot_dir: Path, divisi
     if not path.exists():
         return [f"source {source.id}: file {source.file} is missing from the snapshot"]
     name_index = division.region_names if source.area_level == "region" else division.names
+    if source.format == "category_csv" and source.area_level == "municipality":
+        # a mixed-level table: municipalities, then "MK01 Uusimaa", "SK011 Helsinki", "HVA01 …"
+        name_index = {**division.wellbeing_names, **division.coded_names, **name_index}
     try:
         raw, staging = readers.read_source(source, path, name_index)
     except (readers.ReaderError, KeyError, ValueError) as exc:
@@ -79,6 +82,9 @@ def _load_source(con, staged: Staged, source: Source, snapshot_dir: Path, divisi
     write_frame(con, f"raw.{source.id}", _raw_for_duckdb(raw))
     if staging is None:
         return []
+    # wellbeing services counties: joined by name, but no group of the product has their level
+    staging = staging[~staging["area_code"].isin(set(division.wellbeing_names.values()))]
+    staging = staging.reset_index(drop=True)
     extra = [c for c in staging.columns if c not in (*readers.STAGING_COLUMNS, readers.ROW_COLUMN)]
     problems = schemas.validate(
         f"staging.{source.id}",
@@ -95,9 +101,10 @@ def _load_source(con, staged: Staged, source: Source, snapshot_dir: Path, divisi
 
 def unknown_area_codes(staging: pd.DataFrame, division: Division, where: str) -> list[str]:
     """Rows whose area is none the build knows: a 2025 municipality, a municipality merged
-    since (the catalogue's mergers), a region or the whole country. Named here, with the file
+    since (the catalogue's mergers), a region, a sub-region or the whole country. Named here, with the file
     row, rather than later as a failed membership check listing every municipality."""
     known = {*division.codes, *division.code_map, *division.municipalities.region_code}
+    known.update(division.municipalities.subregion_code)
     known.add(readers.COUNTRY_CODE)
     unknown = staging[~staging["area_code"].isin(known)]
     if unknown.empty:
@@ -110,7 +117,7 @@ def unknown_area_codes(staging: pd.DataFrame, division: Division, where: str) ->
     more = unknown["area_code"].nunique() - len(first)
     return [
         f"{where}: unknown area code {listed}{f' and {more} more' if more > 0 else ''}: not a "
-        "municipality of the 2025 division, a merged municipality, a region or SSS"
+        "municipality of the 2025 division, a merged municipality, a region, a sub-region or SSS"
     ]
 
 

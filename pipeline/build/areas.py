@@ -97,7 +97,7 @@ def load_division(catalogue: Catalogue, snapshot_dir: Path) -> Division:
 
 
 def coded_area_names(municipalities: pd.DataFrame) -> dict[str, str]:
-    """"<code> <name>" (fi, sv, en) of every region and sub-region → its code, as StatFin's
+    """Names "<code> <name>" (fi, sv, en) of every region and sub-region → its code, as StatFin's
     English labels name the areas above municipalities in a mixed-level table ("MK01 Uusimaa",
     "SK011 Helsinki")."""
     out: dict[str, str] = {}

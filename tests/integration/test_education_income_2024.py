@@ -243,3 +243,40 @@ def test_population_15_plus_equals_115b_population_less_children(education):
     assert sorted(population_15_plus.index) == sorted(edu.index)
     assert (population_15_plus.loc[edu.index] == edu).all()
     assert edu.sum() == 4_815_684
+
+
+@pytest.mark.parametrize(
+    ("file", "line", "bad"),
+    [
+        (EDUCATION_CSV, 37, "Alavuss"),  # a municipality misspelt
+        (INCOME_CSV, 353, "SK014 Raasepori sub-region"),  # a coded area whose name is off
+    ],
+)
+def test_an_unmatched_name_fails_the_build_naming_file_row_and_name(
+    snapshot, tmp_path, file, line, bad
+):
+    import dataclasses
+
+    from pipeline.build import BuildError, build_warehouse
+    from pipeline.catalogue import load_catalogue
+    from pipeline.snapshot import rebuild_manifest
+
+    target = snapshot / file.relative_to(DEFAULT_SNAPSHOT)
+    lines = target.read_text(encoding="utf-8").splitlines()
+    name = lines[line - 1].split(",", 1)[0]
+    lines[line - 1] = lines[line - 1].replace(name, bad, 1)
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rebuild_manifest(snapshot)
+    catalogue = load_catalogue()
+    keep = {"education_12bq", "income_deciles_12hh"}
+    catalogue = dataclasses.replace(
+        catalogue,
+        indicators=tuple(i for i in catalogue.indicators if set(i.sources) <= keep),
+        sources=tuple(
+            s for s in catalogue.sources if s.id in keep or s.format == "classification_csv"
+        ),
+    )
+    with pytest.raises(BuildError) as info:
+        build_warehouse(catalogue, snapshot, tmp_path / "warehouse.duckdb")
+    text = str(info.value)
+    assert target.name in text and f"row {line}" in text and repr(bad) in text, text

@@ -64,12 +64,8 @@ def _load_source(con, staged: Staged, source: Source, snapshot_dir: Path, divisi
     path = snapshot_dir / source.file
     if not path.exists():
         return [f"source {source.id}: file {source.file} is missing from the snapshot"]
-    name_index = division.region_names if source.area_level == "region" else division.names
-    if source.format == "category_csv" and source.area_level == "municipality":
-        # a mixed-level table: municipalities, then "MK01 Uusimaa", "SK011 Helsinki", "HVA01 …"
-        name_index = {**division.wellbeing_names, **division.coded_names, **name_index}
     try:
-        raw, staging = readers.read_source(source, path, name_index)
+        raw, staging = readers.read_source(source, path, source_names(source, division))
     except (readers.ReaderError, KeyError, ValueError) as exc:
         where = "" if source.file in str(exc) else f"file {source.file}: "
         return [_short(f"source {source.id}: {where}{exc}")]
@@ -97,6 +93,17 @@ def _load_source(con, staged: Staged, source: Source, snapshot_dir: Path, divisi
     staged.staging[source.id] = staging
     write_frame(con, f"staging.{source.id}", staging)
     return [_short(problem) for problem in problems]
+
+
+def source_names(source: Source, division: Division) -> dict[str, str]:
+    """The name → code index a source's reader joins names through: region names for a
+    regional source; for a municipal one the municipalities' names and, in a category csv (a
+    mixed-level StatFin table), also "MK01 Uusimaa", "SK011 Helsinki" and "HVA01 …" names."""
+    if source.area_level == "region":
+        return division.region_names
+    if source.format == "category_csv":
+        return {**division.wellbeing_names, **division.coded_names, **division.names}
+    return division.names
 
 
 def unknown_area_codes(staging: pd.DataFrame, division: Division, where: str) -> list[str]:

@@ -280,3 +280,44 @@ def test_an_unmatched_name_fails_the_build_naming_file_row_and_name(
         build_warehouse(catalogue, snapshot, tmp_path / "warehouse.duckdb")
     text = str(info.value)
     assert target.name in text and f"row {line}" in text and repr(bad) in text, text
+
+
+@pytest.mark.parametrize(
+    ("indicator", "label"),
+    [
+        ("upper_secondary_share", "Vähintään toisen asteen tutkinnon suorittaneiden osuus"),
+        ("tertiary_share", "Korkea-asteen tutkinnon suorittaneiden osuus"),
+    ],
+)
+def test_years_before_12bq_keep_the_key_figures_and_their_weighted_method(
+    con, key, indicator, label
+):
+    """2020 comes from Kuntien avainluvut 2022 as before: the published municipal share, and
+    for groups the mean weighted by the population on 31 Dec (11re; the key figures give the
+    population only for 2021), now written as a ratio of those weighted sums."""
+    xlsx = pd.read_excel(
+        DEFAULT_SNAPSHOT / "statfin" / "kuntien_avainluvut_2022ed_309kuntaa_2020_2021_kunnat.xlsx"
+    )
+    column = next(c for c in xlsx.columns if str(c).startswith(label) and str(c).endswith("2020"))
+    share = xlsx.set_index(xlsx.columns[0])[column]
+    share.index = share.index.map(name_index(key))
+    population = pd.read_csv(
+        DEFAULT_SNAPSHOT / "statfin" / "vaerak_11re_population_1972_2023_by_municipality.csv",
+        dtype={"area_code": str},
+    ).query("year == 2020")
+    weight = population.set_index(population["area_code"].str.removeprefix("KU"))[
+        "population_31dec"
+    ]
+    rows = con.execute(
+        "SELECT area_code, value FROM core.indicator_values WHERE indicator_id = ? AND year = 2020",
+        [indicator],
+    ).df()
+    rows = rows.set_index("area_code")["value"]
+    np.testing.assert_allclose(rows.loc[NETWORK], share.loc[NETWORK], rtol=0, atol=1e-9)
+    expected = (share.loc[NETWORK] * weight.loc[NETWORK]).sum() / weight.loc[NETWORK].sum()
+    value = con.execute(
+        "SELECT value FROM core.group_values WHERE indicator_id = ? AND year = 2020 "
+        "AND group_code = 'network'",
+        [indicator],
+    ).fetchone()[0]
+    assert value == pytest.approx(expected, abs=1e-9)

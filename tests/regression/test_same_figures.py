@@ -47,6 +47,8 @@ for _lang in _LANGS:
         f"callback {_COMPARE} @ /compare?lang={_lang}",
         f"callback {_COMPARE} @ /compare?areas=140,740&indicator=tertiary_share&lang={_lang}",
         f"callback ..compare-year.options...compare-year.value.. @ /compare?lang={_lang}",
+        "callback ..compare-year.options...compare-year.value.. @ "
+        f"/compare?areas=140,740&indicator=tertiary_share&lang={_lang}",
         f"callback {_DATA} @ /data?lang={_lang}",
         f"callback data-download.data @ /data?lang={_lang}",
         f"callback {_MAP} @ /map?lang={_lang}",
@@ -66,7 +68,16 @@ ADDED_COLUMNS: dict[tuple[str, str], str] = {
 
 # Rows added since the baseline (11re 2025, 11s2 2025, 115b 2024), left out of the table digests:
 # table -> (SQL condition selecting them, why). Every other row must still match the baseline.
-_NEW_SOURCES = "population_age_11re_2025|population_sex_11re_2025|language_11s2|main_activity_115b"
+_NEW_SOURCES = (
+    "population_age_11re_2025|population_sex_11re_2025|language_11s2|main_activity_115b"
+    "|education_12bq|income_deciles_12hh"
+)
+# 12bq: the two education shares now aggregate as a ratio of sums (their earlier years' group
+# values are the same weighted means, written as numerator/denominator instead of a weight)
+_EDUCATION = "'upper_secondary_share', 'tertiary_share'"
+_NEW_EDUCATION_INCOME = (
+    "'masters_doctoral_share', 'top_income_deciles_share', 'bottom_income_deciles_share'"
+)
 _EXTENDED = (
     "'population', 'share_0_14', 'share_15_64', 'share_65_plus', 'swedish_speakers_share', "
     "'employed_labour_force', 'unemployment_rate', 'economic_dependency_ratio', 'pensioners_share'"
@@ -74,43 +85,61 @@ _EXTENDED = (
 _NEW_INDICATORS = "'students_share', 'labour_force_share', 'young_working_age_share'"
 _IN_NEW = f"regexp_matches(source_id, '(^|,)({_NEW_SOURCES})(,|$)')"
 ADDED_ROWS: dict[str, tuple[str, str]] = {
-    "indicator_values": (_IN_NEW, "newer years of extended indicators, and new indicators"),
-    "provenance": (_IN_NEW, "the four new sources"),
+    "provenance": (_IN_NEW, "the six new sources"),
 }
 # Tables where existing rows change on purpose: the rows that do (and the added ones) are left
 # out, and the rest must equal the same rows of a build of the baseline's commit (4246c8e), whose
 # digest is pinned here (computed with the same conditions and columns left out):
 # table -> (condition, columns left out, {rows, sha256}, why).
 PINNED: dict[str, tuple[str, tuple[str, ...], dict, str]] = {
-    "group_values": (
-        f"group_code LIKE 'peers:%' OR {_IN_NEW}",
+    "indicator_values": (
+        f"{_IN_NEW} OR indicator_id IN ({_EDUCATION})",
         (),
         {
-            "rows": 64217,
-            "sha256": "bd6bc9ce2c9427f7668f34e5002ae8d121efc152b2441a93c9b87f963d85296d",
+            "rows": 207812,
+            "sha256": "8860ef6fb4dcc669589bc8d8eb8dcd50f47f0993de137603a123e8a52a06738e",
+        },
+        "newer years of extended indicators, new indicators; the education shares' aggregation "
+        "inputs (numerator/denominator for weight; their values are tested against the key "
+        "figures in tests/integration/test_education_income_2024.py)",
+    ),
+    "group_values": (
+        f"group_code LIKE 'peers:%' OR {_IN_NEW} OR indicator_id IN ({_EDUCATION})",
+        (),
+        {
+            "rows": 63841,
+            "sha256": "0ea87d244db0474f391df0ce2d17a5dbb7f6d2937f3ccb14fda1c20111637759",
         },
         "peers:<code> groups follow the peers, found on the newest values; the new years",
     ),
     "all_values": (
-        f"area_code LIKE 'peers:%' OR {_IN_NEW}",
+        f"area_code LIKE 'peers:%' OR {_IN_NEW} OR indicator_id IN ({_EDUCATION})",
         (),
         {
-            "rows": 273261,
-            "sha256": "ff03c5fb6985e8df5d2d899f62b63bc5b0b338a4e14a231ebcb19936edeba097",
+            "rows": 271653,
+            "sha256": "4d79ce5517ac2565dafd7097c156490d059a2d44955a962a2beaf8b7c38e4a46",
         },
         "as group_values and indicator_values",
     ),
     "indicators": (
-        f"indicator_id IN ({_EXTENDED}, {_NEW_INDICATORS})",
+        f"indicator_id IN ({_EXTENDED}, {_NEW_INDICATORS}, {_EDUCATION}, {_NEW_EDUCATION_INCOME})",
         (),
-        {"rows": 38, "sha256": "dc01df878c2b3394f567fa93fc877532309b8528b0157bdc90b2da87ca4fe4f2"},
+        {"rows": 36, "sha256": "e2c68b00250f8ec18e813e4993c43f0bcbf606c7cd21553596fdc2fe6c1736c0"},
         "definitions extended to the new sources (formula, sources, descriptions); new ones",
     ),
     "index_components": (
-        "indicator_id IN ('unemployment_rate', 'economic_dependency_ratio')",
+        "indicator_id IN ('unemployment_rate', 'economic_dependency_ratio', "
+        f"{_EDUCATION}, 'masters_doctoral_share')",
         (),
-        {"rows": 24, "sha256": "547cffd5a8684a52387b4614f0f40c62a519173c3440f5d7d4ad12399f9b0bfd"},
-        "the index takes each indicator's newest year: 2024 for these two (was 2021)",
+        {"rows": 20, "sha256": "ebe6434503e38aa011fafe0794bdf8c982b29250075b1b555e65e909a29c58b0"},
+        "the index takes each indicator's newest year: 2024 for these (was 2021 / 2020); the "
+        "skills index also takes the master's-or-doctoral share",
+    ),
+    "index_definitions": (
+        "index_id IN ('index_skills', 'index_overall')",
+        (),
+        {"rows": 3, "sha256": "7b1f10771f424580bf9ed0f87672cb7fd311d311cd12b7308e1ec5b7082c6d85"},
+        "the skills index (and the overall one) take the master's-or-doctoral share too",
     ),
     "group_members": (
         "group_code LIKE 'peers:%'",
@@ -130,7 +159,7 @@ PINNED: dict[str, tuple[str, tuple[str, ...], dict, str]] = {
 }
 # Tables computed as a whole from every indicator's newest year: table -> why.
 CHANGED_TABLES: dict[str, str] = {
-    "index_values": "scores use unemployment rate and dependency ratio 2024 (were 2021)",
+    "index_values": "scores use unemployment rate, dependency ratio and education shares 2024",
     "peers": "similar towns are found on the newest values, now 2024/2025 for several indicators",
 }
 

@@ -72,6 +72,8 @@ def validate_fetched(path: Path, source: Any, roles: Mapping[str, str]) -> None:
             if found.get(role) not in frame.columns:
                 raise ValueError(f"{path.name}: no {role} dimension ({dimension_list(frame)})")
         values = frame["value"]
+    elif source.format == "category_csv":
+        values = _category_values(path, source)
     else:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False)
         for role in ("area", "period"):
@@ -89,6 +91,19 @@ def validate_fetched(path: Path, source: Any, roles: Mapping[str, str]) -> None:
     if not np.isfinite(values.dropna().to_numpy(float)).all():
         raise ValueError(f"{path.name}: non-finite values")
     readable_by_build(path, source)
+
+
+def _category_values(path: Path, source: Any) -> pd.Series:
+    """The value column of a fetched category csv, once its declared columns are all there."""
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for role, column in source.columns.items():
+        if column not in raw.columns or (raw[column] == "").all():
+            raise ValueError(f"{path.name}: {role} column {column!r} missing or empty")
+    cells = raw[source.columns["value"]]
+    try:
+        return pd.to_numeric(cells[cells != ""], errors="raise")
+    except ValueError as exc:
+        raise ValueError(f"{path.name}: a value is not numeric ({exc})") from exc
 
 
 # Formats whose areas are codes, so the build's reader needs no name index to read them.

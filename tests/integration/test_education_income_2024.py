@@ -5,6 +5,8 @@ recomputed as ratios of sums for the network, the university cities, regions and
 
 from __future__ import annotations
 
+import dataclasses
+
 import duckdb
 import numpy as np
 import pandas as pd
@@ -255,8 +257,6 @@ def test_population_15_plus_equals_115b_population_less_children(education):
 def test_an_unmatched_name_fails_the_build_naming_file_row_and_name(
     snapshot, tmp_path, file, line, bad
 ):
-    import dataclasses
-
     from pipeline.build import BuildError, build_warehouse
     from pipeline.catalogue import load_catalogue
     from pipeline.snapshot import rebuild_manifest
@@ -321,3 +321,56 @@ def test_years_before_12bq_keep_the_key_figures_and_their_weighted_method(
         [indicator],
     ).fetchone()[0]
     assert value == pytest.approx(expected, abs=1e-9)
+
+
+@pytest.mark.parametrize("form", ["legacy", "2026"])
+def test_fetch_then_build_gives_the_bundled_values(snapshot, tmp_path, replay_server, form):
+    """`investin fetch` of 12bq and 12hh from the replay server (the bundled files re-encoded as
+    PxWeb tables, test data) writes category csvs with a Year column; the build from them gives
+    the same municipal values, numerators, denominators and published group values."""
+    from click.testing import CliRunner
+
+    from pipeline.build import build_warehouse
+    from pipeline.catalogue import load_catalogue
+    from pipeline.cli import main as cli
+
+    replay_server.use_snapshot()
+    if form == "legacy":
+        replay_server.set_forms(new=False)
+    else:
+        replay_server.set_forms(legacy=False)
+    args = ["fetch", "--base-url", replay_server.base_url("fi"), "--snapshot", str(snapshot)]
+    args += ["--only", "education_12bq", "--only", "income_deciles_12hh"]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0 and "updated 2" in result.output, result.output
+    fetched = pd.read_csv(snapshot / EDUCATION_CSV.relative_to(DEFAULT_SNAPSHOT))
+    assert list(fetched.columns) == ["Area", "Education", "Year", "value"]
+    assert set(fetched["Year"]) == {YEAR} and len(fetched) == 308 * 9
+    catalogue = load_catalogue()
+    keep = {"education_12bq", "income_deciles_12hh", "population_11re"}  # + one for the peers
+    catalogue = dataclasses.replace(
+        catalogue,
+        indicators=tuple(i for i in catalogue.indicators if set(i.sources) <= keep),
+        sources=tuple(
+            s for s in catalogue.sources if s.id in keep or s.format == "classification_csv"
+        ),
+    )
+    frames = []
+    for root, name in ((DEFAULT_SNAPSHOT, "bundled"), (snapshot, "fetched")):
+        out = tmp_path / f"{name}.duckdb"
+        build_warehouse(catalogue, root, out)
+        with duckdb.connect(str(out), read_only=True) as con:
+            frames.append(
+                [
+                    con.execute(f"SELECT {columns} FROM core.{table} ORDER BY ALL").df()  # noqa: S608
+                    for table, columns in (
+                        ("indicator_values", "indicator_id, area_code, year, value, numerator, "
+                         "denominator, source_id"),
+                        ("group_values", "indicator_id, group_code, year, value, "
+                         "published_value, numerator, denominator, n_values"),
+                    )
+                ]
+            )  # fmt: skip
+    for bundled, fetched in zip(*frames, strict=True):
+        assert len(bundled) > 0
+        pd.testing.assert_frame_equal(fetched, bundled)

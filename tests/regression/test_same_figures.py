@@ -132,7 +132,7 @@ PINNED: dict[str, tuple[str, tuple[str, ...], dict, str]] = {
         f"{_EDUCATION}, 'masters_doctoral_share')",
         (),
         {"rows": 20, "sha256": "ebe6434503e38aa011fafe0794bdf8c982b29250075b1b555e65e909a29c58b0"},
-        "the index takes each indicator's newest year: 2024 for these (was 2021 / 2020); the "
+        "the index takes each indicator's newest year: 2024 for these (was 2020); the "
         "skills index also takes the master's-or-doctoral share",
     ),
     "index_definitions": (
@@ -159,7 +159,7 @@ PINNED: dict[str, tuple[str, tuple[str, ...], dict, str]] = {
 }
 # Tables computed as a whole from every indicator's newest year: table -> why.
 CHANGED_TABLES: dict[str, str] = {
-    "index_values": "scores use unemployment rate, dependency ratio and education shares 2024",
+    "index_values": "scores use unemployment rate, dependency ratio and education shares 2024 (were 2020)",
     "peers": "similar towns are found on the newest values, now 2024/2025 for several indicators",
 }
 

@@ -4,7 +4,7 @@ Part of :mod:`tests.replay_snapshot`: the numbers are the bundled files' numbers
 (``data/snapshot/statfin2/…``), nothing was recorded from Statistics Finland. The files hold
 names and labels only, so the served codes are made up where the file has none, and said so:
 areas get ``KU<code>`` from the 2025 classification's names (the codes StatFin's legacy tables
-use), category values use their label as their code (the bundled file records no code), a
+use) and areas named with their code ("MK01 Uusimaa", "SK011 Helsinki", "HVA01 …") that code, category values use their label as their code (the bundled file records no code), a
 dimension the file holds at its total only is served with the one value ``Total``, and a file
 without a year column is served at the catalogue's ``reference_year``. The category is the
 dimension the source's ``pxweb.selection`` asks more than one value of (``"*"`` or a list of
@@ -13,11 +13,15 @@ several); when that is the metric (11s2's language groups), the labels are conte
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
 
 _TOTAL = "Total"
+# A region, sub-region or wellbeing services county named with its code, as in 12hh's labels.
+_CODED_CODE = re.compile(r"MK\d{2}|SK\d{3}|HVA\d{2}")
+_CODED_NAME = r"^(MK\d{2}|SK\d{3}|HVA\d{2}) "
 
 
 def _area_codes(names: pd.Series) -> pd.Series:
@@ -29,8 +33,15 @@ def _area_codes(names: pd.Series) -> pd.Series:
     for lang in ("fi", "sv", "en"):
         codes = key.kunta.map("{:03d}".format)
         index.update(zip(key[f"municipality_name_{lang}"], codes, strict=True))
+    coded = names.str.extract(_CODED_NAME, expand=False)  # "MK01 Uusimaa" (12hh's other levels)
+    for name, code in zip(names[coded.notna()], coded[coded.notna()], strict=True):
+        index[name] = code
     codes = names_to_codes(names, index, "replay")
-    return codes.map(lambda c: c if c == "SSS" else f"KU{c}")
+    return codes.map(lambda c: c if c == "SSS" or coded_code(c) else f"KU{c}")
+
+
+def coded_code(code: str) -> bool:
+    return _CODED_CODE.fullmatch(code) is not None
 
 
 def _category_key(source: Any) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +39,10 @@ class Division:
     names: dict[str, str]  # municipality name (fi, sv, en, merged ones) → code
     region_names: dict[str, str]  # region name (fi, sv, en) → MKxx
     code_map: dict[str, str]  # pre-merger code → 2025 code (chains followed)
+    # "<code> <name>" of regions and sub-regions (StatFin's labels in mixed-level tables) → code
+    coded_names: dict[str, str] = field(default_factory=dict)
+    # the same for wellbeing services counties, an area level the product has no groups for
+    wellbeing_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def codes(self) -> list[str]:
@@ -54,9 +58,8 @@ def municipality_key(catalogue: Catalogue) -> Source:
 
 def load_division(catalogue: Catalogue, snapshot_dir: Path) -> Division:
     key = municipality_key(catalogue)
-    municipalities = readers.tidy_classification(
-        readers.read_classification_csv(snapshot_dir / key.file)
-    )
+    raw = readers.read_classification_csv(snapshot_dir / key.file)
+    municipalities = readers.tidy_classification(raw)
     names: dict[str, str] = {}
     for lang in ("fi", "sv"):
         names.update(zip(municipalities[f"name_{lang}"], municipalities.area_code, strict=True))
@@ -76,7 +79,40 @@ def load_division(catalogue: Catalogue, snapshot_dir: Path) -> Division:
     region_names: dict[str, str] = {}
     for lang in LANGS:
         region_names.update(zip(regions[f"region_name_{lang}"], regions.region_code, strict=True))
-    return Division(key, municipalities, names, region_names, code_map)
+    wellbeing = pd.DataFrame(
+        {
+            "code": raw["hyvinvointialue_code"].map(lambda v: f"HVA{int(v):02d}"),
+            **{f"name_{lang}": raw[f"hyvinvointialue_name_{lang}"] for lang in LANGS},
+        }
+    )
+    return Division(
+        key,
+        municipalities,
+        names,
+        region_names,
+        code_map,
+        coded_names=coded_area_names(municipalities),
+        wellbeing_names=_coded(wellbeing, "code", "name"),
+    )
+
+
+def coded_area_names(municipalities: pd.DataFrame) -> dict[str, str]:
+    """Names "<code> <name>" (fi, sv, en) of every region and sub-region → its code, as StatFin's
+    English labels name the areas above municipalities in a mixed-level table ("MK01 Uusimaa",
+    "SK011 Helsinki")."""
+    out: dict[str, str] = {}
+    for level in ("region", "subregion"):
+        out.update(_coded(municipalities, f"{level}_code", f"{level}_name"))
+    return out
+
+
+def _coded(frame: pd.DataFrame, code: str, name: str) -> dict[str, str]:
+    rows = frame.drop_duplicates(code)
+    out: dict[str, str] = {}
+    for lang in LANGS:
+        labels = rows[code] + " " + rows[f"{name}_{lang}"].map(lambda v: " ".join(str(v).split()))
+        out.update(zip(labels, rows[code], strict=True))
+    return out
 
 
 def areas_tables(

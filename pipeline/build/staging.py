@@ -64,9 +64,8 @@ def _load_source(con, staged: Staged, source: Source, snapshot_dir: Path, divisi
     path = snapshot_dir / source.file
     if not path.exists():
         return [f"source {source.id}: file {source.file} is missing from the snapshot"]
-    name_index = division.region_names if source.area_level == "region" else division.names
     try:
-        raw, staging = readers.read_source(source, path, name_index)
+        raw, staging = readers.read_source(source, path, source_names(source, division))
     except (readers.ReaderError, KeyError, ValueError) as exc:
         where = "" if source.file in str(exc) else f"file {source.file}: "
         return [_short(f"source {source.id}: {where}{exc}")]
@@ -79,6 +78,9 @@ def _load_source(con, staged: Staged, source: Source, snapshot_dir: Path, divisi
     write_frame(con, f"raw.{source.id}", _raw_for_duckdb(raw))
     if staging is None:
         return []
+    # wellbeing services counties: joined by name, but no group of the product has their level
+    staging = staging[~staging["area_code"].isin(set(division.wellbeing_names.values()))]
+    staging = staging.reset_index(drop=True)
     extra = [c for c in staging.columns if c not in (*readers.STAGING_COLUMNS, readers.ROW_COLUMN)]
     problems = schemas.validate(
         f"staging.{source.id}",
@@ -93,11 +95,23 @@ def _load_source(con, staged: Staged, source: Source, snapshot_dir: Path, divisi
     return [_short(problem) for problem in problems]
 
 
+def source_names(source: Source, division: Division) -> dict[str, str]:
+    """The name → code index a source's reader joins names through: region names for a
+    regional source; for a municipal one the municipalities' names and, in a category csv (a
+    mixed-level StatFin table), also "MK01 Uusimaa", "SK011 Helsinki" and "HVA01 …" names."""
+    if source.area_level == "region":
+        return division.region_names
+    if source.format == "category_csv":
+        return {**division.wellbeing_names, **division.coded_names, **division.names}
+    return division.names
+
+
 def unknown_area_codes(staging: pd.DataFrame, division: Division, where: str) -> list[str]:
     """Rows whose area is none the build knows: a 2025 municipality, a municipality merged
-    since (the catalogue's mergers), a region or the whole country. Named here, with the file
+    since (the catalogue's mergers), a region, a sub-region or the whole country. Named here, with the file
     row, rather than later as a failed membership check listing every municipality."""
     known = {*division.codes, *division.code_map, *division.municipalities.region_code}
+    known.update(division.municipalities.subregion_code)
     known.add(readers.COUNTRY_CODE)
     unknown = staging[~staging["area_code"].isin(known)]
     if unknown.empty:
@@ -110,7 +124,7 @@ def unknown_area_codes(staging: pd.DataFrame, division: Division, where: str) ->
     more = unknown["area_code"].nunique() - len(first)
     return [
         f"{where}: unknown area code {listed}{f' and {more} more' if more > 0 else ''}: not a "
-        "municipality of the 2025 division, a merged municipality, a region or SSS"
+        "municipality of the 2025 division, a merged municipality, a region, a sub-region or SSS"
     ]
 
 

@@ -79,11 +79,16 @@ def test_unchanged_snapshot_costs_metadata_requests_only(catalogue, snapshot, re
 def test_a_bundled_copy_without_updated_is_fetched_once_then_skipped(
     catalogue, snapshot, replay_server
 ):
-    """11s2 and 115b came without the publisher's stamp: nothing says they are current, so the
+    """11s2, 115b, 12bq and 12hh came without the publisher's stamp: nothing says they are current, so the
     first fetch asks for the data (the same numbers come back), and the next one skips them."""
     replay_server.use_snapshot()
     _, unknown = _stamped(catalogue)
-    assert {s.id for s in unknown} == {"language_11s2", "main_activity_115b"}
+    assert {s.id for s in unknown} == {
+        "language_11s2",
+        "main_activity_115b",
+        "education_12bq",
+        "income_deciles_12hh",
+    }
     args = ["fetch", "--base-url", replay_server.base_url("fi"), "--snapshot", str(snapshot)]
     args += [arg for s in unknown for arg in ("--only", s.id)]
     first = CliRunner().invoke(cli, args, catch_exceptions=False)
@@ -112,7 +117,8 @@ def test_every_table_is_served_in_both_forms(catalogue, replay_server):
     forms = {s.table_id: s.new_path is not None for s in replay_server.snapshot_tables}
     assert forms == {
         "11re": True, "11lj": True, "12w7": True, "14wx": True, "12r5": True, "12bc": True,
-        "11ge": True, "006_kta_19_2020": False, "11s2": True, "115b": True,
+        "11ge": True, "006_kta_19_2020": False, "11s2": True, "115b": True, "12bq": True,
+        "12hh": True,
     }  # fmt: skip
 
 

@@ -245,7 +245,11 @@ def test_peers_queries(q):
     assert q.group_members("peers:140") == sorted(stored["area_code"])
     assert q.area_name("peers:140", "en") == "Peers of Iisalmi"
     assert "unemployment_rate" in q.index_indicators()
-    assert q.index_indicators("index_skills") == ["tertiary_share", "upper_secondary_share"]
+    assert q.index_indicators("index_skills") == [
+        "masters_doctoral_share",
+        "tertiary_share",
+        "upper_secondary_share",
+    ]
 
 
 def test_peer_groups_are_groups_aggregated_by_rule(q, con):

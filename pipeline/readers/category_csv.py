@@ -23,9 +23,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipeline.jsonstat import MISSING_MARKERS, quote
+from pipeline.jsonstat import quote
 from pipeline.readers.common import ReaderError, numbers, periods, staging
 from pipeline.readers.keyfigures import clean_name, names_to_codes
+from pipeline.readers.tidy_csv import read_csv
 
 ROLES = ("name", "category", "period", "value")
 
@@ -41,13 +42,7 @@ class CategorySpec:
 
 def read_category_csv(path: Path) -> pd.DataFrame:
     """The file as published, every cell as text (missing-value markers read as missing)."""
-    return pd.read_csv(
-        path,
-        encoding="utf-8-sig",
-        dtype=str,
-        keep_default_na=False,
-        na_values=["", *MISSING_MARKERS],
-    )
+    return read_csv(path)
 
 
 def tidy_category_csv(

@@ -30,8 +30,9 @@ import numpy as np
 import pandas as pd
 
 from pipeline.jsonstat import quote
-from pipeline.readers.common import MISSING_MARKERS, ReaderError, numbers, staging
+from pipeline.readers.common import ReaderError, numbers, staging
 from pipeline.readers.keyfigures import clean_name, names_to_codes
+from pipeline.readers.tidy_csv import read_csv
 
 EXTRA_COLUMNS = ["postal_areas", "zero_areas"]
 PUBLISHED_FILTER = "published"
@@ -40,13 +41,7 @@ _BRACKETED = re.compile(r"\(([^()]+)\)\s*$")
 
 def read_paavo_csv(path: Path) -> pd.DataFrame:
     """The Paavo CSV as published (UTF-8 with a BOM), every cell as text."""
-    return pd.read_csv(
-        path,
-        encoding="utf-8-sig",
-        dtype=str,
-        keep_default_na=False,
-        na_values=["", *MISSING_MARKERS],
-    )
+    return read_csv(path)
 
 
 def read_paavo_source(

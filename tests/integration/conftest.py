@@ -6,6 +6,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 
 # `tests` is a package at the repository root; pytest's rootdir is not always on sys.path.
@@ -35,3 +36,11 @@ def replay_server(_replay_server_session: ReplayServer) -> Iterator[ReplayServer
     _replay_server_session.reset()
     yield _replay_server_session
     _replay_server_session.reset()
+
+
+@pytest.fixture(scope="module")
+def con(warehouse_path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the session's warehouse, one per test module."""
+    connection = duckdb.connect(str(warehouse_path), read_only=True)
+    yield connection
+    connection.close()

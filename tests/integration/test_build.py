@@ -88,13 +88,6 @@ KEYFIG_2022 = "statfin/kuntien_avainluvut_2022ed_309kuntaa_2020_2021_kunnat.xlsx
 POPULATION_11RE = "statfin/vaerak_11re_population_1972_2023_by_municipality.csv"
 
 
-@pytest.fixture(scope="module")
-def con(warehouse_path):
-    connection = duckdb.connect(str(warehouse_path), read_only=True)
-    yield connection
-    connection.close()
-
-
 def columns(con, table: str) -> list[str]:
     schema, name = table.split(".")
     rows = con.execute(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,13 +10,6 @@ from pipeline import DEFAULT_SNAPSHOT
 from pipeline.catalogue import load_catalogue
 
 REGIONS_CSV = DEFAULT_SNAPSHOT / "statfin" / "kuntien_avainluvut_2021ed_19_regions_2020_2021_en.csv"
-
-
-@pytest.fixture(scope="module")
-def con(warehouse_path):
-    connection = duckdb.connect(str(warehouse_path), read_only=True)
-    yield connection
-    connection.close()
 
 
 def group_rows(con, indicator: str) -> pd.DataFrame:

@@ -49,13 +49,6 @@ DECILES = {
 
 
 @pytest.fixture(scope="module")
-def con(warehouse_path):
-    connection = duckdb.connect(str(warehouse_path), read_only=True)
-    yield connection
-    connection.close()
-
-
-@pytest.fixture(scope="module")
 def key() -> pd.DataFrame:
     frame = pd.read_csv(CLASSIFICATION, dtype={"kunta": str})
     frame["code"] = frame["kunta"].str.zfill(3)

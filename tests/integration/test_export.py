@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import duckdb
 import openpyxl
 import pandas as pd
 import pytest
@@ -25,13 +24,6 @@ SELECTION = Selection(
     year_from=2016,
     year_to=2021,
 )
-
-
-@pytest.fixture(scope="module")
-def con(warehouse_path):
-    connection = duckdb.connect(str(warehouse_path), read_only=True)
-    yield connection
-    connection.close()
 
 
 @pytest.fixture(scope="module")

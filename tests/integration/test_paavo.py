@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -21,13 +20,6 @@ RESIDENTS = "Asukkaat yhteensä (HE)"
 ADULTS = "18 vuotta täyttäneet yhteensä (HR)"
 POWER = "Asukkaiden ostovoimakertymä (HR)"
 COTTAGES = "Kesämökit yhteensä (RA)"
-
-
-@pytest.fixture(scope="module")
-def con(warehouse_path):
-    connection = duckdb.connect(str(warehouse_path), read_only=True)
-    yield connection
-    connection.close()
 
 
 @pytest.fixture(scope="module")

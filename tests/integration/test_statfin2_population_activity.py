@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -84,13 +83,6 @@ def ages(names) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def activity(names) -> pd.DataFrame:
     return _wide(ACTIVITY, names)
-
-
-@pytest.fixture(scope="module")
-def con(warehouse_path):
-    connection = duckdb.connect(str(warehouse_path), read_only=True)
-    yield connection
-    connection.close()
 
 
 def test_every_name_joins_to_the_308_municipalities(con, names):

@@ -20,6 +20,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from bench.server import body_for, component_props, routing_body
+
 BASELINE = Path(__file__).with_name("baseline.json")
 # Columns that hold the moment or the machine of a build, not a figure.
 VOLATILE = {
@@ -95,62 +97,6 @@ def table_digests(
         con.close()
 
 
-def _split_output(output: str) -> list[tuple[Any, str]]:
-    parts = output[2:-2].split("...") if output.startswith("..") else [output]
-    pairs = []
-    for part in parts:
-        ident, _, prop = part.rpartition(".")
-        pairs.append((json.loads(ident) if ident.startswith("{") else ident, prop))
-    return pairs
-
-
-def _props(tree: Any) -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, dict):
-            props = node.get("props")
-            if isinstance(props, dict) and "type" in node:
-                if isinstance(props.get("id"), str):
-                    found[props["id"]] = props
-                stack.extend(v for v in props.values() if isinstance(v, list | dict))
-            else:
-                stack.extend(v for v in node.values() if isinstance(v, list | dict))
-    return found
-
-
-def _body(dep: dict[str, Any], props: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
-    def item(spec: dict[str, Any]) -> dict[str, Any] | None:
-        comp = props.get(spec["id"]) if isinstance(spec["id"], str) else None
-        if comp is None:
-            return None
-        entry = {"id": spec["id"], "property": spec["property"]}
-        if spec["property"] in comp:
-            entry["value"] = comp[spec["property"]]
-        return entry
-
-    inputs = [item(s) for s in dep.get("inputs", [])]
-    state = [item(s) for s in dep.get("state", [])]
-    if not inputs or None in inputs or None in state:
-        return None
-    outputs = [{"id": i, "property": p} for i, p in _split_output(dep["output"])]
-    return {
-        "output": dep["output"],
-        "outputs": outputs if dep["output"].startswith("..") else outputs[0],
-        "inputs": inputs,
-        "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"],
-        "state": state,
-    }
-
-
-def _routing(deps: list[dict[str, Any]], path: str, search: str) -> dict[str, Any]:
-    dep = next(d for d in deps if "_pages_content" in d["output"])
-    return _body(dep, {"_pages_location": {"pathname": path, "search": search}})
-
-
 def _stable_html(html: bytes) -> bytes:
     """The page HTML without what changes from run to run: asset mtimes (`?m=...` and Dash's
     fingerprinted `.v4_4_1m<mtime>.js`), which a checkout or a fresh install does not keep,
@@ -187,16 +133,16 @@ def answer_digests(client, keep: Path | None = None) -> dict[str, str]:
             search = f"?{query}&lang={lang}" if query else f"?lang={lang}"
             html = client.get(path + search)
             out[f"GET {path}{search}"] = _sha(_stable_html(html.data))
-            route = _routing(deps, path, search)
+            route = routing_body(deps, path, search)
             layout = client.post(UPDATE, json=route)
             out[f"layout {path}{search}"] = _json_sha(layout.data)
             _keep(keep, f"layout {path}{search}", layout.data)
             tree = layout.get_json()["response"]["_pages_content"]["children"]
-            props = _props(tree)
+            props = component_props(tree)
             for dep in deps:
                 if dep.get("clientside_function") or "_pages_content" in dep["output"]:
                     continue
-                body = _body(dep, props)
+                body = body_for(dep, props)
                 if body is None:
                     continue
                 answer = client.post(UPDATE, json=body)

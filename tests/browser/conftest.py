@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.chromium import CHROMIUM, chrome_options, missing_binaries, start_chrome
+from tests.helpers import stop_process
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 SERVER_START_TIMEOUT = 60.0
@@ -101,12 +102,7 @@ def base_url(
         _wait_until_serving(f"{url}/", process, log)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop_process(process, timeout=10)
 
 
 @pytest.fixture(scope="session")

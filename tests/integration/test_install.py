@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.helpers import routing_body
+from tests.helpers import routing_body, stop_process
 
 pytestmark = [pytest.mark.install, pytest.mark.timeout(600)]
 
@@ -219,12 +219,7 @@ def server(venv: Path, project: Path, outside: Path, built: Path) -> Iterator[st
                 time.sleep(0.5)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, timeout=20)
         log.close()
 
 

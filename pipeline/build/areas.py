@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +39,15 @@ class Division:
     names: dict[str, str]  # municipality name (fi, sv, merged ones) → code
     region_names: dict[str, str]  # region name (fi, sv, en) → MKxx
     code_map: dict[str, str]  # pre-merger code → 2025 code (chains followed)
+    subregion_names: dict[str, str] = field(default_factory=dict)  # sub-region name → SKxxx
+
+    def names_for(self, area_level: str) -> dict[str, str]:
+        """The name → code index for a source's `area_level`."""
+        if area_level == "region":
+            return self.region_names
+        if area_level == "subregion":
+            return self.subregion_names
+        return self.names
 
     @property
     def codes(self) -> list[str]:
@@ -74,7 +83,24 @@ def load_division(catalogue: Catalogue, snapshot_dir: Path) -> Division:
     region_names: dict[str, str] = {}
     for lang in LANGS:
         region_names.update(zip(regions[f"region_name_{lang}"], regions.region_code, strict=True))
-    return Division(key, municipalities, names, region_names, code_map)
+    return Division(
+        key, municipalities, names, region_names, code_map, subregion_names(municipalities)
+    )
+
+
+# The publisher's English texts name a sub-region "<name> sub-regional unit".
+SUBREGION_SUFFIX_EN = " sub-regional unit"
+
+
+def subregion_names(municipalities: pd.DataFrame) -> dict[str, str]:
+    """Sub-region name (fi, sv, en, and the English "<name> sub-regional unit") → SKxxx."""
+    subregions = municipalities.drop_duplicates("subregion_code")
+    out: dict[str, str] = {}
+    for lang in LANGS:
+        out.update(zip(subregions[f"subregion_name_{lang}"], subregions.subregion_code, strict=True))
+    english = subregions["subregion_name_en"] + SUBREGION_SUFFIX_EN
+    out.update(zip(english, subregions.subregion_code, strict=True))
+    return out
 
 
 def areas_tables(

@@ -21,7 +21,7 @@ from pipeline.build.bounds import bounds_checks, keyed_bounds
 from pipeline.catalogue import Bounds, Variable
 from pipeline.composite import INDEX_PREFIX
 
-STAGING_AREA = r"^(\d{3}|SSS|MK\d{2})$"
+STAGING_AREA = r"^(\d{3}|SSS|MK\d{2}|SK\d{3})$"
 MUNICIPALITY = r"^\d{3}$"
 AREA_KINDS = [
     "municipality",

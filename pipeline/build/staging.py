@@ -64,7 +64,7 @@ def _load_source(con, staged: Staged, source: Source, snapshot_dir: Path, divisi
     path = snapshot_dir / source.file
     if not path.exists():
         return [f"source {source.id}: file {source.file} is missing from the snapshot"]
-    name_index = division.region_names if source.area_level == "region" else division.names
+    name_index = division.names_for(source.area_level)
     try:
         raw, staging = readers.read_source(source, path, name_index)
     except (readers.ReaderError, KeyError, ValueError) as exc:
@@ -96,8 +96,10 @@ def _load_source(con, staged: Staged, source: Source, snapshot_dir: Path, divisi
 def unknown_area_codes(staging: pd.DataFrame, division: Division, where: str) -> list[str]:
     """Rows whose area is none the build knows: a 2025 municipality, a municipality merged
     since (the catalogue's mergers), a region or the whole country. Named here, with the file
-    row, rather than later as a failed membership check listing every municipality."""
+    row, rather than later as a failed membership check listing every municipality.
+    A sub-region's code is known too."""
     known = {*division.codes, *division.code_map, *division.municipalities.region_code}
+    known.update(division.municipalities.subregion_code)
     known.add(readers.COUNTRY_CODE)
     unknown = staging[~staging["area_code"].isin(known)]
     if unknown.empty:
@@ -110,7 +112,7 @@ def unknown_area_codes(staging: pd.DataFrame, division: Division, where: str) ->
     more = unknown["area_code"].nunique() - len(first)
     return [
         f"{where}: unknown area code {listed}{f' and {more} more' if more > 0 else ''}: not a "
-        "municipality of the 2025 division, a merged municipality, a region or SSS"
+        "municipality of the 2025 division, a merged municipality, a region, a sub-region or SSS"
     ]
 
 

@@ -15,6 +15,7 @@ FORMATS = frozenset(
     {
         "keyfigures_xlsx",
         "keyfigures_csv",
+        "keyfigures_series_csv",
         "csv",
         "jsonstat2",
         "pxweb_json",
@@ -23,7 +24,7 @@ FORMATS = frozenset(
         "classification_csv",
     }
 )
-AREA_LEVELS = frozenset({"municipality", "region", "country"})
+AREA_LEVELS = frozenset({"municipality", "region", "subregion", "country"})
 PERIODS = frozenset({"year", "month", "none"})
 DIRECTIONS = frozenset({"higher_is_better", "lower_is_better", "neutral"})
 RULES = frozenset({"sum", "ratio", "weighted_mean", "none"})
@@ -172,6 +173,7 @@ class Source:
     variable_dimension: str | None
     sheet: str | None
     note: Text | None
+    encoding: str | None = None  # a text file's character encoding (default UTF-8)
 
     @property
     def variable_ids(self) -> tuple[str, ...]:

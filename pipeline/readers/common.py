@@ -28,6 +28,7 @@ COUNTRY_NAMES = {"KOKO MAA", "WHOLE COUNTRY", "HELA LANDET", "KOKO SUOMI"}
 MAX_FILE_BYTES = {
     "csv": 64 << 20,
     "keyfigures_csv": 16 << 20,
+    "keyfigures_series_csv": 16 << 20,
     "classification_csv": 16 << 20,
     "jsonstat2": 64 << 20,
     "pxweb_json": 64 << 20,

@@ -36,7 +36,7 @@ class Division:
 
     key: Source  # the classification source read
     municipalities: pd.DataFrame  # tidy 2025 classification, one row per municipality
-    names: dict[str, str]  # municipality name (fi, sv, merged ones) → code
+    names: dict[str, str]  # municipality name (fi, sv, en, merged ones) → code
     region_names: dict[str, str]  # region name (fi, sv, en) → MKxx
     code_map: dict[str, str]  # pre-merger code → 2025 code (chains followed)
     subregion_names: dict[str, str] = field(default_factory=dict)  # sub-region name → SKxxx
@@ -69,6 +69,8 @@ def load_division(catalogue: Catalogue, snapshot_dir: Path) -> Division:
     names: dict[str, str] = {}
     for lang in ("fi", "sv"):
         names.update(zip(municipalities[f"name_{lang}"], municipalities.area_code, strict=True))
+    for name, code in zip(municipalities["name_en"], municipalities.area_code, strict=True):
+        names.setdefault(name, code)  # English names where they differ from fi and sv
     code_map: dict[str, str] = {}
     for merger in catalogue.mergers:
         code_map[merger.from_code] = merger.to_code

@@ -11,6 +11,7 @@ from typing import Any
 from pipeline.catalogue.limits import parse_bounds, parse_completeness
 from pipeline.catalogue.model import (
     AREA_LEVELS,
+    CATEGORY_COLUMN_ROLES,
     CLASSIFICATIONS,
     CSV_COLUMN_ROLES,
     DIRECTIONS,
@@ -18,6 +19,7 @@ from pipeline.catalogue.model import (
     GROUP_KINDS,
     LANGUAGES,
     PERIODS,
+    REFERENCE_YEARS,
     RULES,
     Aggregation,
     Bounds,
@@ -67,6 +69,7 @@ _SOURCE_OPTIONAL = (
     "sheet",
     "note",
     "encoding",
+    "reference_year",
 )
 
 
@@ -121,22 +124,63 @@ def parse_variable(
     raise where.error(f"variable {var_id!r}: selector must be a non-empty string or a mapping")
 
 
-def parse_source(node: Any, where: Where, kinds: Mapping[str, Bounds]) -> Source:
-    check_mapping(node, where, _SOURCE_REQUIRED, _SOURCE_OPTIONAL)
-    fmt = get_enum(node, "format", where, FORMATS)
+def _parse_columns(node: Any, where: Where, fmt: str) -> dict:
     columns = node.get("columns") or {}
     if not isinstance(columns, dict):
         raise where.error("'columns' must be a mapping", line_of(node, "columns", 0))
+    allowed = CATEGORY_COLUMN_ROLES if fmt == "category_csv" else CSV_COLUMN_ROLES - {"category"}
     for role, column in columns.items():
-        if role not in CSV_COLUMN_ROLES:
+        if role not in allowed:
             raise where.error(
-                f"unknown column role {role!r} (allowed: {', '.join(sorted(CSV_COLUMN_ROLES))})",
+                f"unknown column role {role!r} (allowed: {', '.join(sorted(allowed))})",
                 line_of(columns, str(role), where.line),
             )
         if not isinstance(column, str) or not column:
             raise where.error(f"column {role!r} must name a column", line_of(columns, role, 0))
     if fmt == "csv" and not ({"area", "name"} & set(columns)):
         raise where.error("a csv source needs 'columns' naming its 'area' (code) or 'name' column")
+    if fmt == "category_csv" and not {"name", "value"} <= set(columns):
+        raise where.error("a category_csv source needs 'columns' naming its 'name' and 'value'")
+    return columns
+
+
+def _reference_year(node: Any, where: Where, fmt: str, columns: dict) -> int | None:
+    """category_csv only: the year of a file without a period column; required when the
+    columns name no period, and then the source's period is `year`."""
+    if "reference_year" not in node:
+        if fmt == "category_csv" and "period" not in columns:
+            raise where.error(
+                "a category_csv source without a 'period' column needs 'reference_year' "
+                "(the year its figures are for)"
+            )
+        return None
+    line = line_of(node, "reference_year", where.line)
+    if fmt != "category_csv":
+        raise where.error("'reference_year' is only for category_csv sources", line)
+    year = get_int(node, "reference_year", where)
+    if year not in REFERENCE_YEARS:
+        raise where.error(f"'reference_year' {year} is not a year 1900..2100", line)
+    if node.get("period") != "year":
+        raise where.error("a source with 'reference_year' must have period: year", line)
+    return year
+
+
+def _check_category_filters(variables: tuple[Variable, ...], columns: dict, where: Where):
+    """A category_csv variable filters only its category column (the sum over those labels)."""
+    for var in variables:
+        for key in var.filter:
+            if key != columns.get("category"):
+                raise where.error(
+                    f"variable {var.id!r}: filter {key!r} must be the category column "
+                    f"{columns.get('category')!r}"
+                )
+
+
+def parse_source(node: Any, where: Where, kinds: Mapping[str, Bounds]) -> Source:
+    check_mapping(node, where, _SOURCE_REQUIRED, _SOURCE_OPTIONAL)
+    fmt = get_enum(node, "format", where, FORMATS)
+    columns = _parse_columns(node, where, fmt)
+    reference_year = _reference_year(node, where, fmt, columns)
     variables_node = node.get("variables") or {}
     if not isinstance(variables_node, dict):
         raise where.error("'variables' must be a mapping of variable id to selector")
@@ -152,6 +196,8 @@ def parse_source(node: Any, where: Where, kinds: Mapping[str, Bounds]) -> Source
         )
         for key, spec in variables_node.items()
     )
+    if fmt == "category_csv":
+        _check_category_filters(variables, columns, where)
     return Source(
         id=where.ident,
         title=get_text(node, "title", where),
@@ -173,6 +219,7 @@ def parse_source(node: Any, where: Where, kinds: Mapping[str, Bounds]) -> Source
         sheet=get_str(node, "sheet", where, required=False),
         note=get_text(node, "note", where, required=False),
         encoding=_encoding(node, where),
+        reference_year=reference_year,
     )
 
 

@@ -17,6 +17,7 @@ FORMATS = frozenset(
         "keyfigures_csv",
         "keyfigures_series_csv",
         "csv",
+        "category_csv",
         "jsonstat2",
         "pxweb_json",
         "geojson",
@@ -42,7 +43,10 @@ CLASSIFICATIONS = frozenset(
         "kielisuhde",
     }
 )
-CSV_COLUMN_ROLES = frozenset({"area", "name", "period", "period_label", "value"})
+CSV_COLUMN_ROLES = frozenset({"area", "name", "category", "period", "period_label", "value"})
+# The column roles a category_csv takes (name and value required).
+CATEGORY_COLUMN_ROLES = frozenset({"name", "category", "period", "value"})
+REFERENCE_YEARS = range(1900, 2101)
 
 
 @dataclass(frozen=True)
@@ -174,6 +178,8 @@ class Source:
     sheet: str | None
     note: Text | None
     encoding: str | None = None  # a text file's character encoding (default UTF-8)
+    # category_csv: the year of a file that has no period column (the bundled copy)
+    reference_year: int | None = None
 
     @property
     def variable_ids(self) -> tuple[str, ...]:

@@ -6,7 +6,8 @@ shape `area_code, year, month, variable, value` (plus extra dimension columns su
 Apart from opening the file these functions are pure; errors are `ReaderError`s naming the file,
 the row and the value at fault. `read_source` picks the reader for a catalogue source.
 
-Modules: `common` (staging shape, area codes, periods), `keyfigures`, `tidy_csv`, `jsonstat2`,
+Modules: `common` (staging shape, area codes, periods), `keyfigures`, `tidy_csv`,
+`category_csv` (long name-keyed csvs), `jsonstat2`,
 `areas` (classification and boundaries) and `dispatch`.
 """
 
@@ -16,6 +17,7 @@ from pipeline.readers.areas import (
     read_topojson,
     tidy_classification,
 )
+from pipeline.readers.category_csv import CategorySpec, read_category_csv, tidy_category_csv
 from pipeline.readers.common import (
     COUNTRY_CODE,
     COUNTRY_NAMES,
@@ -48,6 +50,7 @@ from pipeline.readers.tidy_csv import read_csv, tidy_csv
 
 __all__ = [
     "COUNTRY_CODE",
+    "CategorySpec",
     "COUNTRY_NAMES",
     "MAX_FILE_BYTES",
     "MISSING_MARKERS",
@@ -63,6 +66,7 @@ __all__ = [
     "names_to_codes",
     "normalise_area_code",
     "parse_period",
+    "read_category_csv",
     "read_classification_csv",
     "read_csv",
     "read_geojson",
@@ -74,6 +78,7 @@ __all__ = [
     "read_topojson",
     "region_code",
     "subregion_code",
+    "tidy_category_csv",
     "tidy_classification",
     "tidy_csv",
     "tidy_jsonstat",

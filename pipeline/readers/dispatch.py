@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from pipeline.readers.areas import read_classification_csv, read_geojson, read_topojson
+from pipeline.readers.category_csv import CategorySpec, read_category_csv, tidy_category_csv
 from pipeline.readers.common import ReaderError, check_file_size
 from pipeline.readers.jsonstat2 import read_jsonstat_file, tidy_jsonstat
 from pipeline.readers.keyfigures import (
@@ -26,9 +27,9 @@ def read_source(
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """(raw frame, staging frame or None) for a catalogue `Source` by its format.
 
-    `name_index` maps area names to codes for sources that identify areas by name (key figures):
-    municipality names for municipal sources, region (sub-region) names for regional
-    (sub-regional) ones. A file larger
+    `name_index` maps area names to codes for sources that identify areas by name (key figures,
+    category csvs): municipality names for municipal sources, region (sub-region) names for
+    regional (sub-regional) ones. A file larger
     than its format's reader loads (`check_file_size`) is refused before it is opened.
     """
     check_file_size(path, source.format, source.file)
@@ -46,6 +47,12 @@ def read_source(
     if source.format == "csv":
         raw = read_csv(path)
         return raw, tidy_csv(raw, source.columns, variables, source.file)
+    if source.format == "category_csv":
+        raw = read_category_csv(path)
+        spec = CategorySpec(source.columns, source.reference_year)
+        filters = {v.id: dict(v.filter) for v in source.variables if v.filter}
+        tidy = tidy_category_csv(raw, spec, variables, name_index, source.file, filters=filters)
+        return raw, tidy
     if source.format == "jsonstat2":
         raw, roles, labels = read_jsonstat_file(path)
         tidy = tidy_jsonstat(

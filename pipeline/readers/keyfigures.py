@@ -179,7 +179,7 @@ def names_to_codes(names: pd.Series, name_to_code: Mapping[str, str], file: str)
         if clean_name(name) in COUNTRY_NAMES_FOLDED:
             codes.append(COUNTRY_CODE)
             continue
-        code = index.get(clean_name(name)) if name is not None else None
+        code = _code_of(index, name)
         if code is None:
             raise ReaderError(
                 f"{file}: row {position + 2}: area name {quote(name)} matches no municipality or "
@@ -187,3 +187,15 @@ def names_to_codes(names: pd.Series, name_to_code: Mapping[str, str], file: str)
             )
         codes.append(code)
     return pd.Series(codes, index=names.index, dtype="str")
+
+
+def _code_of(index: Mapping[str, str], name: object) -> str | None:
+    """The code of a name; a bilingual "fi - sv" name ("Maarianhamina - Mariehamn") matches
+    when both halves name the same area."""
+    if name is None:
+        return None
+    code = index.get(clean_name(name))
+    if code is None and " - " in str(name):
+        halves = {index.get(clean_name(half)) for half in str(name).split(" - ")}
+        code = halves.pop() if len(halves) == 1 else None
+    return code

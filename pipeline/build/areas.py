@@ -99,7 +99,9 @@ def subregion_names(municipalities: pd.DataFrame) -> dict[str, str]:
     subregions = municipalities.drop_duplicates("subregion_code")
     out: dict[str, str] = {}
     for lang in LANGS:
-        out.update(zip(subregions[f"subregion_name_{lang}"], subregions.subregion_code, strict=True))
+        out.update(
+            zip(subregions[f"subregion_name_{lang}"], subregions.subregion_code, strict=True)
+        )
     english = subregions["subregion_name_en"] + SUBREGION_SUFFIX_EN
     out.update(zip(english, subregions.subregion_code, strict=True))
     return out

@@ -32,11 +32,12 @@ def read_keyfigures_xlsx(path: Path) -> pd.DataFrame:
     The first column holds the area name (its header cell is empty in the 2022 edition and is
     then called `area_name`); the other headers are labels like "Väkiluku, 2021".
     """
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        rows = list(workbook.worksheets[0].iter_rows(values_only=True))
-    finally:
-        workbook.close()
+    with open(path, "rb") as handle:  # a handle: openpyxl refuses names not ending in .xlsx
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        try:
+            rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+        finally:
+            workbook.close()
     if not rows:
         raise ReaderError(f"{path.name}: the first sheet is empty")
     header = ["area_name" if i == 0 else h for i, h in enumerate(rows[0])]

@@ -4,7 +4,8 @@ A refreshed file keeps its source's path and format, so the catalogue's selector
 stay valid: a `jsonstat2` source is written as a json-stat2 dataset (the client's frame
 re-serialised with its codes, labels, roles, units and `updated`), a `csv` source as a tidy CSV
 in the catalogue's `columns` shape (area code, area name, period, optional period label, one
-value column per variable).
+value column per variable), a `keyfigures_xlsx` source as the publisher's key-figures workbook
+(`encode_keyfigures`).
 """
 
 from __future__ import annotations
@@ -172,7 +173,13 @@ def serialise(source: Any, frame: pd.DataFrame, roles: Mapping[str, str]) -> byt
     if source.format == "csv":
         text = frame_to_csv(frame, source.columns, source.variables, dimension_roles(frame, roles))
         return text.encode("utf-8")
-    raise ValueError(f"cannot store fetched data as {source.format!r} (only jsonstat2 and csv)")
+    if source.format == "keyfigures_xlsx":
+        from pipeline.snapshot.encode_keyfigures import frame_to_keyfigures_xlsx
+
+        return frame_to_keyfigures_xlsx(frame, dimension_roles(frame, roles), source.sheet)
+    raise ValueError(
+        f"cannot store fetched data as {source.format!r} (only jsonstat2, csv and keyfigures_xlsx)"
+    )
 
 
 def dimension_roles(frame: pd.DataFrame, metadata_roles: Mapping[str, str]) -> dict[str, str]:

@@ -23,6 +23,8 @@ Per table (sources sharing a table, like the two 12bc sources, are merged into o
   at their one path; the municipal key figures are re-encoded from the bundled workbook
   (``_keyfigures_long``: ``Alue`` × ``Tiedot`` with the workbook's labels and invented codes).
 
+Category csv sources (long, name-keyed files) are re-encoded by :mod:`tests.replay_category`.
+
 Texts: area and period texts come from the file (CSV name / period-label columns, json-stat
 labels); a contents code the CSV does not record (11lj) is the CSV's value column name, and a
 contents text the file lacks is the catalogue's source title. ``updated`` is the manifest's.
@@ -355,7 +357,11 @@ def build_snapshot_tables(table_cls: type) -> list[SnapshotTable]:
         parts = []
         for source in sources:
             entry = manifest.entry(source.id)
-            if source.format == "csv":
+            if source.format == "category_csv":
+                from tests.replay_category import category_long
+
+                parts.append(category_long(source, entry, lang))
+            elif source.format == "csv":
                 parts.append(_csv_long(source, entry, lang))
             elif source.format == "keyfigures_xlsx":
                 parts.append(_keyfigures_long(source, entry, lang))
@@ -364,8 +370,8 @@ def build_snapshot_tables(table_cls: type) -> list[SnapshotTable]:
         long = _merge(parts)
         codes = [v["code"] for v in long.variables]
         cube = _cube(long.variables, codes, long.frame)
-        spec = sources[0].pxweb
-        updated = str(manifest.entry(sources[0].id).updated or long.updated)
+        spec, stamp = sources[0].pxweb, manifest.entry(sources[0].id).updated
+        updated = str(stamp) if stamp else long.updated  # not recorded: the long frame's stand-in
         units = {(long.roles.get("metric"), c): u for c, u in long.units.items()}
         legacy = table_cls(
             long.label, long.variables, [v["values"] for v in long.variables], cube,

@@ -91,9 +91,20 @@ def parse_pxweb(node: Any, where: Where) -> PxWebSpec | None:
         legacy_table=get_str(node, "legacy_table", here, required=False),
         language=language,
         selection=frozen_map(
-            {str(k): get_codes(v, sel_where.at(selection), str(k)) for k, v in selection.items()}
+            {str(k): _selected(v, sel_where.at(selection), str(k)) for k, v in selection.items()}
         ),
     )
+
+
+def _selected(value: Any, where: Where, key: str) -> Any:
+    """A selection value: as `get_codes`, or `{top: n}` (the last n values, e.g. the newest
+    years, so a refresh follows the table forward)."""
+    if isinstance(value, dict):
+        top = value.get("top")
+        if set(value) != {"top"} or isinstance(top, bool) or not isinstance(top, int) or top < 1:
+            raise where.error(f"{key!r}: a mapping selection must be {{top: n}} with n >= 1")
+        return frozen_map({"top": top})
+    return get_codes(value, where, key)
 
 
 def parse_variable(

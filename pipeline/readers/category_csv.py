@@ -216,5 +216,8 @@ def _rows(
             "so its sum would be short"
         )
     grouped = rows.groupby(["area_code", "year"], sort=False)
-    out = grouped.agg(month=("month", "first"), value=("value", lambda v: v.sum(min_count=len(v))))
+    out = grouped.agg(month=("month", "first"), value=("value", "sum"))
+    out.loc[
+        rows["value"].isna().groupby([rows.area_code, rows.year], sort=False).any(), "value"
+    ] = np.nan  # a sum over a suppressed cell is missing
     return out.reset_index().assign(variable=variable, source_row=pd.NA)

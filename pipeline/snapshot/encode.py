@@ -4,8 +4,8 @@ A refreshed file keeps its source's path and format, so the catalogue's selector
 stay valid: a `jsonstat2` source is written as a json-stat2 dataset (the client's frame
 re-serialised with its codes, labels, roles, units and `updated`), a `csv` source as a tidy CSV
 in the catalogue's `columns` shape (area code, area name, period, optional period label, one
-value column per variable), a `keyfigures_xlsx` source as the publisher's key-figures workbook
-(`encode_keyfigures`).
+value column per variable), a `category_csv` source as a long csv (area name, category, period,
+value), a `keyfigures_xlsx` source as the publisher's key-figures workbook (`encode_keyfigures`).
 """
 
 from __future__ import annotations
@@ -164,6 +164,39 @@ def _csv_number(value: Any) -> str:
     return "" if number is None else repr(number)
 
 
+def frame_to_category_csv(
+    frame: pd.DataFrame, columns: Mapping[str, str], roles: Mapping[str, str]
+) -> str:
+    """A category csv in the catalogue's `columns` shape: area name (the geo label), category
+    (the label of the one dimension besides geo and time with several values), period (the
+    time code; always written, so a newer year is read as that year) and value.
+
+    The names are what the bundled copies hold (the table's own labels in the source's
+    language); the build joins them to codes as it joins the bundled file's.
+    """
+    geo, time = roles.get("geo"), roles.get("time")
+    for role, dim in (("geo", geo), ("time", time)):
+        if dim is None or dim not in frame.columns:
+            raise ValueError(
+                f"no {role} dimension in the data (dimensions: {dimension_list(frame)})"
+            )
+    dims = list(jsonstat_meta(frame).dimensions)
+    refuse_repeated_cells(frame, dims)
+    varying = [d for d in dims if d not in (geo, time) and frame[d].nunique() > 1]
+    if len(varying) > (1 if columns.get("category") else 0):
+        raise ValueError(
+            f"dimensions {', '.join(varying)} have several values; the category csv shape has "
+            f"{'one category column' if columns.get('category') else 'no category column'}"
+        )
+    data: dict[str, Any] = {columns["name"]: frame[f"{geo}_label"].astype(str)}
+    if columns.get("category"):
+        category = varying[0] if varying else next(d for d in dims if d not in (geo, time))
+        data[columns["category"]] = frame[f"{category}_label"].astype(str)
+    data[columns.get("period") or "year"] = frame[time].astype(str)
+    data[columns["value"]] = [_csv_number(v) for v in frame["value"]]
+    return pd.DataFrame(data).to_csv(index=False, lineterminator="\n")
+
+
 def serialise(source: Any, frame: pd.DataFrame, roles: Mapping[str, str]) -> bytes:
     if frame.empty:
         raise ValueError("the server returned no cells")
@@ -173,12 +206,18 @@ def serialise(source: Any, frame: pd.DataFrame, roles: Mapping[str, str]) -> byt
     if source.format == "csv":
         text = frame_to_csv(frame, source.columns, source.variables, dimension_roles(frame, roles))
         return text.encode("utf-8")
+    if source.format == "category_csv":
+        if not source.columns.get("period"):
+            raise ValueError("a fetched category csv needs a period column in the catalogue")
+        text = frame_to_category_csv(frame, source.columns, dimension_roles(frame, roles))
+        return text.encode("utf-8")
     if source.format == "keyfigures_xlsx":
         from pipeline.snapshot.encode_keyfigures import frame_to_keyfigures_xlsx
 
         return frame_to_keyfigures_xlsx(frame, dimension_roles(frame, roles), source.sheet)
     raise ValueError(
-        f"cannot store fetched data as {source.format!r} (only jsonstat2, csv and keyfigures_xlsx)"
+        f"cannot store fetched data as {source.format!r} "
+        "(only jsonstat2, csv, category_csv and keyfigures_xlsx)"
     )
 
 

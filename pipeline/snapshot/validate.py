@@ -81,6 +81,8 @@ def validate_fetched(path: Path, source: Any, roles: Mapping[str, str]) -> None:
             if found.get(role) not in frame.columns:
                 raise ValueError(f"{path.name}: no {role} dimension ({dimension_list(frame)})")
         values = frame["value"]
+    elif source.format == "category_csv":
+        values = _category_values(path, source)
     elif source.format == "keyfigures_xlsx":
         values = _keyfigure_values(path, source)
     else:
@@ -112,6 +114,19 @@ def _keyfigure_values(path: Path, source: Any) -> pd.Series:
     found = keyfigure_columns(raw.columns, selectors, path.name)
     columns = list(dict.fromkeys(column for _, column, _ in found))
     return pd.concat([numbers(raw, c, path.name) for c in columns], ignore_index=True)
+
+
+def _category_values(path: Path, source: Any) -> pd.Series:
+    """The value column of a fetched category csv, once its declared columns are all there."""
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for role, column in source.columns.items():
+        if column not in raw.columns or (raw[column] == "").all():
+            raise ValueError(f"{path.name}: {role} column {column!r} missing or empty")
+    cells = raw[source.columns["value"]]
+    try:
+        return pd.to_numeric(cells[cells != ""], errors="raise")
+    except ValueError as exc:
+        raise ValueError(f"{path.name}: a value is not numeric ({exc})") from exc
 
 
 # Formats whose areas are codes, so the build's reader needs no name index to read them.

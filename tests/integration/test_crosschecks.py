@@ -29,7 +29,7 @@ def group_rows(con, indicator: str) -> pd.DataFrame:
 
 
 def test_11re_whole_country_equals_sum_of_municipalities_every_year(con):
-    rows = group_rows(con, "population").query("group_code == 'SSS'")
+    rows = group_rows(con, "population").query("group_code == 'SSS' and year <= 2023")
     published = pd.read_csv(
         DEFAULT_SNAPSHOT / "statfin" / "vaerak_11re_population_1972_2023_by_municipality.csv",
         dtype={"area_code": str},

@@ -207,3 +207,61 @@ def test_reference_year_only_on_category_sources(tmp_path):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(CatalogueError, match="only for category_csv sources"):
         load_catalogue(path)
+
+
+def test_pxweb_selection_takes_top_n(tmp_path):
+    source = SOURCE.replace(
+        "    reference_year: 2025\n",
+        "    reference_year: 2025\n    pxweb:\n      database: StatFin\n      table: 11re.px\n"
+        "      language: en\n      selection: {geo: '*', Age: '*', time: {top: 2}}\n",
+    )
+    spec = _catalogue(tmp_path, source).source("ages").pxweb
+    assert dict(spec.selection["time"]) == {"top": 2}
+    with pytest.raises(CatalogueError, match=r"must be \{top: n\} with n >= 1"):
+        _catalogue(tmp_path, source.replace("{top: 2}", "{top: 0}"))
+
+
+def _fetched_frame(rows: list[tuple], dims=("Alue", "Ikä", "Vuosi")) -> pd.DataFrame:
+    from pipeline.jsonstat import read_jsonstat
+
+    ids = list(dims)
+    cats = [list(dict.fromkeys(r[i] for r in rows)) for i in range(len(ids))]
+    size = [len(c) for c in cats]
+    values = [None] * int(pd.Series(size).prod())
+    for row in rows:
+        flat = 0
+        for i, cat in enumerate(cats):
+            flat = flat * size[i] + cat.index(row[i])
+        values[flat] = row[-1]
+    labels = {"KU140": "Iisalmi", "KU287": "Kristinestad"}
+    doc = {
+        "version": "2.0", "class": "dataset", "id": ids, "size": size,
+        "role": {"geo": ["Alue"], "time": ["Vuosi"]},
+        "dimension": {
+            d: {"category": {"index": {c: j for j, c in enumerate(cat)},
+                             "label": {c: labels.get(c, c) for c in cat}}}
+            for d, cat in zip(ids, cats, strict=True)
+        },
+        "value": values,
+    }  # fmt: skip
+    return read_jsonstat(doc)
+
+
+def test_fetched_data_are_written_as_a_category_csv_the_reader_reads_back(tmp_path):
+    from pipeline.snapshot.encode import frame_to_category_csv
+
+    frame = _fetched_frame(
+        [("KU140", "Total", "2026", 101.0), ("KU140", "0", "2026", 1.0),
+         ("KU287", "Total", "2026", 50.0), ("KU287", "0", "2026", None)]
+    )  # fmt: skip
+    columns = {"name": "Area", "category": "Age", "period": "Year", "value": "value"}
+    text = frame_to_category_csv(frame, columns, {"geo": "Alue", "time": "Vuosi"})
+    assert text.splitlines()[:2] == ["Area,Age,Year,value", "Iisalmi,Total,2026,101"]
+    tidy = _tidy(_write(tmp_path, text), {"p": "Total", "a": "0"}, columns=columns, year=2025)
+    assert set(tidy.year) == {2026}  # the year column wins over the reference year
+    assert _values(tidy, "p") == {"140": 101.0, "287": 50.0}
+    assert pd.isna(_values(tidy, "a")["287"])
+    two = _fetched_frame([("KU140", "0", "M", "2026", 1.0), ("KU140", "1", "F", "2026", 2.0)],
+                         dims=("Alue", "Ikä", "Sukupuoli", "Vuosi"))  # fmt: skip
+    with pytest.raises(ValueError, match="Ikä, Sukupuoli have several values"):
+        frame_to_category_csv(two, columns, {"geo": "Alue", "time": "Vuosi"})

@@ -200,6 +200,19 @@ def test_warehouse_values_are_the_files_values(con, series, commuting):
     )
 
 
+@pytest.mark.parametrize("indicator", ["jobs", "employed_labour_force"])
+def test_whole_country_of_115_equals_the_sum_of_municipalities(con, indicator):
+    """115p/115n's KOKO MAA rows are the country's published value, 1987–2017: equal to the
+    sum over the municipalities every year."""
+    rows = con.execute(
+        "SELECT year, value, published_value, n_values FROM core.group_values "
+        "WHERE indicator_id = ? AND group_code = 'SSS' AND year <= 2017 ORDER BY year",
+        [indicator],
+    ).df()
+    assert rows.year.tolist() == list(range(1987, 2018))
+    assert (rows.value == rows.published_value).all() and (rows.n_values == 308).all()
+
+
 def test_merged_municipality_is_the_sum_of_its_parts(con, commuting, series):
     """Honkajoki (099) joined Kankaanpää (214) in 2021: its jobs are added, its shares are
     combined as ratios of sums."""

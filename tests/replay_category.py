@@ -3,8 +3,8 @@
 Part of :mod:`tests.replay_snapshot`: the numbers are the bundled files' numbers
 (``data/snapshot/statfin2/…``), nothing was recorded from Statistics Finland. The files hold
 names and labels only, so the served codes are made up where the file has none, and said so:
-areas get ``KU<code>`` from the 2025 classification's names (the codes StatFin's legacy tables
-use), category values use their label as their code (the bundled file records no code), a
+areas get ``KU<code>`` from the 2025 classification's names and the merger list (the codes
+StatFin's legacy tables use), category values use their label as their code (the bundled file records no code), a
 dimension the file holds at its total only is served with the one value ``Total``, and a file
 without a year column is served at the catalogue's ``reference_year``. The category is the
 dimension the source's ``pxweb.selection`` asks more than one value of (``"*"`` or a list of
@@ -21,6 +21,7 @@ _TOTAL = "Total"
 
 
 def _area_codes(names: pd.Series) -> pd.Series:
+    from pipeline.catalogue import load_catalogue
     from pipeline.readers import names_to_codes
     from tests.replay_snapshot import SNAPSHOT_DIR
 
@@ -29,6 +30,8 @@ def _area_codes(names: pd.Series) -> pd.Series:
     for lang in ("fi", "sv", "en"):
         codes = key.kunta.map("{:03d}".format)
         index.update(zip(key[f"municipality_name_{lang}"], codes, strict=True))
+    for merger in load_catalogue().mergers:  # 115n/115p: the 2019 division (Honkajoki, ...)
+        index.setdefault(merger.name.split("→")[0].strip(), merger.from_code)
     codes = names_to_codes(names, index, "replay")
     return codes.map(lambda c: c if c == "SSS" else f"KU{c}")
 

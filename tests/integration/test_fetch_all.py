@@ -251,8 +251,12 @@ def _category_cells(source, path: Path) -> pd.Series:
     column (as fetched) must hold only the bundled copy's reference year."""
     frame = read_category_csv(path)
     cols = source.columns
-    if cols["period"] in frame.columns:
+    keys = [cols["name"], cols["category"]]
+    if source.reference_year is None:  # a series with its years (115n/115p): keyed by year too
+        keys.append(cols["period"])
+        frame[cols["period"]] = frame[cols["period"]].astype(int)
+    elif cols["period"] in frame.columns:
         assert set(frame[cols["period"]]) == {str(source.reference_year)}, source.id
-    series = pd.to_numeric(frame.set_index([cols["name"], cols["category"]])[cols["value"]])
-    series.index.names = [None, None]
+    series = pd.to_numeric(frame.set_index(keys)[cols["value"]])
+    series.index.names = [None] * len(keys)
     return series.sort_index().astype(float).rename("value")

@@ -35,8 +35,13 @@ def population_figure(
             )
         )
     if not projection.empty:
-        # Start the dashed line at the last actual year so the two read as one series.
-        joined = pd.concat([actual.tail(1), projection]) if not actual.empty else projection
+        # Start the dashed line at the last actual year so the two read as one series; projected
+        # years the actual series already covers (the 2024 base year, once 2025 is in) are left out.
+        if not actual.empty:
+            later = projection[projection.year > actual.year.max()]
+            joined = pd.concat([actual.tail(1), later])
+        else:
+            joined = projection
         fig.add_trace(
             go.Scatter(
                 x=joined.year,

@@ -80,7 +80,7 @@ def test_compare_selection_goes_into_the_url_and_survives_a_reload(driver, base_
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    # a year the default indicator has (its newest moves as the data are refreshed)
+    # 2020: a year the default indicator (unemployment rate, to 2024) and population both have
     open_page(driver, f"{base_url}/compare?lang=en&areas=140,740&groups=network&year=2020")
     driver.find_element(By.ID, "compare-indicator").click()
     search = WebDriverWait(driver, TIMEOUT).until(

@@ -210,7 +210,7 @@ PINNED: dict[str, tuple[str, tuple[str, ...], dict, str]] = {
         "indicator_id IN ('unemployment_rate', 'economic_dependency_ratio')",
         (),
         {"rows": 24, "sha256": "547cffd5a8684a52387b4614f0f40c62a519173c3440f5d7d4ad12399f9b0bfd"},
-        "the index takes each indicator's newest year: 2024 for these two (was 2021)",
+        "the index takes each indicator's newest year: 2024 for these two (was 2020)",
     ),
     "group_members": (
         "group_code LIKE 'peers:%'",
@@ -230,7 +230,7 @@ PINNED: dict[str, tuple[str, tuple[str, ...], dict, str]] = {
 }
 # Tables computed as a whole from every indicator's newest year: table -> why.
 CHANGED_TABLES: dict[str, str] = {
-    "index_values": "scores use unemployment rate and dependency ratio 2024 (were 2021)",
+    "index_values": "scores use unemployment rate and dependency ratio 2024 (were 2020)",
     "peers": "similar towns are found on the newest values, now 2024/2025 for several indicators",
 }
 

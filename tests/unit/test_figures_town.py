@@ -24,8 +24,9 @@ def test_population_history_and_dashed_projection():
     assert fig.layout.title.text == "Väkiluku"
     assert fig.layout.title.subtitle.text == "Savonlinna"
     actual, projection = fig.data
-    assert actual.x[0] == 1972 and actual.x[-1] == 2023
-    assert projection.line.dash == "dash" and projection.x[0] == 2023  # joins the last actual
+    assert actual.x[0] == 1972 and actual.x[-1] == 2025  # 2025 from 11re by sex
+    assert projection.line.dash == "dash" and projection.x[0] == 2025  # joins the last actual
+    assert list(projection.x) == sorted(projection.x)  # the 2024 projection base is left out
     assert projection.x[-1] == 2040
     assert fig.layout.separators == ",\u202f"
 

@@ -213,9 +213,12 @@ def test_every_catalogue_source_reads(names, classification):
     has variables, a staging frame carrying every declared variable."""
     from pipeline.catalogue import load_catalogue
 
+    from pipeline.build.areas import subregion_names
+
     regions = dict(zip(classification.region_name_en, classification.region_code, strict=True))
+    subregions = subregion_names(classification)
     for source in load_catalogue().sources:
-        index = regions if source.area_level == "region" else names
+        index = {"region": regions, "subregion": subregions}.get(source.area_level, names)
         raw, staging = r.read_source(source, DEFAULT_SNAPSHOT / source.file, index)
         assert len(raw) > 0, source.id
         if source.variables:

@@ -211,9 +211,8 @@ def test_geo_readers():
 def test_every_catalogue_source_reads(names, classification):
     """Each bundled file the catalogue declares reads into a raw frame and, where the source
     has variables, a staging frame carrying every declared variable."""
-    from pipeline.catalogue import load_catalogue
-
     from pipeline.build.areas import subregion_names
+    from pipeline.catalogue import load_catalogue
 
     regions = dict(zip(classification.region_name_en, classification.region_code, strict=True))
     subregions = subregion_names(classification)

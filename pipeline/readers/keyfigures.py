@@ -175,17 +175,19 @@ def names_to_codes(names: pd.Series, name_to_code: Mapping[str, str], file: str)
     Row numbers are spreadsheet rows (the header is row 1).
     """
     index = {clean_name(k): v for k, v in name_to_code.items()}
+    known: dict[object, str] = {}  # each distinct name is looked up once (files repeat them)
     codes = []
     for position, name in enumerate(names):
-        if clean_name(name) in COUNTRY_NAMES_FOLDED:
-            codes.append(COUNTRY_CODE)
-            continue
-        code = _code_of(index, name)
+        code = known.get(name)
         if code is None:
-            raise ReaderError(
-                f"{file}: row {position + 2}: area name {quote(name)} matches no municipality or "
-                "region in the classification or the merger list"
-            )
+            if clean_name(name) in COUNTRY_NAMES_FOLDED:
+                code = COUNTRY_CODE
+            elif (code := _code_of(index, name)) is None:
+                raise ReaderError(
+                    f"{file}: row {position + 2}: area name {quote(name)} matches no "
+                    "municipality or region in the classification or the merger list"
+                )
+            known[name] = code
         codes.append(code)
     return pd.Series(codes, index=names.index, dtype="str")
 

@@ -119,7 +119,9 @@ def start_serving(args: list[str], log: Path, timeout: float = 90) -> subprocess
     deadline = time.monotonic() + timeout
     while True:
         if process.poll() is not None:
-            raise RuntimeError(f"investin serve exited with {process.returncode}:\n{log.read_text()}")
+            raise RuntimeError(
+                f"investin serve exited with {process.returncode}:\n{log.read_text()}"
+            )
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
                 if response.status == 200:

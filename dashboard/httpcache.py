@@ -5,8 +5,13 @@ Everything a GET answers is a function of the request and the deployment: the wa
 build id and the dashboard's code (`dashboard.cache.code_digest`). So an answer's ETag is a
 digest of those, the request's path and query and its language, and it is known before the
 answer is made: a request whose `If-None-Match` names it gets `304` at once (in
-`before_request`, nothing computed), whether the tag it kept was the plain one or the one
-flask-compress derives for a compressed copy (`"<tag>:gzip"`).
+`before_request`, nothing computed).
+
+The tags are weak (`W/"…"`: the same meaning, not always the same bytes): Dash writes a fresh
+random `end_id` token into every page it serves, which binds background-callback handles to a
+page load; the app has no background callbacks, so two copies of a page differ in that token
+only. Weak tags also stay the same for the compressed copy (flask-compress changes only strong
+ones), and If-None-Match compares weakly anyway.
 
 `POLICIES` says what each kind of request gets (first matching path prefix):
 - pages (`/`, `/town/…`, …): a short `max-age`: a new build shows within minutes;
@@ -64,22 +69,16 @@ def etag(request: flask.Request, deployment: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def matches(request: flask.Request, tag: str) -> str | None:
-    """The entity tag of `If-None-Match` that names `tag` (plain, weak or `tag:<encoding>`)."""
+def matches(request: flask.Request, tag: str) -> bool:
+    """Whether `If-None-Match` names `tag` (weakly, as RFC 9110 compares it)."""
     wanted = request.if_none_match
-    if wanted.star_tag:
-        return tag
-    for kept in wanted.as_set(include_weak=True):
-        if kept == tag or kept.startswith(f"{tag}:"):
-            return kept
-    return None
+    return wanted.star_tag or tag in wanted.as_set(include_weak=True)
 
 
 def install(server: flask.Flask, build: str, code: str) -> None:
     """Tag and cache-control `server`'s answers; answer 304 to a matching If-None-Match.
 
-    Register it after flask-compress (whose after_request then runs after this one and derives
-    the compressed copy's tag) and before any after_request that changes the status."""
+    Register it before any after_request that changes the status (those run first)."""
     deployment = f"{build}|{code}"
 
     @server.before_request
@@ -88,11 +87,11 @@ def install(server: flask.Flask, build: str, code: str) -> None:
         cache_control = policy(request)
         if cache_control is None or not request.if_none_match:
             return None
-        kept = matches(request, etag(request, deployment))
-        if kept is None:
+        tag = etag(request, deployment)
+        if not matches(request, tag):
             return None
         response = flask.Response(status=304)
-        response.set_etag(kept)
+        response.set_etag(tag, weak=True)
         response.headers["Cache-Control"] = cache_control
         return response
 
@@ -108,6 +107,6 @@ def install(server: flask.Flask, build: str, code: str) -> None:
         if response.status_code != 200:
             response.headers.setdefault("Cache-Control", "no-store")
             return response
-        response.set_etag(etag(request, deployment))
+        response.set_etag(etag(request, deployment), weak=True)
         response.headers.setdefault("Cache-Control", cache_control)
         return response

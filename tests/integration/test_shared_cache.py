@@ -124,3 +124,19 @@ def test_a_server_over_another_build_misses_the_answers_of_the_first(
     new = _keys(store, changed) - before
     assert len(new) == 1 and store.get(new.pop()) == answer.content
     assert store.get(key) == MARKER  # the first build's entry is untouched
+
+
+def test_servers_of_one_build_give_a_page_the_same_etag_and_another_build_another(servers):
+    """What lets a CDN in front of N servers revalidate with any of them."""
+    tags = [
+        requests.get(f"{base}/town/684?lang=sv", timeout=30).headers["ETag"] for base in servers
+    ]
+    assert tags[0] == tags[1] != tags[2]
+    again = requests.get(
+        f"{servers[1]}/town/684?lang=sv", headers={"If-None-Match": tags[0]}, timeout=30
+    )
+    assert again.status_code == 304
+    other = requests.get(
+        f"{servers[2]}/town/684?lang=sv", headers={"If-None-Match": tags[0]}, timeout=30
+    )
+    assert other.status_code == 200

@@ -55,3 +55,14 @@ def _group_members(group: int) -> list[int]:
         if not members or time.monotonic() > deadline:
             return members
         time.sleep(0.1)
+
+
+def test_a_cache_that_is_not_a_redis_url_is_refused(warehouse_path: Path):
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    args = ["serve", "--prod", "--warehouse", str(warehouse_path), "--cache", "memcached://x:1"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert "redis://HOST:PORT/N" in result.output

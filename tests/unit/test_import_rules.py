@@ -17,6 +17,7 @@ ALLOWED: dict[str, set[str]] = {
     "pipeline.pxweb": {"pipeline.jsonstat"},
     "pipeline.catalogue": set(),
     "pipeline.presentation": {"pipeline.catalogue"},
+    "pipeline.content": {"pipeline.catalogue"},
     "pipeline.readers": {"pipeline.jsonstat", "pipeline.pxweb"},
     # the snapshot's trial build (check and fetch) runs the build on a candidate snapshot
     "pipeline.snapshot": {
@@ -46,6 +47,7 @@ ALLOWED: dict[str, set[str]] = {
     "dashboard.queries": {
         "dashboard.cache",
         "dashboard.i18n",
+        "pipeline.content",
         "pipeline.export",
         "pipeline.presentation",
     },
@@ -67,6 +69,7 @@ ALLOWED: dict[str, set[str]] = {
         "dashboard.queries",
         "dashboard.services",
         "pipeline.catalogue",
+        "pipeline.content",
         "pipeline.export",
         "pipeline.presentation",
     },
@@ -78,9 +81,12 @@ ALLOWED: dict[str, set[str]] = {
         "pipeline.export",
     },
     "dashboard.downloads": {"dashboard.i18n", "pipeline.export"},
+    # server-rendered embeds (no Dash): plain Flask routes and pure HTML renderers
+    "dashboard.embeds": {"dashboard.i18n", "dashboard.queries", "pipeline.content"},
     "dashboard.app": {
         "dashboard.cache",
         "dashboard.downloads",
+        "dashboard.embeds",
         "dashboard.geo",
         "dashboard.i18n",
         "dashboard.layout",

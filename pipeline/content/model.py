@@ -139,6 +139,10 @@ class EcosystemContent:
         found = next((m for m in self.municipalities if m.code == code), None)
         return found.name.get(lang) if found else code
 
+    def agreement_title(self, agreement: Agreement, lang: str) -> str:
+        """The agreement's cities by name in `lang` ("Lappeenranta, Imatra")."""
+        return ", ".join(self.name(code, lang) for code in agreement.municipalities)
+
     def services_for(self, code: str, theme: str | None = None) -> tuple[Service, ...]:
         """The services of municipality `code`, optionally only those with `theme`."""
         return tuple(

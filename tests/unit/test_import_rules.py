@@ -61,6 +61,7 @@ ALLOWED: dict[str, set[str]] = {
     "dashboard.layout": {"dashboard.i18n", "dashboard.queries"},
     "dashboard.highlights": {"dashboard.i18n", "dashboard.views", "pipeline.presentation"},
     "dashboard.views": {
+        "dashboard.embeds",
         "dashboard.figures",
         "dashboard.geo",
         "dashboard.highlights",

@@ -224,3 +224,31 @@ def content_sections(theme: str | None, lang: str, pres: Presentation) -> list[h
         strategy_section(content, lang),
         sources_section(content, lang),
     ]
+
+
+def data_gaps_section(lang: str) -> html.Section:
+    """The About page's list of the R&D&I indicators the bundled data does not contain, with
+    the StatFin tables that hold them where known (content/ecosystem.yaml `data_gaps`)."""
+    items = []
+    for gap in queries.ecosystem().data_gaps:
+        tables = ", ".join(gap.statfin) if gap.statfin else t("ecosystem.gaps_no_table", lang)
+        items.append(
+            html.Li(
+                [
+                    html.Strong(gap.label.get(lang)),
+                    ". ",
+                    gap.note.get(lang),
+                    f" {t('ecosystem.gaps_tables', lang)}: {tables}.",
+                ],
+                **{"data-gap": gap.id},
+            )
+        )
+    return html.Section(
+        [
+            html.H2(t("ecosystem.gaps_title", lang)),
+            html.P(t("ecosystem.gaps_intro", lang)),
+            html.Ul(items),
+        ],
+        className="about-section",
+        id="about-data-gaps",
+    )

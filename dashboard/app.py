@@ -61,7 +61,7 @@ from dash import dcc, html
 from dash._pages import PAGE_REGISTRY, _path_to_page
 from flask_compress import Compress
 
-from dashboard import cache, downloads, geo, httpcache, queries
+from dashboard import cache, downloads, embeds, geo, httpcache, queries
 from dashboard.i18n import lang_of, t
 from dashboard.layout import error_page
 
@@ -166,6 +166,7 @@ def create_app(
     _serve_fast(server, _answers(warehouse_path, build, shared_answers, cache_url))
     downloads.install(server, warehouse_path)  # the complete downloads, as static files
     httpcache.install(server, build, cache.code_digest())  # before the 404 status is set
+    embeds.install(server)  # server-rendered embeds (plain Flask routes)
     server.after_request(functools.partial(_after_request, app))
     server.register_error_handler(Exception, _unhandled_error)
     return app
@@ -217,9 +218,16 @@ def route_exists(path: str) -> bool:
         return False
 
 
+# Dash's page routes (the index and its catch-all); other routes (downloads, embeds) answer
+# their own status.
+DASH_PAGE_ENDPOINTS = frozenset({"/", "/<path:path>"})
+
+
 def _is_page_request(request: flask.Request) -> bool:
     path = request.path
     internal = ("/_dash", "/_reload-hash", "/_favicon", "/assets/", "/_alive")
+    if request.endpoint is not None and request.endpoint not in DASH_PAGE_ENDPOINTS:
+        return False
     return request.method == "GET" and not path.startswith(internal)
 
 
@@ -248,7 +256,9 @@ def _after_request(app: dash.Dash, response: flask.Response) -> flask.Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     embed = request.path.startswith("/embed/")
-    response.headers["Content-Security-Policy"] = _csp(app, embed)
+    own_policy = embed and "Content-Security-Policy" in response.headers  # server-rendered
+    if not own_policy:
+        response.headers["Content-Security-Policy"] = _csp(app, embed)
     if embed:
         response.headers.pop("X-Frame-Options", None)
     else:

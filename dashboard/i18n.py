@@ -113,3 +113,17 @@ def _isna(value: Any) -> bool:
         return bool(value != value)  # NaN, NaT
     except (TypeError, ValueError):
         return False
+
+
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def fmt_date(iso: str | None, lang: str = DEFAULT_LANG) -> str:
+    """An ISO date `2021-02-09` as 9.2.2021 (fi, sv) or 9 Feb 2021 (en); other text as given."""
+    try:
+        day = datetime.date.fromisoformat(str(iso))
+    except ValueError:
+        return str(iso or "–")
+    if lang_of(lang) == "en":
+        return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+    return f"{day.day}.{day.month}.{day.year}"

@@ -5,13 +5,13 @@ Where the project's files are. Two kinds of files are read at run time:
 - Code assets (SQL models and queries, locale yaml, the dashboard's JS, CSS and vendored plotly
   bundle) ship inside the packages (package data) and are found beside the modules that read
   them, in a checkout and in an installed wheel alike.
-- Project files (`indicators.yaml`, `presentation.yaml`, `data/snapshot/`, `docs/`, and the default warehouse
+- Project files (`indicators.yaml`, `presentation.yaml`, `content/ecosystem.yaml`, `data/snapshot/`, `docs/`, and the default warehouse
   `data/warehouse.duckdb`) belong to a project folder, a checkout of the repository. The folder
   is, first match wins: `$INVESTIN_PROJECT_DIR` (what `investin --project-dir DIR` sets), the
   current directory if it holds `indicators.yaml`, the source checkout these modules run from.
   With none of them, `project_dir()` raises `ProjectNotFound` saying what to set.
 
-`DEFAULT_CATALOGUE`, `DEFAULT_PRESENTATION`, `DEFAULT_SNAPSHOT`, `DEFAULT_WAREHOUSE`, `DOCS_DIR` and `PROJECT_ROOT` are
+`DEFAULT_CATALOGUE`, `DEFAULT_PRESENTATION`, `DEFAULT_CONTENT`, `DEFAULT_SNAPSHOT`, `DEFAULT_WAREHOUSE`, `DOCS_DIR` and `PROJECT_ROOT` are
 resolved on each access (module `__getattr__`), so they follow `--project-dir`.
 """
 
@@ -29,6 +29,7 @@ _PROJECT_PATHS: dict[str, tuple[str, ...]] = {
     "PROJECT_ROOT": (),
     "DEFAULT_CATALOGUE": (CATALOGUE_NAME,),
     "DEFAULT_PRESENTATION": ("presentation.yaml",),
+    "DEFAULT_CONTENT": ("content", "ecosystem.yaml"),
     "DEFAULT_SNAPSHOT": ("data", "snapshot"),
     "DEFAULT_WAREHOUSE": ("data", "warehouse.duckdb"),
     "DOCS_DIR": ("docs",),

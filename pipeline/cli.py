@@ -157,20 +157,36 @@ def fetch(base_url: str, only: tuple[str, ...], catalogue_path: Path, snapshot_d
     click.echo(report.summary())
 
 
+content_option = _path_option(
+    "--content",
+    "content_path",
+    ("content", "ecosystem.yaml"),
+    "The ecosystem content (agreements, network, R&D&I services).",
+)
+
+
 @main.command()
 @catalogue_option
 @snapshot_option
-def check(catalogue_path: Path, snapshot_dir: Path) -> None:
-    """Verify manifest checksums and that every declared source is present and readable."""
+@content_option
+def check(catalogue_path: Path, snapshot_dir: Path, content_path: Path) -> None:
+    """Verify manifest checksums, that every declared source is present and readable, and the
+    ecosystem content (keys, municipality codes, translations, web addresses)."""
     from pipeline.catalogue import load_catalogue
+    from pipeline.content import ContentError, load_content, municipalities_of
     from pipeline.snapshot import check_snapshot
 
     problems = check_snapshot(load_catalogue(catalogue_path), snapshot_dir)
+    try:
+        load_content(content_path, municipalities_of(catalogue_path, snapshot_dir))
+    except (ContentError, OSError, KeyError, ValueError) as exc:
+        problems.append(f"content: {exc}")
     for problem in problems:
         click.echo(f"FAIL {problem}", err=True)
     if problems:
         raise SystemExit(1)
     click.echo("snapshot OK")
+    click.echo(f"content OK ({content_path.name})")
 
 
 @main.command()

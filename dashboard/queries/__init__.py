@@ -6,6 +6,7 @@ connection per process, with small Python shaping beside them.
 - `lookups`: areas, groups, the indicator catalogue, provenance.
 - `values`: indicator values as the pages show them (series, one year, latest values).
 - `indices`: the stored composite indices and peers, the `peers:<code>` groups.
+- `content`: the ecosystem content file (`content/ecosystem.yaml`), not a warehouse table.
 
 Pages import this package (`from dashboard import queries`); caching is `dashboard.cache`'s
 (`queries.memoised` is its memo for page builders). A new query is a new `.sql` file and a
@@ -13,6 +14,12 @@ function in the module of its kind.
 """
 
 from dashboard.cache import memoised
+from dashboard.queries.content import (
+    content_digest,
+    content_path,
+    ecosystem,
+    use_content_file,
+)
 from dashboard.queries.indices import (
     OVERALL_INDEX,
     PEERS_PREFIX,
@@ -82,6 +89,9 @@ __all__ = [
     "build_info",
     "comparison_columns",
     "configure",
+    "content_digest",
+    "content_path",
+    "ecosystem",
     "export_frame",
     "group_latest_values",
     "group_members",
@@ -119,5 +129,6 @@ __all__ = [
     "town_values",
     "trend_values",
     "warehouse_path",
+    "use_content_file",
     "warm_up",
 ]

@@ -14,7 +14,7 @@ import pipeline
 from dashboard import queries
 from dashboard.i18n import lang_of, t
 from dashboard.layout import present
-from dashboard.views import coverage
+from dashboard.views import coverage, ecosystem
 from pipeline.presentation import Presentation
 
 METHOD_NAME = "method.md"  # English; method.fi.md and method.sv.md are its translations
@@ -203,6 +203,7 @@ def sections(lang: str, pres: Presentation) -> list:
         _groups(lang, pres),
         _aggregation(lang),
         _sources(lang),
+        ecosystem.data_gaps_section(lang),
         coverage.coverage_section(lang, pres, "about-as-of", "about-section"),
         _merger_section(lang),
         _build(lang),

@@ -17,6 +17,7 @@ ALLOWED: dict[str, set[str]] = {
     "pipeline.pxweb": {"pipeline.jsonstat"},
     "pipeline.catalogue": set(),
     "pipeline.presentation": {"pipeline.catalogue"},
+    "pipeline.content": {"pipeline.catalogue"},
     "pipeline.readers": {"pipeline.jsonstat", "pipeline.pxweb"},
     # the snapshot's trial build (check and fetch) runs the build on a candidate snapshot
     "pipeline.snapshot": {
@@ -46,6 +47,7 @@ ALLOWED: dict[str, set[str]] = {
     "dashboard.queries": {
         "dashboard.cache",
         "dashboard.i18n",
+        "pipeline.content",
         "pipeline.export",
         "pipeline.presentation",
     },
@@ -59,6 +61,7 @@ ALLOWED: dict[str, set[str]] = {
     "dashboard.layout": {"dashboard.i18n", "dashboard.queries"},
     "dashboard.highlights": {"dashboard.i18n", "dashboard.views", "pipeline.presentation"},
     "dashboard.views": {
+        "dashboard.embeds",
         "dashboard.figures",
         "dashboard.geo",
         "dashboard.highlights",
@@ -67,6 +70,7 @@ ALLOWED: dict[str, set[str]] = {
         "dashboard.queries",
         "dashboard.services",
         "pipeline.catalogue",
+        "pipeline.content",
         "pipeline.export",
         "pipeline.presentation",
     },
@@ -80,9 +84,12 @@ ALLOWED: dict[str, set[str]] = {
     "dashboard.downloads": {"dashboard.i18n", "pipeline.export"},
     "dashboard.rediscache": set(),
     "dashboard.httpcache": {"dashboard.i18n"},
+    # server-rendered embeds (no Dash): plain Flask routes and pure HTML renderers
+    "dashboard.embeds": {"dashboard.i18n", "dashboard.queries", "pipeline.content"},
     "dashboard.app": {
         "dashboard.cache",
         "dashboard.downloads",
+        "dashboard.embeds",
         "dashboard.geo",
         "dashboard.httpcache",
         "dashboard.i18n",

@@ -138,6 +138,8 @@ def _parse_columns(node: Any, where: Where, fmt: str) -> dict:
     if not isinstance(columns, dict):
         raise where.error("'columns' must be a mapping", line_of(node, "columns", 0))
     allowed = CATEGORY_COLUMN_ROLES if fmt == "category_csv" else CSV_COLUMN_ROLES - {"category"}
+    if fmt == "eurostat_csv":
+        allowed = CSV_COLUMN_ROLES - {"name", "period_label"}
     for role, column in columns.items():
         if role not in allowed:
             raise where.error(
@@ -151,6 +153,10 @@ def _parse_columns(node: Any, where: Where, fmt: str) -> dict:
     if fmt == "paavo_csv" and ("name" not in columns or "reference_year" not in node):
         raise where.error(
             "a paavo_csv source needs 'columns' naming its 'name' column and a 'reference_year'"
+        )
+    if fmt == "eurostat_csv" and set(columns) != {"area", "category", "period", "value"}:
+        raise where.error(
+            "an eurostat_csv source needs 'columns' naming its area, category, period and value"
         )
     if fmt == "category_csv" and not {"name", "value"} <= set(columns):
         raise where.error("a category_csv source needs 'columns' naming its 'name' and 'value'")

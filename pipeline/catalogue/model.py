@@ -23,9 +23,11 @@ FORMATS = frozenset(
         "topojson",
         "classification_csv",
         "paavo_csv",
+        "eurostat_csv",
     }
 )
-AREA_LEVELS = frozenset({"municipality", "region", "country"})
+# `nuts`: Eurostat's NUTS-coded areas (the country, NUTS 2 = large regions, NUTS 3 = maakunnat).
+AREA_LEVELS = frozenset({"municipality", "region", "country", "nuts"})
 PERIODS = frozenset({"year", "month", "none"})
 DIRECTIONS = frozenset({"higher_is_better", "lower_is_better", "neutral"})
 RULES = frozenset({"sum", "ratio", "weighted_mean", "none"})

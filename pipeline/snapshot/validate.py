@@ -17,7 +17,9 @@ from pipeline.snapshot.encode import dimension_list, dimension_roles
 from pipeline.snapshot.errors import SnapshotError
 
 JSON_FORMATS = frozenset({"jsonstat2", "pxweb_json", "geojson", "topojson"})
-CSV_FORMATS = frozenset({"csv", "classification_csv", "keyfigures_csv", "category_csv"})
+CSV_FORMATS = frozenset(
+    {"csv", "classification_csv", "keyfigures_csv", "category_csv", "eurostat_csv"}
+)
 XLSX_FORMATS = frozenset({"keyfigures_xlsx", "xlsx"})
 KNOWN_FORMATS = JSON_FORMATS | CSV_FORMATS | XLSX_FORMATS
 

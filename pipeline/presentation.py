@@ -91,6 +91,30 @@ class CurrencySpec:
 
 
 @dataclass(frozen=True)
+class RdiSpec:
+    """The profile's R&D&I section: `indicators` of the town's region in the classification
+    group `region_group` (e.g. large regions, NUTS 2) and `local_indicators` of its region in
+    `local_group` (e.g. maakunnat, NUTS 3), each beside the whole country."""
+
+    region_group: str
+    indicators: tuple[str, ...]
+    local_group: str
+    local_indicators: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SharesSpec:
+    """The network page's full list of shares of Finland: every indicator whose aggregation
+    rule is `rule` (additive), except `exclude` and those whose bounds allow negative values;
+    an indicator published only for regions is summed over the regions of `region_group` that
+    hold a member of the group (and said to be a regions' figure)."""
+
+    rule: str
+    region_group: str
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Presentation:
     role_groups: Mapping[str, str]  # role -> catalogue group id
     role_codes: Mapping[str, str]  # role -> the group's area code
@@ -104,6 +128,8 @@ class Presentation:
     highlights: HighlightSpec
     currency: CurrencySpec
     path: Path | None = None
+    rdi: RdiSpec | None = None
+    network_shares: SharesSpec | None = None
 
     @property
     def country(self) -> str:
@@ -199,6 +225,44 @@ def _weights(reader: _Reader, doc: Any) -> tuple[WeightMeasure, ...]:
     return tuple(out)
 
 
+def _classification_group(reader: _Reader, node: Any, key: str, where: Where) -> str:
+    group = reader.groups.get(node.get(key))
+    if group is None or group.kind != "classification":
+        raise where.error(
+            f"{key}: {node.get(key)!r} is not a classification group of the catalogue",
+            line_of(node, key, 0),
+        )
+    return group.id
+
+
+def _rdi(reader: _Reader, doc: Any) -> RdiSpec | None:
+    if "rdi" not in doc:
+        return None
+    node, at = reader.section(doc, "rdi", RdiSpec.__dataclass_fields__)
+    many = reader.indicator_list
+    return RdiSpec(
+        _classification_group(reader, node, "region_group", at),
+        many(node, "indicators", at),
+        _classification_group(reader, node, "local_group", at),
+        many(node, "local_indicators", at),
+    )
+
+
+def _shares(reader: _Reader, doc: Any) -> SharesSpec | None:
+    if "network_shares" not in doc:
+        return None
+    value = doc.get("network_shares")
+    where = reader.top.at(value, "network_shares", "").with_line(line_of(doc, "network_shares", 1))
+    check_mapping(value, where.at(value), ("rule", "region_group"), ("exclude",))
+    at = where.at(value)
+    if value["rule"] not in ("sum", "ratio", "weighted_mean"):
+        raise at.error(f"rule: {value['rule']!r} is not an aggregation rule that adds up")
+    exclude = reader.indicator_list(value, "exclude", at) if value.get("exclude") else ()
+    return SharesSpec(
+        value["rule"], _classification_group(reader, value, "region_group", at), exclude
+    )
+
+
 def _currency(reader: _Reader, doc: Any) -> CurrencySpec:
     node, at = reader.section(doc, "currency", CurrencySpec.__dataclass_fields__)
     years = get_int(node, "stale_after_years", at)
@@ -215,6 +279,7 @@ def parse_presentation(text: str, catalogue: Catalogue, file: str = "<string>") 
     reader = _Reader(catalogue, file)
     top_keys = ("version", "roles", "theme_order", "profile", "overview", "embed_defaults")
     top_keys += ("network_weight", "peer_profile", "defaults", "highlights", "currency")
+    top_keys += ("rdi", "network_shares")
     check_mapping(doc, reader.top, top_keys)
     duplicate = first_duplicate(doc)
     if duplicate:
@@ -251,6 +316,8 @@ def parse_presentation(text: str, catalogue: Catalogue, file: str = "<string>") 
         defaults=defaults,
         highlights=highlights,
         currency=currency,
+        rdi=_rdi(reader, doc),
+        network_shares=_shares(reader, doc),
     )
 
 

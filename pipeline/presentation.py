@@ -112,6 +112,8 @@ class SharesSpec:
     rule: str
     region_group: str
     exclude: tuple[str, ...] = ()
+    measures: tuple[WeightMeasure, ...] = ()  # counts inside ratio indicators, listed by hand
+    indicators: tuple[str, ...] = ()  # the additive indicators found in the catalogue
 
 
 @dataclass(frozen=True)
@@ -208,14 +210,14 @@ def _theme_order(reader: _Reader, doc: Any) -> tuple[str, ...]:
     return tuple(order)
 
 
-def _weights(reader: _Reader, doc: Any) -> tuple[WeightMeasure, ...]:
-    items = doc.get("network_weight")
-    where = reader.top.with_line(line_of(doc, "network_weight", 1))
+def _weights(reader: _Reader, doc: Any, key: str = "network_weight") -> tuple[WeightMeasure, ...]:
+    items = doc.get(key)
+    where = reader.top.with_line(line_of(doc, key, 1))
     if not isinstance(items, list) or not items:
-        raise where.error("network_weight must be a non-empty list")
+        raise where.error(f"{key} must be a non-empty list")
     out = []
     for item in items:
-        at = where.at(item, "network_weight", "")
+        at = where.at(item, key, "")
         check_mapping(item, at, ("indicator", "column", "label"))
         if item["column"] not in WEIGHT_COLUMNS:
             raise at.error(f"column must be one of {sorted(WEIGHT_COLUMNS)}")
@@ -248,19 +250,26 @@ def _rdi(reader: _Reader, doc: Any) -> RdiSpec | None:
     )
 
 
-def _shares(reader: _Reader, doc: Any) -> SharesSpec | None:
+def _shares(reader: _Reader, doc: Any, catalogue: Catalogue) -> SharesSpec | None:
+    """`network_shares`; its `indicators` are the catalogue's indicators of the rule, less the
+    excluded ones and those whose bounds allow negative values (a balance has no share)."""
     if "network_shares" not in doc:
         return None
     value = doc.get("network_shares")
     where = reader.top.at(value, "network_shares", "").with_line(line_of(doc, "network_shares", 1))
-    check_mapping(value, where.at(value), ("rule", "region_group"), ("exclude",))
+    check_mapping(value, where.at(value), ("rule", "region_group"), ("exclude", "measures"))
     at = where.at(value)
-    if value["rule"] not in ("sum", "ratio", "weighted_mean"):
-        raise at.error(f"rule: {value['rule']!r} is not an aggregation rule that adds up")
+    if value["rule"] != "sum":
+        raise at.error(f"rule: {value['rule']!r}; only 'sum' indicators add up to a share")
     exclude = reader.indicator_list(value, "exclude", at) if value.get("exclude") else ()
-    return SharesSpec(
-        value["rule"], _classification_group(reader, value, "region_group", at), exclude
+    measures = _weights(reader, value, "measures") if "measures" in value else ()
+    found = tuple(
+        i.id
+        for i in catalogue.indicators
+        if i.aggregation.rule == value["rule"] and i.bounds.min >= 0 and i.id not in exclude
     )
+    group = _classification_group(reader, value, "region_group", at)
+    return SharesSpec(value["rule"], group, exclude, measures, found)
 
 
 def _currency(reader: _Reader, doc: Any) -> CurrencySpec:
@@ -317,7 +326,7 @@ def parse_presentation(text: str, catalogue: Catalogue, file: str = "<string>") 
         highlights=highlights,
         currency=currency,
         rdi=_rdi(reader, doc),
-        network_shares=_shares(reader, doc),
+        network_shares=_shares(reader, doc, catalogue),
     )
 
 

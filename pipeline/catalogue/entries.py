@@ -11,8 +11,8 @@ from typing import Any
 from pipeline.catalogue.limits import parse_bounds, parse_completeness
 from pipeline.catalogue.model import (
     AREA_LEVELS,
-    CATEGORY_COLUMN_ROLES,
     CLASSIFICATIONS,
+    COLUMN_ROLES,
     CSV_COLUMN_ROLES,
     DIRECTIONS,
     FORMATS,
@@ -139,9 +139,7 @@ def _parse_columns(node: Any, where: Where, fmt: str) -> dict:
     columns = node.get("columns") or {}
     if not isinstance(columns, dict):
         raise where.error("'columns' must be a mapping", line_of(node, "columns", 0))
-    allowed = CATEGORY_COLUMN_ROLES if fmt == "category_csv" else CSV_COLUMN_ROLES - {"category"}
-    if fmt == "eurostat_csv":
-        allowed = CSV_COLUMN_ROLES - {"name", "period_label"}
+    allowed = COLUMN_ROLES.get(fmt, CSV_COLUMN_ROLES - {"category"})
     for role, column in columns.items():
         if role not in allowed:
             raise where.error(
@@ -155,10 +153,6 @@ def _parse_columns(node: Any, where: Where, fmt: str) -> dict:
     if fmt == "paavo_csv" and ("name" not in columns or "reference_year" not in node):
         raise where.error(
             "a paavo_csv source needs 'columns' naming its 'name' column and a 'reference_year'"
-        )
-    if fmt == "eurostat_csv" and set(columns) != {"area", "category", "period", "value"}:
-        raise where.error(
-            "an eurostat_csv source needs 'columns' naming its area, category, period and value"
         )
     if fmt == "category_csv" and not {"name", "value"} <= set(columns):
         raise where.error("a category_csv source needs 'columns' naming its 'name' and 'value'")

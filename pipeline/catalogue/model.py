@@ -49,6 +49,12 @@ CLASSIFICATIONS = frozenset(
 CSV_COLUMN_ROLES = frozenset({"area", "name", "category", "period", "period_label", "value"})
 # The column roles a category_csv takes (name and value required).
 CATEGORY_COLUMN_ROLES = frozenset({"name", "category", "period", "value"})
+# The column roles of the formats whose `columns` differ from a tidy csv's (eurostat_csv: the
+# reader requires all four).
+COLUMN_ROLES = {
+    "category_csv": CATEGORY_COLUMN_ROLES,
+    "eurostat_csv": frozenset({"area", "category", "period", "value"}),
+}
 REFERENCE_YEARS = range(1900, 2101)
 
 

@@ -82,13 +82,21 @@ def line_of(path: Path, fragment: str) -> int:
 # --------------------------------------------------------------------------- catalogue errors
 
 CATALOGUE_CASES = {
-    "key-typo": ("    formula: population\n", "    formla: population\n", "unknown key 'formla'"),
-    "unknown-variable": (
-        "    formula: population\n",
-        "    formula: populaton\n",
-        "populaton",
+    "key-typo": (
+        "    formula: population_prelim\n",
+        "    formla: population_prelim\n",
+        "unknown key 'formla'",
     ),
-    "bad-yaml": ("    formula: population\n", "    formula: [population\n", "invalid yaml"),
+    "unknown-variable": (
+        "    formula: population_prelim\n",
+        "    formula: populaton_prelim\n",
+        "populaton_prelim",
+    ),
+    "bad-yaml": (
+        "    formula: population_prelim\n",
+        "    formula: [population_prelim\n",
+        "invalid yaml",
+    ),
 }
 
 
@@ -107,7 +115,7 @@ def test_catalogue_error_prints_file_line_and_entry(tmp_path, case, command):
     where = f"{re.escape(str(catalogue))}:{line}" if line else re.escape(str(catalogue))
     assert_clean_failure(result, where, re.escape(words))
     if case != "bad-yaml":
-        assert "indicator 'population'" in result.stderr
+        assert "indicator 'population_preliminary'" in result.stderr
 
 
 def test_debug_flag_adds_the_traceback(tmp_path):

@@ -78,13 +78,17 @@ ALLOWED: dict[str, set[str]] = {
         "pipeline.export",
     },
     "dashboard.downloads": {"dashboard.i18n", "pipeline.export"},
+    "dashboard.rediscache": set(),
+    "dashboard.httpcache": {"dashboard.i18n"},
     "dashboard.app": {
         "dashboard.cache",
         "dashboard.downloads",
         "dashboard.geo",
+        "dashboard.httpcache",
         "dashboard.i18n",
         "dashboard.layout",
         "dashboard.queries",
+        "dashboard.rediscache",
     },
     "dashboard.wsgi": {"dashboard.app", "dashboard.geo", "dashboard.queries"},
 }

@@ -84,11 +84,12 @@ def expected_error_types() -> tuple[type[BaseException], ...]:
 
 
 def error_message(exc: BaseException, limit: int | None = MESSAGE_LIMIT) -> str:
-    """The exception's message and notes, cut to `limit` characters."""
-    text = "\n".join([str(exc) or type(exc).__name__, *getattr(exc, "__notes__", ())])
+    """The exception's message cut to `limit` characters, then its notes (never cut: they say
+    what was left as it was, e.g. "the warehouse is unchanged")."""
+    text = str(exc) or type(exc).__name__
     if limit is not None and len(text) > limit:
         text = f"{text[:limit]}… ({len(text) - limit:,} more characters; --debug shows all)"
-    return text
+    return "\n".join([text, *getattr(exc, "__notes__", ())])
 
 
 class InvestinGroup(click.Group):

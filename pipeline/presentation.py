@@ -91,6 +91,32 @@ class CurrencySpec:
 
 
 @dataclass(frozen=True)
+class RdiSpec:
+    """The profile's R&D&I section: `indicators` of the town's region in the classification
+    group `region_group` (e.g. large regions, NUTS 2) and `local_indicators` of its region in
+    `local_group` (e.g. maakunnat, NUTS 3), each beside the whole country."""
+
+    region_group: str
+    indicators: tuple[str, ...]
+    local_group: str
+    local_indicators: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SharesSpec:
+    """The network page's full list of shares of Finland: every indicator whose aggregation
+    rule is `rule` (additive), except `exclude` and those whose bounds allow negative values;
+    an indicator published only for regions is summed over the regions of `region_group` that
+    hold a member of the group (and said to be a regions' figure)."""
+
+    rule: str
+    region_group: str
+    exclude: tuple[str, ...] = ()
+    measures: tuple[WeightMeasure, ...] = ()  # counts inside ratio indicators, listed by hand
+    indicators: tuple[str, ...] = ()  # the additive indicators found in the catalogue
+
+
+@dataclass(frozen=True)
 class Presentation:
     role_groups: Mapping[str, str]  # role -> catalogue group id
     role_codes: Mapping[str, str]  # role -> the group's area code
@@ -104,6 +130,8 @@ class Presentation:
     highlights: HighlightSpec
     currency: CurrencySpec
     path: Path | None = None
+    rdi: RdiSpec | None = None
+    network_shares: SharesSpec | None = None
 
     @property
     def country(self) -> str:
@@ -182,14 +210,14 @@ def _theme_order(reader: _Reader, doc: Any) -> tuple[str, ...]:
     return tuple(order)
 
 
-def _weights(reader: _Reader, doc: Any) -> tuple[WeightMeasure, ...]:
-    items = doc.get("network_weight")
-    where = reader.top.with_line(line_of(doc, "network_weight", 1))
+def _weights(reader: _Reader, doc: Any, key: str = "network_weight") -> tuple[WeightMeasure, ...]:
+    items = doc.get(key)
+    where = reader.top.with_line(line_of(doc, key, 1))
     if not isinstance(items, list) or not items:
-        raise where.error("network_weight must be a non-empty list")
+        raise where.error(f"{key} must be a non-empty list")
     out = []
     for item in items:
-        at = where.at(item, "network_weight", "")
+        at = where.at(item, key, "")
         check_mapping(item, at, ("indicator", "column", "label"))
         if item["column"] not in WEIGHT_COLUMNS:
             raise at.error(f"column must be one of {sorted(WEIGHT_COLUMNS)}")
@@ -197,6 +225,51 @@ def _weights(reader: _Reader, doc: Any) -> tuple[WeightMeasure, ...]:
             WeightMeasure(reader.indicator(item, "indicator", at), item["column"], item["label"])
         )
     return tuple(out)
+
+
+def _classification_group(reader: _Reader, node: Any, key: str, where: Where) -> str:
+    group = reader.groups.get(node.get(key))
+    if group is None or group.kind != "classification":
+        raise where.error(
+            f"{key}: {node.get(key)!r} is not a classification group of the catalogue",
+            line_of(node, key, 0),
+        )
+    return group.id
+
+
+def _rdi(reader: _Reader, doc: Any) -> RdiSpec | None:
+    if "rdi" not in doc:
+        return None
+    node, at = reader.section(doc, "rdi", RdiSpec.__dataclass_fields__)
+    many = reader.indicator_list
+    return RdiSpec(
+        _classification_group(reader, node, "region_group", at),
+        many(node, "indicators", at),
+        _classification_group(reader, node, "local_group", at),
+        many(node, "local_indicators", at),
+    )
+
+
+def _shares(reader: _Reader, doc: Any, catalogue: Catalogue) -> SharesSpec | None:
+    """`network_shares`; its `indicators` are the catalogue's indicators of the rule, less the
+    excluded ones and those whose bounds allow negative values (a balance has no share)."""
+    if "network_shares" not in doc:
+        return None
+    value = doc.get("network_shares")
+    where = reader.top.at(value, "network_shares", "").with_line(line_of(doc, "network_shares", 1))
+    check_mapping(value, where.at(value), ("rule", "region_group"), ("exclude", "measures"))
+    at = where.at(value)
+    if value["rule"] != "sum":
+        raise at.error(f"rule: {value['rule']!r}; only 'sum' indicators add up to a share")
+    exclude = reader.indicator_list(value, "exclude", at) if value.get("exclude") else ()
+    measures = _weights(reader, value, "measures") if "measures" in value else ()
+    found = tuple(
+        i.id
+        for i in catalogue.indicators
+        if i.aggregation.rule == value["rule"] and i.bounds.min >= 0 and i.id not in exclude
+    )
+    group = _classification_group(reader, value, "region_group", at)
+    return SharesSpec(value["rule"], group, exclude, measures, found)
 
 
 def _currency(reader: _Reader, doc: Any) -> CurrencySpec:
@@ -215,6 +288,7 @@ def parse_presentation(text: str, catalogue: Catalogue, file: str = "<string>") 
     reader = _Reader(catalogue, file)
     top_keys = ("version", "roles", "theme_order", "profile", "overview", "embed_defaults")
     top_keys += ("network_weight", "peer_profile", "defaults", "highlights", "currency")
+    top_keys += ("rdi", "network_shares")
     check_mapping(doc, reader.top, top_keys)
     duplicate = first_duplicate(doc)
     if duplicate:
@@ -251,6 +325,8 @@ def parse_presentation(text: str, catalogue: Catalogue, file: str = "<string>") 
         defaults=defaults,
         highlights=highlights,
         currency=currency,
+        rdi=_rdi(reader, doc),
+        network_shares=_shares(reader, doc, catalogue),
     )
 
 

@@ -26,7 +26,7 @@ from dashboard.figures.compare import (
 )
 from dashboard.figures.index import rank_range_figure
 from dashboard.figures.map import choropleth_figure, direction_colorscale
-from dashboard.figures.network import national_share_figure
+from dashboard.figures.network import national_share_figure, share_trend_figure
 from dashboard.figures.town import monthly_lines, population_figure, structure_bars
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "direction_colorscale",
     "monthly_lines",
     "national_share_figure",
+    "share_trend_figure",
     "no_data_figure",
     "number_format",
     "population_figure",

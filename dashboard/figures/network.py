@@ -41,3 +41,39 @@ def national_share_figure(
         yaxis={"title": {"text": "%"}, "rangemode": "tozero", "automargin": True},
     )
     return fig
+
+
+def share_trend_figure(
+    frame: pd.DataFrame, lang: str, *, title: str, colours: Mapping[str, str] | None = None
+) -> go.Figure:
+    """Lines of each group's share (%) of the country over the years, one per measure and
+    group (solid: the first group, dashed: the others); measures with one year are markers.
+
+    `frame`: measure (label), group (label), group_code, year, share; `colours` as above.
+    """
+    colours = colours or {}
+    fig = go.Figure()
+    codes = list(dict.fromkeys(frame["group_code"]))
+    for (measure, code), rows in frame.groupby(["measure", "group_code"], sort=False):
+        rows = rows.sort_values("year")
+        name = f"{rows['group'].iloc[0]}: {measure}"
+        fig.add_trace(
+            go.Scatter(
+                x=rows["year"],
+                y=rows["share"],
+                name=name,
+                mode="lines+markers" if len(rows) > 1 else "markers",
+                line={
+                    "color": colours.get(code, PALETTE[codes.index(code) % len(PALETTE)]),
+                    "dash": "solid" if code == codes[0] else "dash",
+                },
+                hovertemplate=f"{name}<br>%{{x}}: %{{y:.1f}} %<extra></extra>",
+            )
+        )
+    base_layout(fig, title, lang, height=480)
+    fig.update_layout(
+        hovermode="closest",
+        yaxis={"title": {"text": "%"}, "rangemode": "tozero", "automargin": True},
+        xaxis={"dtick": 5},
+    )
+    return fig

@@ -17,7 +17,7 @@ from dash import Input, Output, State, callback, html
 from dashboard import queries
 from dashboard.i18n import lang_of, t
 from dashboard.layout import dropdown_control, figure_block, href, page_top, shell
-from dashboard.views import network
+from dashboard.views import network, network_shares
 from dashboard.views.common import presentation, year_options
 
 PAGE = network.PAGE
@@ -51,6 +51,7 @@ def layout(lang: str | None = None, year: Any = None, **_ignored: Any) -> html.D
             ),
             html.Div(table, id="network-table-wrap"),
             html.P(t("network.method", lang), className="hint"),
+            *network_shares.section(lang, pres),
             html.H2(t("network.towns_title", lang)),
             network.town_links(lang),
         ],

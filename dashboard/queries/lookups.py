@@ -63,6 +63,12 @@ def members_of_groups(group_codes: Iterable[str]) -> pd.DataFrame:
     return run("members_of_groups", groups=list(group_codes))
 
 
+def groups_of_areas(area_codes: Iterable[str], group_id: str, lang: str) -> pd.DataFrame:
+    """area_code, group_code, group_name: the group of the catalogue group `group_id` (e.g.
+    the large region) that each of the areas belongs to."""
+    return run("groups_of_areas", areas=list(area_codes), group_id=group_id, lang=lang_of(lang))
+
+
 def network_towns(lang: str) -> pd.DataFrame:
     """The network towns: area_code, name, sorted by name."""
     frame = municipalities(lang)

@@ -132,6 +132,34 @@ def national_shares(group_codes: Sequence[str], year: int | None = None) -> pd.D
     return pd.concat(frames, ignore_index=True)
 
 
+def share_series(
+    indicator_id: str, column: str, group_codes: Sequence[str], country_size: int
+) -> pd.DataFrame:
+    """Each group's share (%) of the country for a municipal count in every year where every
+    member and all `country_size` municipalities have a value: group_code, indicator_id, year,
+    group_total, country_total, share."""
+    frame = run("share_series", indicator=indicator_id, column=column, groups=list(group_codes))
+    whole = (frame.n_values == frame.n_members) & (frame.n_country == country_size)
+    return frame[whole].drop(columns=["n_values", "n_members", "n_country"]).reset_index(drop=True)
+
+
+def region_share_series(
+    indicator_id: str, group_codes: Sequence[str], region_group: str, country: str
+) -> pd.DataFrame:
+    """For a region-level count: each group's regions' (those of `region_group` holding a
+    member) share (%) of `country`, in years every such region has a value; the columns of
+    `share_series`."""
+    frame = run(
+        "region_share_series",
+        indicator=indicator_id,
+        groups=list(group_codes),
+        region_group=region_group,
+        country=country,
+    )
+    whole = frame.n_values == frame.n_members
+    return frame[whole].drop(columns=["n_values", "n_members"]).reset_index(drop=True)
+
+
 def share_years() -> list[int]:
     """Years in which every network-weight indicator has annual municipal values."""
     ids = [measure.indicator for measure in presentation().network_weight]

@@ -22,6 +22,7 @@ from dashboard.views import coverage, index, town_charts
 from dashboard.views.common import comparisons
 from dashboard.views.town_charts import period
 from dashboard.views.town_ecosystem import ecosystem_sections
+from dashboard.views.town_rdi import rdi_sections
 from pipeline.presentation import Presentation
 
 PERCENTAGE_POINTS = {"fi": " %-yks.", "sv": " p.e.", "en": " pp"}
@@ -270,6 +271,7 @@ def profile(code: str, lang: str, pres: Presentation) -> html.Div:
         *theme_sections(values, lang, pres),
         index.town_section(code, lang, pres),
         *ecosystem_sections(code, lang, pres),
+        *rdi_sections(code, lang, pres),
         coverage.coverage_section(lang, pres, "town-as-of", "theme-section as-of-section"),
         html.P(
             [t("common.source", lang), ": ", tables, ". Statistics Finland, CC BY 4.0."],

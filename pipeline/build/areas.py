@@ -24,6 +24,7 @@ GROUP_KIND = {
     "maakunta": "region",
     "seutukunta": "subregion",
     "kuntaryhmitys": "municipality_group",
+    "suuralue": "large_region",  # = NUTS 2
 }
 CODE_WIDTH = {"maakunta": 2, "seutukunta": 3}
 LANGS = ("fi", "sv", "en")
@@ -43,6 +44,8 @@ class Division:
     coded_names: dict[str, str] = field(default_factory=dict)
     # the same for wellbeing services counties, an area level the product has no groups for
     wellbeing_names: dict[str, str] = field(default_factory=dict)
+    # Eurostat's NUTS codes (every version) → SSS, large region SAx (NUTS 2), maakunta MKxx (NUTS 3)
+    nuts_codes: dict[str, str] = field(default_factory=dict)
     subregion_names: dict[str, str] = field(default_factory=dict)  # sub-region name → SKxxx
 
     def names_for(self, area_level: str) -> dict[str, str]:
@@ -103,6 +106,7 @@ def load_division(catalogue: Catalogue, snapshot_dir: Path) -> Division:
         coded_names=coded_area_names(municipalities),
         wellbeing_names=_coded(wellbeing, "code", "name"),
         subregion_names=subregion_names(municipalities),
+        nuts_codes=readers.nuts_codes(raw),
     )
 
 

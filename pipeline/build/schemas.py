@@ -21,7 +21,7 @@ from pipeline.build.bounds import bounds_checks, keyed_bounds
 from pipeline.catalogue import Bounds, Variable
 from pipeline.composite import INDEX_PREFIX
 
-STAGING_AREA = r"^(\d{3}|SSS|MK\d{2}|SK\d{3})$"
+STAGING_AREA = r"^(\d{3}|SSS|MK\d{2}|SK\d{3}|SA\d)$"
 MUNICIPALITY = r"^\d{3}$"
 AREA_KINDS = [
     "municipality",
@@ -29,6 +29,7 @@ AREA_KINDS = [
     "region",
     "subregion",
     "municipality_group",
+    "large_region",
     "group",
     "peers",
 ]

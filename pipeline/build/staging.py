@@ -101,6 +101,8 @@ def source_names(source: Source, division: Division) -> dict[str, str]:
     mixed-level StatFin table), also "MK01 Uusimaa", "SK011 Helsinki" and "HVA01 …" names."""
     if source.area_level in ("region", "subregion"):
         return division.names_for(source.area_level)
+    if source.area_level == "nuts":
+        return division.nuts_codes
     if source.format == "category_csv":
         return {**division.wellbeing_names, **division.coded_names, **division.names}
     return division.names
@@ -108,12 +110,13 @@ def source_names(source: Source, division: Division) -> dict[str, str]:
 
 def unknown_area_codes(staging: pd.DataFrame, division: Division, where: str) -> list[str]:
     """Rows whose area is none the build knows: a 2025 municipality, a municipality merged
-    since (the catalogue's mergers), a region, a sub-region or the whole country. Named here,
-    with the file row, rather than later as a failed membership check listing every
-    municipality."""
+    since (the catalogue's mergers), a region, a sub-region, a large region (NUTS 2) or the
+    whole country. Named here, with the file row, rather than later as a failed membership check
+    listing every municipality."""
     known = {*division.codes, *division.code_map, *division.municipalities.region_code}
     known.update(division.municipalities.subregion_code)
     known.add(readers.COUNTRY_CODE)
+    known.update(division.nuts_codes.values())
     unknown = staging[~staging["area_code"].isin(known)]
     if unknown.empty:
         return []

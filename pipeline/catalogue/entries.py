@@ -11,8 +11,8 @@ from typing import Any
 from pipeline.catalogue.limits import parse_bounds, parse_completeness
 from pipeline.catalogue.model import (
     AREA_LEVELS,
-    CATEGORY_COLUMN_ROLES,
     CLASSIFICATIONS,
+    COLUMN_ROLES,
     CSV_COLUMN_ROLES,
     DIRECTIONS,
     FORMATS,
@@ -139,7 +139,7 @@ def _parse_columns(node: Any, where: Where, fmt: str) -> dict:
     columns = node.get("columns") or {}
     if not isinstance(columns, dict):
         raise where.error("'columns' must be a mapping", line_of(node, "columns", 0))
-    allowed = CATEGORY_COLUMN_ROLES if fmt == "category_csv" else CSV_COLUMN_ROLES - {"category"}
+    allowed = COLUMN_ROLES.get(fmt, CSV_COLUMN_ROLES - {"category"})
     for role, column in columns.items():
         if role not in allowed:
             raise where.error(

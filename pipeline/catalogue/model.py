@@ -24,9 +24,11 @@ FORMATS = frozenset(
         "topojson",
         "classification_csv",
         "paavo_csv",
+        "eurostat_csv",
     }
 )
-AREA_LEVELS = frozenset({"municipality", "region", "subregion", "country"})
+# `nuts`: Eurostat's NUTS-coded areas (the country, NUTS 2 = large regions, NUTS 3 = maakunnat).
+AREA_LEVELS = frozenset({"municipality", "region", "subregion", "country", "nuts"})
 PERIODS = frozenset({"year", "month", "none"})
 DIRECTIONS = frozenset({"higher_is_better", "lower_is_better", "neutral"})
 RULES = frozenset({"sum", "ratio", "weighted_mean", "none"})
@@ -47,6 +49,12 @@ CLASSIFICATIONS = frozenset(
 CSV_COLUMN_ROLES = frozenset({"area", "name", "category", "period", "period_label", "value"})
 # The column roles a category_csv takes (name and value required).
 CATEGORY_COLUMN_ROLES = frozenset({"name", "category", "period", "value"})
+# The column roles of the formats whose `columns` differ from a tidy csv's (eurostat_csv: the
+# reader requires all four).
+COLUMN_ROLES = {
+    "category_csv": CATEGORY_COLUMN_ROLES,
+    "eurostat_csv": frozenset({"area", "category", "period", "value"}),
+}
 REFERENCE_YEARS = range(1900, 2101)
 
 

@@ -7,7 +7,7 @@ Apart from opening the file these functions are pure; errors are `ReaderError`s 
 the row and the value at fault. `read_source` picks the reader for a catalogue source.
 
 Modules: `common` (staging shape, area codes, periods), `keyfigures`, `tidy_csv`,
-`category_csv` (long name-keyed csvs), `jsonstat2`,
+`category_csv` (long name-keyed csvs), `jsonstat2`, `eurostat` (NUTS-keyed Eurostat csvs),
 `areas` (classification and boundaries) and `dispatch`.
 """
 
@@ -35,6 +35,7 @@ from pipeline.readers.common import (
     subregion_code,
 )
 from pipeline.readers.dispatch import read_source
+from pipeline.readers.eurostat import nuts_codes, read_eurostat_csv, tidy_eurostat
 from pipeline.readers.jsonstat2 import jsonstat_table, read_jsonstat_file, tidy_jsonstat
 from pipeline.readers.keyfigures import (
     clean_name,
@@ -65,10 +66,12 @@ __all__ = [
     "municipality_group_code",
     "names_to_codes",
     "normalise_area_code",
+    "nuts_codes",
     "parse_period",
     "read_category_csv",
     "read_classification_csv",
     "read_csv",
+    "read_eurostat_csv",
     "read_geojson",
     "read_jsonstat_file",
     "read_keyfigures_csv",
@@ -81,6 +84,7 @@ __all__ = [
     "tidy_category_csv",
     "tidy_classification",
     "tidy_csv",
+    "tidy_eurostat",
     "tidy_jsonstat",
     "tidy_keyfigures",
     "tidy_keyfigures_series",

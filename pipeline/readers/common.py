@@ -27,6 +27,7 @@ COUNTRY_NAMES = {"KOKO MAA", "WHOLE COUNTRY", "HELA LANDET", "KOKO SUOMI"}
 # is about 2 MB), far below what would exhaust memory (pandas holds ~8x a CSV's size).
 MAX_FILE_BYTES = {
     "csv": 64 << 20,
+    "eurostat_csv": 64 << 20,
     "paavo_csv": 64 << 20,
     "keyfigures_csv": 16 << 20,
     "keyfigures_series_csv": 16 << 20,

@@ -11,6 +11,7 @@ import pandas as pd
 from pipeline.readers.areas import read_classification_csv, read_geojson, read_topojson
 from pipeline.readers.category_csv import CategorySpec, read_category_csv, tidy_category_csv
 from pipeline.readers.common import ReaderError, check_file_size
+from pipeline.readers.eurostat import read_eurostat_csv, tidy_eurostat
 from pipeline.readers.jsonstat2 import read_jsonstat_file, tidy_jsonstat
 from pipeline.readers.keyfigures import (
     read_keyfigures_csv,
@@ -30,7 +31,7 @@ def read_source(
 
     `name_index` maps area names to codes for sources that identify areas by name (key figures,
     category csvs): municipality names for municipal sources, region (sub-region) names for
-    regional (sub-regional) ones. A file larger
+    regional (sub-regional) ones, NUTS codes for Eurostat's (`area_level: nuts`). A file larger
     than its format's reader loads (`check_file_size`) is refused before it is opened.
     """
     check_file_size(path, source.format, source.file)
@@ -48,6 +49,9 @@ def read_source(
     if source.format == "csv":
         raw = read_csv(path)
         return raw, tidy_csv(raw, source.columns, variables, source.file)
+    if source.format == "eurostat_csv":
+        raw = read_eurostat_csv(path)
+        return raw, tidy_eurostat(raw, source.columns, variables, name_index, source.file)
     if source.format == "paavo_csv":
         return read_paavo_source(source, path, name_index)
     if source.format == "category_csv":

@@ -31,6 +31,7 @@ CSV_FORMATS = frozenset(
         "keyfigures_series_csv",
         "category_csv",
         "paavo_csv",
+        "eurostat_csv",
     }
 )
 XLSX_FORMATS = frozenset({"keyfigures_xlsx", "xlsx"})

@@ -90,6 +90,9 @@ def _page_calls(value: str) -> dict[str, tuple]:
         "stored_peers": (value, 3),
         "peer_group_code": ("peers:" + value,),
         "is_peer_group": (value,),
+        "groups_of_areas": (many, value, value),
+        "share_series": (value, value, many, 308),
+        "region_share_series": (value, many, value, value),
     }
 
 

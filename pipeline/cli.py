@@ -71,6 +71,7 @@ EXPECTED_ERRORS = {
     "pipeline.readers.common": ("ReaderError",),
     "pipeline.jsonstat": ("JsonStatError",),
     "pipeline.pxweb.errors": ("PxWebError",),
+    "pipeline.sql": ("SqlError",),
 }
 MESSAGE_LIMIT = 4_000  # characters of an error message printed without --debug
 
@@ -247,6 +248,25 @@ def downloads(warehouse_path: Path) -> None:
     if not warehouse_path.exists():
         raise click.ClickException(f"{warehouse_path} does not exist: run `investin build` first.")
     write_complete(warehouse_path, echo=click.echo)
+
+
+@main.command()
+@click.argument("query")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@warehouse_option
+def sql(query: str, fmt: str, warehouse_path: Path) -> None:
+    """Run one read-only query on the warehouse, e.g. investin sql "SELECT * FROM core.areas".
+
+    The tables and their columns are in docs/tables.md."""
+    from pipeline.sql import render, run_query
+
+    click.echo(render(run_query(warehouse_path, query), fmt), nl=False)
 
 
 @main.command()

@@ -38,6 +38,7 @@ ALLOWED: dict[str, set[str]] = {
         "pipeline.snapshot",
     },
     "pipeline.export": {"pipeline.readers", "pipeline.catalogue"},
+    "pipeline.sql": set(),
     "pipeline.cli": {"*"},
     "dashboard.i18n": set(),
     "dashboard.cache": set(),

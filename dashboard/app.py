@@ -61,7 +61,7 @@ from dash import dcc, html
 from dash._pages import PAGE_REGISTRY, _path_to_page
 from flask_compress import Compress
 
-from dashboard import cache, downloads, geo, queries
+from dashboard import api, cache, downloads, geo, queries
 from dashboard.i18n import lang_of, t
 from dashboard.layout import error_page
 
@@ -158,6 +158,7 @@ def create_app(warehouse_path: str | os.PathLike, *, shared_answers: bool = Fals
     server = app.server
     _serve_fast(server, cache.Answers.for_server(warehouse_path, shared_answers))
     downloads.install(server, warehouse_path)  # the complete downloads, as static files
+    api.install(server)  # the read-only web API, /api/v1/…
     server.after_request(functools.partial(_after_request, app))
     server.register_error_handler(Exception, _unhandled_error)
     return app

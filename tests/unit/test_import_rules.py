@@ -79,7 +79,9 @@ ALLOWED: dict[str, set[str]] = {
         "pipeline.export",
     },
     "dashboard.downloads": {"dashboard.i18n", "pipeline.export"},
+    "dashboard.api": {"dashboard.queries", "pipeline.export"},
     "dashboard.app": {
+        "dashboard.api",
         "dashboard.cache",
         "dashboard.downloads",
         "dashboard.geo",

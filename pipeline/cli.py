@@ -200,7 +200,13 @@ def build(catalogue_path: Path, snapshot_dir: Path, warehouse_path: Path) -> Non
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "parquet"]), required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "csv_excel", "xlsx", "parquet"]),
+    required=True,
+    help="csv_excel: the Finnish/Swedish Excel dialect (BOM, ';', decimal comma).",
+)
 @click.option("--indicator", "indicators", multiple=True, help="Indicator id (repeatable).")
 @click.option("--area", "areas", multiple=True, help="Area code (repeatable).")
 @click.option("--group", "groups", multiple=True, help="Group id or code (repeatable).")
@@ -223,7 +229,7 @@ def export(
     warehouse_path: Path,
 ) -> None:
     """Export indicator values as CSV, Excel or Parquet."""
-    from pipeline.export import Selection, export_file
+    from pipeline.export import Selection, export_file, export_notices
 
     selection = Selection(
         indicators=indicators,
@@ -236,6 +242,8 @@ def export(
     )
     rows = export_file(warehouse_path, selection, fmt, output)
     click.echo(f"wrote {rows} rows to {output}")
+    for notice in export_notices(warehouse_path, selection):
+        click.echo(notice, err=True)
 
 
 @main.command()

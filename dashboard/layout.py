@@ -25,6 +25,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("map", "/map"),
     ("data", "/data"),
     ("network", "/network"),
+    ("indicators", "/indicators"),
     ("about", "/about"),
 )
 LICENCE_TEXT = "Statistics Finland, CC BY 4.0"

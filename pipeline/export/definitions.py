@@ -89,8 +89,9 @@ def _source_tables(con: duckdb.DuckDBPyConnection, lang: str) -> dict[str, str]:
     )
     out = {}
     for row in provenance.itertuples():
-        when = row.updated if isinstance(row.updated, str) and row.updated else not_stated
-        out[row.source_id] = f"{row.table_id} ({row.publisher}, {row.licence}; {updated} {when})"
+        stated = isinstance(row.updated, str) and row.updated
+        when = f"{updated} {row.updated}" if stated else not_stated
+        out[row.source_id] = f"{row.table_id} ({row.publisher}, {row.licence}; {when})"
     return out
 
 

@@ -21,7 +21,11 @@ SHEETS = {
 }
 VALUE = {"fi": "arvo", "sv": "värde", "en": "value"}
 REGIONS = {"fi": "maakunnat", "sv": "landskap", "en": "regions"}
-NOT_STATED = {"fi": "ei ilmoitettu", "sv": "inte angivet", "en": "not stated"}
+NOT_STATED = {
+    "fi": "päivityspäivää ei ilmoitettu",
+    "sv": "uppdateringsdatum inte angivet",
+    "en": "update date not stated",
+}
 
 
 def selection(lang: str, **more) -> Selection:

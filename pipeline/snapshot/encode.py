@@ -5,7 +5,7 @@ stay valid: a `jsonstat2` source is written as a json-stat2 dataset (the client'
 re-serialised with its codes, labels, roles, units and `updated`), a `csv` source as a tidy CSV
 in the catalogue's `columns` shape (area code, area name, period, optional period label, one
 value column per variable), a `category_csv` source as a long csv (area name, category, period,
-value).
+value), a `keyfigures_xlsx` source as the publisher's key-figures workbook (`encode_keyfigures`).
 """
 
 from __future__ import annotations
@@ -211,8 +211,13 @@ def serialise(source: Any, frame: pd.DataFrame, roles: Mapping[str, str]) -> byt
             raise ValueError("a fetched category csv needs a period column in the catalogue")
         text = frame_to_category_csv(frame, source.columns, dimension_roles(frame, roles))
         return text.encode("utf-8")
+    if source.format == "keyfigures_xlsx":
+        from pipeline.snapshot.encode_keyfigures import frame_to_keyfigures_xlsx
+
+        return frame_to_keyfigures_xlsx(frame, dimension_roles(frame, roles), source.sheet)
     raise ValueError(
-        f"cannot store fetched data as {source.format!r} (only jsonstat2, csv and category_csv)"
+        f"cannot store fetched data as {source.format!r} "
+        "(only jsonstat2, csv, category_csv and keyfigures_xlsx)"
     )
 
 

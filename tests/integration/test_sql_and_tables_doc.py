@@ -35,9 +35,9 @@ def test_csv_and_json_give_every_row_equal_to_the_table(warehouse_path, con):
     query = "SELECT area_code, kind, name_fi FROM core.areas ORDER BY area_code"
     expected = con.execute("SELECT count(*) FROM core.areas").fetchone()[0]
     as_csv = pd.read_csv(
-        io.StringIO(sql(warehouse_path, query, "--format", "csv").output), dtype=str
+        io.StringIO(sql(warehouse_path, query, "--format", "csv").stdout), dtype=str
     )
-    as_json = json.loads(sql(warehouse_path, query, "--format", "json").output)
+    as_json = json.loads(sql(warehouse_path, query, "--format", "json").stdout)
     assert len(as_csv) == len(as_json) == expected
     assert as_csv.iloc[0].to_dict() == as_json[0]
 

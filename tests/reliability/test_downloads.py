@@ -61,7 +61,7 @@ def _download_body(fmt: str, indicators: list[str], areas: list[str], groups: li
     """The callback request of a click on the /data page's `fmt` download button."""
     clicks = [
         {"id": f"data-download-{f}", "property": "n_clicks", "value": int(f == fmt)}
-        for f in ("csv", "xlsx", "parquet")
+        for f in ("csv", "csv_excel", "xlsx", "parquet")  # the page's buttons, in order
     ]
     values = {"indicators": indicators, "areas": areas, "groups": groups, "from": None}
     values |= {"to": None, "wide": []}

@@ -61,7 +61,7 @@ from dash import dcc, html
 from dash._pages import PAGE_REGISTRY, _path_to_page
 from flask_compress import Compress
 
-from dashboard import api, cache, downloads, geo, queries
+from dashboard import api, cache, downloads, geo, httpcache, queries
 from dashboard.i18n import lang_of, t
 from dashboard.layout import error_page
 
@@ -112,12 +112,18 @@ LOG_TEXT_LIMIT = 400
 LOG_TRACEBACK_LINES = 60
 
 
-def create_app(warehouse_path: str | os.PathLike, *, shared_answers: bool = False) -> dash.Dash:
+def create_app(
+    warehouse_path: str | os.PathLike,
+    *,
+    shared_answers: bool = False,
+    cache_url: str | None = None,
+) -> dash.Dash:
     """The Dash app over the warehouse at `warehouse_path` (opened read-only).
 
     `shared_answers` (set by `dashboard.wsgi` for gunicorn): the workers of one server share
     their callback answers (`dashboard.cache.Answers`), so a page computed by one is ready in
-    the others.
+    the others. `cache_url` (`redis://HOST:PORT/N`): every server given the same Redis shares
+    them instead (`dashboard.rediscache`).
     """
     queries.configure(warehouse_path)
     app = dash.Dash(
@@ -156,12 +162,25 @@ def create_app(warehouse_path: str | os.PathLike, *, shared_answers: bool = Fals
     _wrap_page_layouts()
     _shorten_logs()
     server = app.server
-    _serve_fast(server, cache.Answers.for_server(warehouse_path, shared_answers))
+    build = queries.build_id()
+    _serve_fast(server, _answers(warehouse_path, build, shared_answers, cache_url))
     downloads.install(server, warehouse_path)  # the complete downloads, as static files
-    api.install(server)  # the read-only web API, /api/v1/…
+    api.install(server)  # the read-only web API, /api/v1/… (its own ETags)
+    httpcache.install(server, build, cache.code_digest())  # before the 404 status is set
     server.after_request(functools.partial(_after_request, app))
     server.register_error_handler(Exception, _unhandled_error)
     return app
+
+
+def _answers(
+    warehouse_path: str | os.PathLike, build: str, shared: bool, cache_url: str | None
+) -> cache.Answers:
+    """The answer cache: in Redis when `cache_url`, else the server's (`cache.Answers`)."""
+    if cache_url:
+        from dashboard.rediscache import RedisAnswers
+
+        return cache.Answers(RedisAnswers(cache_url, build, cache.code_digest()))
+    return cache.Answers.for_server(warehouse_path, shared, build)
 
 
 def _unhandled_error(exc: Exception):

@@ -13,21 +13,27 @@ Per process (each gunicorn worker has its own):
   builders (page layouts through `cached_layout`, the compare page's figure builders). The
   bundled boundaries (`dashboard.geo`) use it too.
 
-Per server (shared by the workers of one gunicorn server):
+Per server (shared by the workers of one gunicorn server), or per deployment:
 - `Answers`: callback answers (`/_dash-update-component`, page layouts included) by request
-  body: the worker's own LRU (`ANSWER_CACHE_BYTES`) first, then, when
-  `create_app(shared_answers=True)` (what `dashboard.wsgi` does), files under
-  `$TMPDIR/investin-answers/<server pid>-<namespace>/` (`SHARED_ANSWER_BYTES` in all; answers
-  over `ANSWER_MAX_BYTES` are not kept). Every bound counts bytes, not entries.
+  body: the worker's own LRU (`ANSWER_CACHE_BYTES`) first, then a shared store:
+  - with `investin serve --cache redis://HOST:PORT/N` (`create_app(cache_url=...)`), Redis
+    (`dashboard.rediscache`), shared by every app server that names it; Redis bounds the bytes
+    (`maxmemory` with `allkeys-lru`) and keys expire a week after their last read;
+  - else, when `create_app(shared_answers=True)` (what `dashboard.wsgi` does), files under
+    `$TMPDIR/investin-answers/<server pid>-<namespace>/` (`SHARED_ANSWER_BYTES` in all).
+  Answers over `ANSWER_MAX_BYTES` are not kept; every bound counts bytes, not entries.
   Answers that carry a side update (the error alert) or are not a plain 200 are never kept.
   Callbacks must therefore stay pure: no clock, randomness or request state beyond the body.
 
 Invalidation when the warehouse changes: `queries.configure(path)` calls `invalidate()`, which
 empties `RESULTS` and every `memoised` function. A rebuild replaces the warehouse file; a running
-server keeps reading the file it opened until it is restarted, and the shared answers' namespace
-(`answer_namespace`: the warehouse file's path, size and mtime, the dashboard's code and Dash's
-version) changes with the file and the code, so a restarted server never serves old answers.
-Directories of servers that are no longer running are removed when a worker starts.
+server keeps reading the file it opened until it is restarted. Every shared answer's key holds
+the warehouse's build id (`core.build_info`) and `code_digest()` (the dashboard's code and
+Dash's version); the files' namespace (`answer_namespace`) also holds the warehouse file's path,
+size and mtime. So a restarted server never serves old answers, and servers that serve copies
+of one build share theirs. Directories of servers that are no longer running are removed when
+a worker starts. HTTP caching (ETag, Cache-Control, 304) is `dashboard.httpcache`'s and uses
+the same build id and code digest.
 """
 
 from __future__ import annotations
@@ -42,7 +48,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import dash
 import flask
@@ -272,33 +278,52 @@ def _running(pid: int) -> bool:
     return True
 
 
-def answer_namespace(warehouse_path: str | os.PathLike) -> str:
-    """A digest of the warehouse file (path, size, mtime), the dashboard's code and Dash."""
-    digest = hashlib.sha256()
-    path = Path(warehouse_path).resolve()
-    stat = path.stat()
-    digest.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}|{dash.__version__}".encode())
+@functools.cache
+def code_digest() -> str:
+    """16 hex digits of the dashboard's code (every source file of the package) and Dash's
+    version: what the answers and pages depend on besides the warehouse."""
+    digest = hashlib.sha256(dash.__version__.encode())
     for source in sorted(PACKAGE.rglob("*")):
         if source.is_file() and source.suffix in CODE_SUFFIXES:
             digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
 
 
+def answer_namespace(warehouse_path: str | os.PathLike, build: str = "") -> str:
+    """A digest of the warehouse file (path, size, mtime), its build id and `code_digest`."""
+    path = Path(warehouse_path).resolve()
+    stat = path.stat()
+    text = f"{path}|{stat.st_size}|{stat.st_mtime_ns}|{build}|{code_digest()}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+class SharedStore(Protocol):
+    """Where `Answers` shares answers beyond the worker: `SharedFiles`, or Redis
+    (`dashboard.rediscache.RedisAnswers`)."""
+
+    def get(self, key: bytes) -> bytes | None: ...
+
+    def put(self, key: bytes, value: bytes) -> None: ...
+
+
 class Answers:
-    """Callback answers by request body: this worker's LRU, then the server's shared files.
+    """Callback answers by request body: this worker's LRU, then the shared store.
 
     Both are bounded by bytes: the LRU keeps the digest of a request body, not the body (a
     client decides how long that is), and counts each answer's length."""
 
-    def __init__(self, shared: SharedFiles | None = None, budget: int = ANSWER_CACHE_BYTES) -> None:
+    def __init__(self, shared: SharedStore | None = None, budget: int = ANSWER_CACHE_BYTES) -> None:
         self._local = Lru(budget, size_of=lambda body: len(body) + ENTRY_OVERHEAD_BYTES)
         self._shared = shared
 
     @classmethod
-    def for_server(cls, warehouse_path: str | os.PathLike, shared: bool) -> Answers:
+    def for_server(
+        cls, warehouse_path: str | os.PathLike, shared: bool, build: str = ""
+    ) -> Answers:
         """Shared between workers (keyed by the gunicorn master's pid) when `shared`."""
-        files = SharedFiles(answer_namespace(warehouse_path), os.getppid()) if shared else None
-        return cls(files)
+        if not shared:
+            return cls()
+        return cls(SharedFiles(answer_namespace(warehouse_path, build), os.getppid()))
 
     def get(self, key: bytes) -> bytes | None:
         digest = hashlib.sha256(key).digest()

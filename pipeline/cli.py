@@ -7,7 +7,6 @@ imported inside the commands so that `investin --help` stays fast.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 import traceback
@@ -258,6 +257,15 @@ def downloads(warehouse_path: Path) -> None:
     write_complete(warehouse_path, echo=click.echo)
 
 
+CACHE_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def _cache_url(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not value.startswith(CACHE_SCHEMES):
+        raise click.BadParameter(f"expected redis://HOST:PORT/N (or rediss://, unix://): {value}")
+    return value
+
+
 @main.command()
 @click.argument("query")
 @click.option(
@@ -282,31 +290,61 @@ def sql(query: str, fmt: str, warehouse_path: Path) -> None:
 @click.option("--port", default=8050, show_default=True, type=int)
 @click.option("--prod", is_flag=True, help="Serve with gunicorn.")
 @click.option("--workers", default=2, show_default=True, type=int, help="gunicorn workers.")
+@click.option(
+    "--cache",
+    "cache_url",
+    default=None,
+    callback=_cache_url,
+    metavar="redis://HOST:PORT/N",
+    help="Keep callback answers in this Redis, shared by every server that names it "
+    "(default: in this server only).",
+)
 @click.option("--debug", is_flag=True, help="Dash debug mode (development only).")
 @warehouse_option
 def serve(
-    host: str, port: int, prod: bool, workers: int, debug: bool, warehouse_path: Path
+    host: str,
+    port: int,
+    prod: bool,
+    workers: int,
+    cache_url: str | None,
+    debug: bool,
+    warehouse_path: Path,
 ) -> None:
     """Serve the dashboard (read-only over the warehouse)."""
     if not warehouse_path.exists():
         raise click.ClickException(f"{warehouse_path} does not exist: run `investin build` first.")
     if prod:
-        env = {**os.environ, "INVESTIN_WAREHOUSE": str(warehouse_path.resolve())}
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"{host}:{port}",
-            "dashboard.wsgi:server",
-        ]
-        raise SystemExit(subprocess.call(command, env=env))
+        _exec_gunicorn(host, port, workers, cache_url, warehouse_path)
     from dashboard.app import create_app
 
-    app = create_app(warehouse_path)
+    app = create_app(warehouse_path, cache_url=cache_url)
     app.run(host=host, port=port, debug=debug)
+
+
+def _exec_gunicorn(
+    host: str, port: int, workers: int, cache_url: str | None, warehouse_path: Path
+) -> None:
+    """Replace this process with the gunicorn master (`dashboard.wsgi:server`), so that the pid
+    a process manager started is the master: its SIGTERM stops the workers and the master, and
+    SIGHUP reloads them, as gunicorn documents. Never returns."""
+    env = {**os.environ, "INVESTIN_WAREHOUSE": str(warehouse_path.resolve())}
+    env.pop("INVESTIN_CACHE", None)
+    if cache_url:
+        env["INVESTIN_CACHE"] = cache_url
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"{host}:{port}",
+        "--no-control-socket",  # one default path per user: servers side by side would share it
+        "dashboard.wsgi:server",
+    ]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(sys.executable, command, env)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import shutil
+import socket
 import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,3 +80,92 @@ def stop_process(process: subprocess.Popen, timeout: float) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=timeout)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_open(port: int) -> bool:
+    """Whether something accepts connections on 127.0.0.1:`port`."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def investin_command() -> list[str]:
+    """The `investin` beside this Python (the venv's), else on PATH, else `python -m`."""
+    beside_python = Path(sys.executable).parent / "investin"
+    if beside_python.exists():
+        return [str(beside_python)]
+    found = shutil.which("investin")
+    return [found] if found else [sys.executable, "-m", "pipeline.cli"]
+
+
+def start_serving(args: list[str], log: Path, timeout: float = 90) -> subprocess.Popen:
+    """`investin serve ARGS` in a new session (process group), its output in `log`; returns
+    once it answers `/` on 127.0.0.1 at its `--port` (stopped if it does not in `timeout`)."""
+    port = args[args.index("--port") + 1]
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [*investin_command(), "serve", "--host", "127.0.0.1", *map(str, args)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"investin serve exited with {process.returncode}:\n{log.read_text()}"
+            )
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+                if response.status == 200:
+                    return process
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        if time.monotonic() > deadline:
+            stop_process(process, timeout=10)
+            raise RuntimeError(f"investin serve did not answer in {timeout} s:\n{log.read_text()}")
+        time.sleep(0.25)
+
+
+REDIS_SERVER = "redis-server"  # Debian's redis-server (.ci/run installs it)
+
+
+@contextlib.contextmanager
+def redis_server(folder: Path, *settings: str) -> Iterator[str]:
+    """A real redis-server on a free 127.0.0.1 port (no persistence; `settings` such as
+    `--maxmemory 2mb`), for the block; yields its URL, `redis://127.0.0.1:PORT/0`. Raises
+    FileNotFoundError when redis-server is not installed."""
+    import redis
+
+    binary = shutil.which(REDIS_SERVER)
+    if binary is None:
+        raise FileNotFoundError(f"{REDIS_SERVER} is not installed (apt-get install redis-server)")
+    port = free_port()
+    command = [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly"]
+    command += ["no", "--dir", str(folder), *settings]
+    log = (folder / f"redis-{port}.log").open("wb")
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        client = redis.Redis.from_url(url)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError((folder / f"redis-{port}.log").read_text()) from None
+                time.sleep(0.05)
+        client.close()
+        yield url
+    finally:
+        stop_process(process, timeout=10)
+        log.close()

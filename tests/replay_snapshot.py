@@ -23,7 +23,9 @@ Per table (sources sharing a table, like the two 12bc sources, are merged into o
   at their one path; the municipal key figures are re-encoded from the bundled workbook
   (``_keyfigures_long``: ``Alue`` × ``Tiedot`` with the workbook's labels and invented codes).
 
-Category csv sources (long, name-keyed files) are re-encoded by :mod:`tests.replay_category`.
+Category csv sources (long, name-keyed files) are re-encoded by :mod:`tests.replay_category`,
+the Paavo postal-area table by :mod:`tests.replay_paavo` (its 2026 form: ``postinumeroalue_``
+stamped like the areas, contents ``paavo-<code>``).
 
 Texts: area and period texts come from the file (CSV name / period-label columns, json-stat
 labels); a contents code the CSV does not record (11lj) is the CSV's value column name, and a
@@ -319,20 +321,22 @@ def _cube(variables: list[dict], codes: list[str], frame: pd.DataFrame) -> np.nd
     return cube
 
 
-def _new_form(long: _Long, subject: str, division: int) -> tuple[list[dict], dict]:
+def _new_form(long: _Long, subject: str, division: int, prefix: str) -> tuple[list[dict], dict]:
     """The legacy variables renamed to 2026 codes, and the contents renames."""
     out, renames = [], {}
     for var in long.variables:
         new = dict(var)
         code = var["code"]
-        if code == long.roles.get("geo"):
+        if code == "Postinumeroalue":  # Paavo: postal areas, stamped like the municipal areas
+            new["code"] = f"postinumeroalue_{division}0101"
+        elif code == long.roles.get("geo"):
             new["code"] = "Alue" if subject == "tyonv" else f"alue_23_{division}0101"
         elif code == long.roles.get("time"):
             monthly = any("M" in v for v in var["values"])
             new["code"] = "timeperiod_m" if monthly else "timeperiod_y"
         elif code == long.roles.get("metric"):
             new["code"] = "contentscode"
-            renames = {v: f"{subject}-{v}" for v in var["values"]}
+            renames = {v: f"{prefix}-{v}" for v in var["values"]}
             new["values"] = [renames[v] for v in var["values"]]
         else:
             new["code"] = _NEW_CODES.get(code.casefold(), code.casefold())
@@ -365,6 +369,10 @@ def build_snapshot_tables(table_cls: type) -> list[SnapshotTable]:
                 parts.append(_csv_long(source, entry, lang))
             elif source.format == "keyfigures_xlsx":
                 parts.append(_keyfigures_long(source, entry, lang))
+            elif source.format == "paavo_csv":
+                from tests.replay_paavo import paavo_long
+
+                parts.append(paavo_long(source, entry, lang))
             else:
                 parts.append(_json_long(source, entry))
         long = _merge(parts)
@@ -379,7 +387,10 @@ def build_snapshot_tables(table_cls: type) -> list[SnapshotTable]:
         )  # fmt: skip
         if spec.legacy_table:
             subject = spec.legacy_table.partition("/")[0]
-            new_vars, renames = _new_form(long, subject, sources[0].division)
+            # `<subject>-` before the contents codes: `vaerak` of statfin_vaerak_pxt_11re.px,
+            # `paavo` of uusin/paavo_pxt_12f7.px
+            prefix = spec.legacy_table.rpartition("/")[2].split("_pxt_")[0].rpartition("_")[2]
+            new_vars, renames = _new_form(long, subject, sources[0].division, prefix)
             new_units = {("contentscode", renames.get(c, c)): u for c, u in long.units.items()}
             new = table_cls(
                 long.label, new_vars, [v["values"] for v in new_vars], cube,

@@ -9,7 +9,8 @@ import pandas as pd
 
 from dashboard.cache import memoised
 from dashboard.i18n import lang_of
-from dashboard.queries.runner import run
+from dashboard.queries.runner import run, with_cursor
+from pipeline.export import complete
 
 
 @memoised(1)
@@ -105,6 +106,13 @@ def build_info() -> dict[str, Any]:
     """The single row of core.build_info as a dict (empty if missing)."""
     frame = run("build_info")
     return {} if frame.empty else frame.iloc[0].to_dict()
+
+
+@memoised(1)
+def build_id() -> str:
+    """The warehouse's build id (`pipeline.export.complete.build_id`): the same for every copy
+    of one build, new with every build. Shared answers and ETags are keyed by it."""
+    return with_cursor(complete.build_id)
 
 
 def indicator_coverage() -> pd.DataFrame:

@@ -14,6 +14,8 @@ from pipeline.pxweb.errors import PxWebResponseError
 
 ROLES = ("time", "geo", "metric")
 GEO_WORDS = ("alue", "område", "area", "region", "maakunta", "kunta", "landskap", "kommun")
+# Paavo's area dimension (postal code areas): ``Postinumeroalue`` / "Postal code area".
+POSTAL_WORDS = ("postinumeroalue", "postnummerområde", "postal code area")
 METRIC_WORDS = {"tiedot", "information", "uppgifter", "contentscode", "contents"}
 TIME_WORDS = {"vuosi", "år", "year", "timeperiod_y", "kuukausi", "månad", "month"}
 
@@ -107,8 +109,9 @@ def role_variable(md: TableMetadata, role: str) -> Variable | None:
         found = [
             v
             for v in md.variables
-            if normalise_text(v.code).startswith("alue")
+            if normalise_text(v.code).startswith(("alue", POSTAL_WORDS[0]))
             or normalise_text(v.text).split(" ")[0] in GEO_WORDS
+            or normalise_text(v.text) in POSTAL_WORDS
         ]
     elif role == "metric":
         found = [

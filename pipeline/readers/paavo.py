@@ -9,7 +9,10 @@ labels them in Finnish ("Asukkaat yhteensä (HE)"); it has no area codes and no 
   classification's names and the merger list; a name that matches none is an error naming the
   file, row and name. Postal areas can cross municipal borders, so a municipal sum is the sum of
   the areas assigned to it, not the municipality's own figure;
-- additive columns are summed per municipality for the source's `reference_year`;
+- additive columns are summed per municipality and year: the year of the file's `period`
+  column when the catalogue declares one and the file has it (a file `investin fetch` wrote:
+  the year the table answered for), else the source's `reference_year` (the bundled copy, which
+  has no year column);
 - Paavo suppresses small areas' figures; this file has them as 0.0 (a fetched file may have
   the publisher's missing-value marker). Such an area adds nothing to the sum, so a sum over
   areas with a 0 is a lower bound. Each staging row records `postal_areas` (summed) and
@@ -30,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.jsonstat import quote
-from pipeline.readers.common import ReaderError, numbers, staging
+from pipeline.readers.common import ReaderError, numbers, periods, staging
 from pipeline.readers.keyfigures import clean_name, names_to_codes
 from pipeline.readers.tidy_csv import read_csv
 
@@ -51,12 +54,26 @@ def read_paavo_source(
     raw = read_paavo_csv(path)
     variables = {v.id: v.selector for v in source.variables}
     filters = {v.id: dict(v.filter) for v in source.variables if v.filter}
-    if source.reference_year is None:
-        raise ReaderError(f"{source.file}: a paavo_csv source needs its reference_year")
     tidy = tidy_paavo(
-        raw, source.columns, variables, filters, name_index, source.reference_year, source.file
+        raw, source.columns, variables, filters, name_index, _years(raw, source), source.file
     )
     return raw, tidy
+
+
+def _years(raw: pd.DataFrame, source: Any) -> int | pd.Series:
+    """Each row's year: the declared period column's, if the file has it, else the source's
+    `reference_year`."""
+    column = source.columns.get("period")
+    if column and column in raw.columns:
+        years, months = periods(raw[column], source.file)
+        if months.notna().any():
+            raise ReaderError(f"{source.file}: column {quote(column)} holds months, not years")
+        return years
+    if source.reference_year is None:
+        raise ReaderError(
+            f"{source.file}: no year column {quote(column or '-')} and no reference_year"
+        )
+    return int(source.reference_year)
 
 
 def municipality_names(raw: pd.DataFrame, column: str, file: str) -> pd.Series:
@@ -99,13 +116,16 @@ def tidy_paavo(
     variables: Mapping[str, str],
     filters: Mapping[str, Mapping[str, object]],
     name_to_code: Mapping[str, str],
-    year: int,
+    year: int | pd.Series,
     file: str,
 ) -> pd.DataFrame:
-    """Postal areas → one staging row per municipality and variable (the sum over its areas),
-    with `postal_areas` and `zero_areas` per row."""
+    """Postal areas → one staging row per municipality, year and variable (the sum over its
+    areas), with `postal_areas` and `zero_areas` per row. `year` is one year for every row or
+    each row's year."""
     names = bilingual_names(municipality_names(raw, columns["name"], file), name_to_code)
     codes = names_to_codes(names, name_to_code, file)
+    years = year if isinstance(year, pd.Series) else pd.Series(int(year), index=raw.index)
+    years = years.astype("int64").to_numpy()
     parts = []
     for variable, column in variables.items():
         values = _column(raw, column, variable, file)
@@ -113,18 +133,19 @@ def tidy_paavo(
         frame = pd.DataFrame(
             {
                 "area_code": codes[included],
+                "year": years[included],
                 "value": values[included].fillna(0.0),
                 "zero": (values[included].fillna(0.0) == 0).astype("int64"),
             }
         )
-        summed = frame.groupby("area_code", sort=True).agg(
+        summed = frame.groupby(["area_code", "year"], sort=True).agg(
             value=("value", "sum"), postal_areas=("zero", "size"), zero_areas=("zero", "sum")
         )
         parts.append(summed.reset_index().assign(variable=variable))
     if not parts:
         raise ReaderError(f"{file}: the catalogue names no Paavo column to sum")
     out = pd.concat(parts, ignore_index=True)
-    out = out.assign(year=int(year), month=pd.NaT, source_row=pd.NA)
+    out = out.assign(month=pd.NaT, source_row=pd.NA)
     out[EXTRA_COLUMNS] = out[EXTRA_COLUMNS].astype("int64")
     return staging(out, EXTRA_COLUMNS)
 

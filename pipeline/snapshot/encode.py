@@ -5,7 +5,8 @@ stay valid: a `jsonstat2` source is written as a json-stat2 dataset (the client'
 re-serialised with its codes, labels, roles, units and `updated`), a `csv` source as a tidy CSV
 in the catalogue's `columns` shape (area code, area name, period, optional period label, one
 value column per variable), a `category_csv` source as a long csv (area name, category, period,
-value), a `keyfigures_xlsx` source as the publisher's key-figures workbook (`encode_keyfigures`).
+value), a `keyfigures_xlsx` source as the publisher's key-figures workbook (`encode_keyfigures`),
+a `paavo_csv` source as the bundled Paavo CSV with its year (`encode_paavo`).
 """
 
 from __future__ import annotations
@@ -215,9 +216,14 @@ def serialise(source: Any, frame: pd.DataFrame, roles: Mapping[str, str]) -> byt
         from pipeline.snapshot.encode_keyfigures import frame_to_keyfigures_xlsx
 
         return frame_to_keyfigures_xlsx(frame, dimension_roles(frame, roles), source.sheet)
+    if source.format == "paavo_csv":
+        from pipeline.snapshot.encode_paavo import frame_to_paavo_csv
+
+        text = frame_to_paavo_csv(frame, source.columns, dimension_roles(frame, roles))
+        return text.encode("utf-8-sig")  # with a BOM, as the bundled file
     raise ValueError(
         f"cannot store fetched data as {source.format!r} "
-        "(only jsonstat2, csv, category_csv and keyfigures_xlsx)"
+        "(only jsonstat2, csv, category_csv, keyfigures_xlsx and paavo_csv)"
     )
 
 

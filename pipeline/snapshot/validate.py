@@ -24,7 +24,14 @@ from pipeline.snapshot.errors import SnapshotError
 
 JSON_FORMATS = frozenset({"jsonstat2", "pxweb_json", "geojson", "topojson"})
 CSV_FORMATS = frozenset(
-    {"csv", "classification_csv", "keyfigures_csv", "keyfigures_series_csv", "category_csv"}
+    {
+        "csv",
+        "classification_csv",
+        "keyfigures_csv",
+        "keyfigures_series_csv",
+        "category_csv",
+        "paavo_csv",
+    }
 )
 XLSX_FORMATS = frozenset({"keyfigures_xlsx", "xlsx"})
 KNOWN_FORMATS = JSON_FORMATS | CSV_FORMATS | XLSX_FORMATS
@@ -85,6 +92,8 @@ def validate_fetched(path: Path, source: Any, roles: Mapping[str, str]) -> None:
         values = _category_values(path, source)
     elif source.format == "keyfigures_xlsx":
         values = _keyfigure_values(path, source)
+    elif source.format == "paavo_csv":
+        values = _paavo_values(path, source)
     else:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False)
         for role in ("area", "period"):
@@ -127,6 +136,25 @@ def _category_values(path: Path, source: Any) -> pd.Series:
         return pd.to_numeric(cells[cells != ""], errors="raise")
     except ValueError as exc:
         raise ValueError(f"{path.name}: a value is not numeric ({exc})") from exc
+
+
+def _paavo_values(path: Path, source: Any) -> pd.Series:
+    """A fetched Paavo csv's cells, once its name and year columns are filled and every
+    variable's label (and filter column) has its column: a table that renamed a `Tiedot` text
+    fails the fetch, naming the text."""
+    raw = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    for role in ("name", "period"):
+        column = source.columns.get(role)
+        if column not in raw.columns or (raw[column] == "").any():
+            raise ValueError(f"{path.name}: {role} column {column!r} missing or incomplete")
+    wanted = [v.selector for v in source.variables]
+    for var in source.variables:  # `published` filters name other columns
+        for named in var.filter.values():
+            wanted += [named] if isinstance(named, str) else [str(c) for c in named]
+    missing = [c for c in dict.fromkeys(wanted) if c not in raw.columns]
+    if missing:
+        raise ValueError(f"{path.name}: no column for the Tiedot text(s) {', '.join(missing)}")
+    return pd.concat([numbers(raw, c, path.name) for c in dict.fromkeys(wanted)])
 
 
 # Formats whose areas are codes, so the build's reader needs no name index to read them.

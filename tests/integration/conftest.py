@@ -1,7 +1,9 @@
-"""Fixtures for integration tests: the PxWeb replay server (tests/replay_server.py)."""
+"""Fixtures for integration tests: the PxWeb replay server (tests/replay_server.py), a real
+redis-server."""
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +16,7 @@ _ROOT = str(Path(__file__).resolve().parents[2])
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
+from tests.helpers import REDIS_SERVER, redis_server  # noqa: E402
 from tests.replay_server import ReplayServer  # noqa: E402
 
 
@@ -44,3 +47,14 @@ def con(warehouse_path) -> Iterator[duckdb.DuckDBPyConnection]:
     connection = duckdb.connect(str(warehouse_path), read_only=True)
     yield connection
     connection.close()
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory) -> Iterator[str]:
+    """A real redis-server (Debian's) on a free 127.0.0.1 port, bounded the way docs/deploy.md
+    says to run it, one per module. Missing redis-server fails the test, never skips it."""
+    if shutil.which(REDIS_SERVER) is None:
+        pytest.fail(f"{REDIS_SERVER} is not installed (apt-get install redis-server)", False)
+    bounded = ("--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru")
+    with redis_server(tmp_path_factory.mktemp("redis"), *bounded) as url:
+        yield url

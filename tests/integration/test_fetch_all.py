@@ -79,7 +79,7 @@ def test_unchanged_snapshot_costs_metadata_requests_only(catalogue, snapshot, re
 def test_a_bundled_copy_without_updated_is_fetched_once_then_skipped(
     catalogue, snapshot, replay_server
 ):
-    """11s2, 115b, 12bq, 12hh, 115n, 115p and the key-figures copy came without the publisher's
+    """11s2, 115b, 12bq, 12hh, 115n, 115p, Paavo and the key-figures copy came without the publisher's
     stamp: nothing says they are current, so the first fetch asks for the data (the same numbers come back), and the next one skips them."""
     replay_server.use_snapshot()
     _, unknown = _stamped(catalogue)
@@ -91,6 +91,7 @@ def test_a_bundled_copy_without_updated_is_fetched_once_then_skipped(
         "keyfig_latest",
         "commuting_115n",
         "commuting_115p",
+        "paavo_2024",
     }
     args = ["fetch", "--base-url", replay_server.base_url("fi"), "--snapshot", str(snapshot)]
     args += [arg for s in unknown for arg in ("--only", s.id)]
@@ -122,6 +123,7 @@ def test_every_table_is_served_in_both_forms(catalogue, replay_server):
         "11re": True, "11lj": True, "12w7": True, "14wx": True, "12r5": True, "12bc": True,
         "11ge": True, "006_kta_19_2020": False, "11s2": True, "115b": True, "12bq": True,
         "12hh": True, "kuntien_avainluvut_viimeisin": False, "115n": True, "115p": True,
+        "12f7": True,
     }  # fmt: skip
 
 
@@ -213,7 +215,8 @@ def test_forced_refresh_of_2026_forms_gives_the_bundled_numbers(
     manifest = Manifest.load(snapshot / MANIFEST_NAME)
     for source in sources:
         if source.pxweb.legacy_table:
-            assert manifest.entry(source.id).table == f"StatFin/{source.pxweb.table}"
+            spec = source.pxweb
+            assert manifest.entry(source.id).table == f"{spec.database}/{spec.table}"
     _check_requests(catalogue, report, log)
     assert check_snapshot(catalogue, snapshot) == []
     for source in sources:
@@ -236,6 +239,8 @@ def _cells(source, root: Path) -> pd.Series:
         return series.sort_index().rename("value")
     if source.format == "category_csv":
         return _category_cells(source, path)
+    if source.format == "paavo_csv":
+        return _paavo_cells(source, path)
     if source.format == "csv":
         frame = read_csv(path)
         cols = source.columns
@@ -266,3 +271,16 @@ def _category_cells(source, path: Path) -> pd.Series:
     series = pd.to_numeric(frame.set_index(keys)[cols["value"]])
     series.index.names = [None] * len(keys)
     return series.sort_index().astype(float).rename("value")
+
+
+def _paavo_cells(source, path: Path) -> pd.Series:
+    """A Paavo csv's numbers of the columns the build reads, keyed by postal code and column; a
+    file with a year column (as fetched) must hold only the bundled copy's reference year."""
+    frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    period = source.columns["period"]
+    if period in frame.columns:
+        assert set(frame[period]) == {str(source.reference_year)}, source.id
+    columns = list(dict.fromkeys(v.selector for v in source.variables))
+    series = frame.set_index("Postinumero")[columns].stack().astype(float)
+    series.index.names = [None, None]
+    return series.sort_index().rename("value")

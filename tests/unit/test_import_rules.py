@@ -80,14 +80,18 @@ ALLOWED: dict[str, set[str]] = {
     },
     "dashboard.downloads": {"dashboard.i18n", "pipeline.export"},
     "dashboard.api": {"dashboard.queries", "pipeline.export"},
+    "dashboard.rediscache": set(),
+    "dashboard.httpcache": {"dashboard.i18n"},
     "dashboard.app": {
         "dashboard.api",
         "dashboard.cache",
         "dashboard.downloads",
         "dashboard.geo",
+        "dashboard.httpcache",
         "dashboard.i18n",
         "dashboard.layout",
         "dashboard.queries",
+        "dashboard.rediscache",
     },
     "dashboard.wsgi": {"dashboard.app", "dashboard.geo", "dashboard.queries"},
 }

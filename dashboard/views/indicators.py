@@ -8,18 +8,12 @@ import pandas as pd
 from dash import html
 
 from dashboard.i18n import t
-from dashboard.layout import href
 from dashboard.queries.runner import with_cursor
 from pipeline.export import definitions
 
 PAGE = "indicators"
 FIELDS = ("unit", "direction", "formula", "aggregation", "sources", "years", "levels",
           "decimals", "citation", "note")  # fmt: skip
-
-
-def link(indicator_id: str, label: str, lang: str) -> html.A:
-    """An indicator's label linking to its definition."""
-    return html.A(label, href=f"{href('/indicators', lang)}#{indicator_id}")
 
 
 def _years(row: pd.Series, lang: str) -> str:

@@ -61,7 +61,7 @@ from dash import dcc, html
 from dash._pages import PAGE_REGISTRY, _path_to_page
 from flask_compress import Compress
 
-from dashboard import cache, downloads, embeds, geo, httpcache, queries
+from dashboard import api, cache, downloads, embeds, geo, httpcache, queries
 from dashboard.i18n import lang_of, t
 from dashboard.layout import error_page
 
@@ -165,6 +165,7 @@ def create_app(
     build = queries.build_id()
     _serve_fast(server, _answers(warehouse_path, build, shared_answers, cache_url))
     downloads.install(server, warehouse_path)  # the complete downloads, as static files
+    api.install(server)  # the read-only web API, /api/v1/… (its own ETags)
     httpcache.install(server, build, cache.code_digest())  # before the 404 status is set
     embeds.install(server)  # server-rendered embeds (plain Flask routes)
     server.after_request(functools.partial(_after_request, app))

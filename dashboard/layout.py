@@ -26,6 +26,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("data", "/data"),
     ("network", "/network"),
     ("ecosystem", "/ecosystem"),
+    ("indicators", "/indicators"),
     ("about", "/about"),
 )
 LICENCE_TEXT = "Statistics Finland, CC BY 4.0"

@@ -70,6 +70,7 @@ EXPECTED_ERRORS = {
     "pipeline.readers.common": ("ReaderError",),
     "pipeline.jsonstat": ("JsonStatError",),
     "pipeline.pxweb.errors": ("PxWebError",),
+    "pipeline.sql": ("SqlError",),
 }
 MESSAGE_LIMIT = 4_000  # characters of an error message printed without --debug
 
@@ -215,7 +216,13 @@ def build(catalogue_path: Path, snapshot_dir: Path, warehouse_path: Path) -> Non
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "parquet"]), required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "csv_excel", "xlsx", "parquet"]),
+    required=True,
+    help="csv_excel: the Finnish/Swedish Excel dialect (BOM, ';', decimal comma).",
+)
 @click.option("--indicator", "indicators", multiple=True, help="Indicator id (repeatable).")
 @click.option("--area", "areas", multiple=True, help="Area code (repeatable).")
 @click.option("--group", "groups", multiple=True, help="Group id or code (repeatable).")
@@ -238,7 +245,7 @@ def export(
     warehouse_path: Path,
 ) -> None:
     """Export indicator values as CSV, Excel or Parquet."""
-    from pipeline.export import Selection, export_file
+    from pipeline.export import Selection, export_file, export_notices
 
     selection = Selection(
         indicators=indicators,
@@ -251,6 +258,8 @@ def export(
     )
     rows = export_file(warehouse_path, selection, fmt, output)
     click.echo(f"wrote {rows} rows to {output}")
+    for notice in export_notices(warehouse_path, selection):
+        click.echo(notice, err=True)
 
 
 @main.command()
@@ -272,6 +281,25 @@ def _cache_url(_ctx: click.Context, _param: click.Parameter, value: str | None) 
     if value is not None and not value.startswith(CACHE_SCHEMES):
         raise click.BadParameter(f"expected redis://HOST:PORT/N (or rediss://, unix://): {value}")
     return value
+
+
+@main.command()
+@click.argument("query")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@warehouse_option
+def sql(query: str, fmt: str, warehouse_path: Path) -> None:
+    """Run one read-only query on the warehouse, e.g. investin sql "SELECT * FROM core.areas".
+
+    The tables and their columns are in docs/tables.md."""
+    from pipeline.sql import render, run_query
+
+    click.echo(render(run_query(warehouse_path, query), fmt), nl=False)
 
 
 @main.command()

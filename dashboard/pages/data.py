@@ -75,7 +75,9 @@ def update(indicators, areas, groups, year_from, year_to, wide, lang):
     State("data-lang", "data"),
     prevent_initial_call=True,
 )
-def download(_csv, _xlsx, _parquet, indicators, areas, groups, year_from, year_to, wide, lang):
+def download(
+    _csv, _csv_excel, _xlsx, _parquet, indicators, areas, groups, year_from, year_to, wide, lang
+):
     """The selection as a file when it is small enough to make at once; otherwise a message in
     the notices box that says why and links the complete files (`views.data_downloads`)."""
     fmt = (dash.ctx.triggered_id or "data-download-csv").rsplit("-", 1)[-1]

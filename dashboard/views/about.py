@@ -13,7 +13,7 @@ from dash import dcc, html
 import pipeline
 from dashboard import queries
 from dashboard.i18n import lang_of, t
-from dashboard.layout import present
+from dashboard.layout import href, present
 from dashboard.views import coverage, ecosystem
 from pipeline.presentation import Presentation
 
@@ -195,6 +195,7 @@ def sections(lang: str, pres: Presentation) -> list:
     return [
         html.H1(t("about.heading", lang)),
         html.P(t("about.lead", lang), className="lead"),
+        html.P(dcc.Link(t("api.about_link", lang), href=href("/api", lang))),
         html.Section(
             [html.H2(t("about.method", lang)), html.P(t("about.method_text", lang))],
             className="about-section",

@@ -173,7 +173,7 @@ def grid_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def table_content(selection: DataSelection, lang: str) -> tuple[list, list, str, list[str]]:
     """(rowData, columnDefs, row count text, notices) for the selection."""
-    from pipeline.export import ExportError, count_rows, select_frame
+    from pipeline.export import ExportError, count_rows, missing_notices, select_frame
 
     chosen = export_selection(selection, lang)
     try:
@@ -183,12 +183,14 @@ def table_content(selection: DataSelection, lang: str) -> tuple[list, list, str,
         else:  # count, then read no more rows than the table shows
             rows = with_cursor(lambda cursor: count_rows(cursor, chosen))
             frame = with_cursor(lambda cursor: select_frame(cursor, chosen, MAX_GRID_ROWS))
+        # an indicator without values for these areas (e.g. one published for regions only)
+        missing = with_cursor(lambda cursor: missing_notices(cursor, chosen))
     except ExportError as exc:
         return [], [], "", [t("data.export_error", lang, error=str(exc))]
     count = t("data.row_count", lang, n=rows)
     if rows > MAX_GRID_ROWS:
         count = t("data.row_count_capped", lang, n=rows, shown=MAX_GRID_ROWS)
-    return grid_rows(frame), column_defs(frame, lang), count, []
+    return grid_rows(frame), column_defs(frame, lang), count, missing
 
 
 def grid(rows: list, columns: list, lang: str) -> dag.AgGrid:

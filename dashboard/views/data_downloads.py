@@ -21,10 +21,13 @@ from dashboard.i18n import fmt_number, t
 from dashboard.queries.runner import with_cursor
 from pipeline.export import ExportError, Selection, complete, count_rows, write_selection
 
-FORMATS = {"csv": "text/csv", "xlsx": None, "parquet": None}
+# csv_excel: the dialect Finnish- and Swedish-locale Excel opens (BOM, ';', decimal comma)
+FORMATS = {"csv": "text/csv", "csv_excel": "text/csv", "xlsx": None, "parquet": None}
+FILE_NAMES = {"csv_excel": "seutu-investin-excel.csv"}
+COMPLETE_FORMATS = ("csv", "xlsx", "parquet")  # the complete files of a build
 # The most values a file made on request holds. About 1 s for Excel on a quiet machine (see
 # bench/xlsx_writers.py), and a CSV answer of about 15 MB.
-ROW_LIMITS = {"xlsx": 25_000, "csv": 100_000, "parquet": 100_000}
+ROW_LIMITS = {"xlsx": 25_000, "csv": 100_000, "csv_excel": 100_000, "parquet": 100_000}
 NOTICE_CLASS = "notice notice-warning"
 
 
@@ -43,7 +46,7 @@ def selection_file(selection: Selection, fmt: str, lang: str) -> Download:
         if rows > ROW_LIMITS[fmt]:
             return Download(None, too_large(rows, fmt, lang))
         with tempfile.TemporaryDirectory(prefix="investin-download-") as folder:
-            out = Path(folder) / f"seutu-investin.{fmt}"
+            out = Path(folder) / FILE_NAMES.get(fmt, f"seutu-investin.{fmt}")
             with_cursor(lambda cursor: write_selection(cursor, selection, fmt, out))
             return Download(dcc.send_file(str(out), filename=out.name, type=FORMATS[fmt]), None)
     except ExportError as exc:
@@ -70,6 +73,6 @@ def complete_links(lang: str) -> html.P:
     """Links to the complete files of this build in `lang`, one per format."""
     build = with_cursor(complete.build_id)
     links: list[Any] = []
-    for fmt in FORMATS:
+    for fmt in COMPLETE_FORMATS:
         links += [" ", html.A(t(f"data.{fmt}", lang), href=complete.url_path(build, lang, fmt))]
     return html.P([t("data.complete_data", lang), *links], className="complete-downloads")

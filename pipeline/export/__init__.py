@@ -1,4 +1,6 @@
-"""Exports of indicator values: CSV (UTF-8), Excel (data + indicators + README) and Parquet.
+"""Exports of indicator values: CSV (UTF-8; or the fi/sv Excel dialect `csv_excel`: BOM, `;`,
+decimal comma), Excel (data + indicators + README, in the selection's language) and Parquet.
+CSV and Excel round each value to its indicator's decimals; Parquet keeps full precision.
 
 Selection semantics:
 
@@ -15,13 +17,15 @@ Selection semantics:
 All filters reach SQL as bound parameters; user input is never formatted into the query.
 
 Modules: `selection` (which rows), `writers` (streaming CSV / Parquet / Excel writers),
-`files` (atomic export files), `complete` (the complete downloads of a build).
+`files` (atomic export files), `shape` (rounding, headers), `texts` (the files' words in
+fi/sv/en), `definitions` (the indicators sheet and the /indicators page), `complete` (the complete downloads of a build).
 """
 
 from __future__ import annotations
 
 from pipeline.export import complete
-from pipeline.export.files import export_file, write_selection
+from pipeline.export.definitions import definitions, missing_notices
+from pipeline.export.files import export_file, export_notices, write_selection
 from pipeline.export.selection import (
     COLUMNS,
     CREDIT,
@@ -43,7 +47,10 @@ __all__ = [
     "complete",
     "Selection",
     "count_rows",
+    "definitions",
     "export_file",
+    "export_notices",
+    "missing_notices",
     "frame_batches",
     "select_frame",
     "write_selection",

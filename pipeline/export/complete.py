@@ -36,7 +36,7 @@ import duckdb
 from pipeline.export.files import write_selection
 from pipeline.export.selection import LANGUAGES, Selection
 
-EXPORT_VERSION = "3"  # change when the files' rows, columns or sheets change
+EXPORT_VERSION = "4"  # change when the files' rows, columns or sheets change
 PREFIX = "seutu-investin-all"
 URL_PREFIX = "/downloads"  # the dashboard serves them at /downloads/<build id>/<name>
 LOCK = ".lock"

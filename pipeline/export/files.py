@@ -11,30 +11,15 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipeline.export import writers
-from pipeline.export.selection import CREDIT, FORMATS, ExportError, Selection, frame_batches
-
-README_LINES = (
-    CREDIT,
-    "Language: {lang}. Sheet 'data' holds the values; sheet 'indicators' the "
-    "definitions, units, sources, citations and update dates.",
-    "Area codes: municipalities three digits (2025 division), SSS whole country, "
-    "MKxx regions, SKxxx sub-regions, KR1-KR3 municipality groups, and user groups "
-    "by id (network, university_cities).",
+from pipeline.export import shape, texts, writers
+from pipeline.export.definitions import definitions, missing_notices
+from pipeline.export.selection import (
+    FORMATS,
+    ExportError,
+    Selection,
+    frame_batches,
+    selected_indicators,
 )
-DEFINITION_COLUMNS = [
-    "indicator_id",
-    "label",
-    "description",
-    "unit",
-    "decimals",
-    "direction",
-    "aggregation",
-    "formula",
-    "sources",
-    "citation",
-    "note",
-]
 
 
 def export_file(warehouse_path: Path, selection: Selection, fmt: str, out_path: Path) -> int:
@@ -47,6 +32,15 @@ def export_file(warehouse_path: Path, selection: Selection, fmt: str, out_path: 
     con = duckdb.connect(str(warehouse_path), read_only=True)
     try:
         return write_selection(con, selection, fmt, Path(out_path))
+    finally:
+        con.close()
+
+
+def export_notices(warehouse_path: Path, selection: Selection) -> list[str]:
+    """The notices of a selection (indicators without values for its areas), in its language."""
+    con = duckdb.connect(str(warehouse_path), read_only=True)
+    try:
+        return missing_notices(con, selection)
     finally:
         con.close()
 
@@ -64,12 +58,16 @@ def write_selection(
     os.close(handle)
     tmp = Path(tmp_name)
     try:
-        if fmt == "csv":
-            rows = writers.write_csv(tmp, frames)
-        elif fmt == "parquet":
+        if fmt == "parquet":  # full precision, column ids
             rows = writers.write_parquet(tmp, frames)
         else:
-            rows = writers.write_xlsx(tmp, frames, lambda ids: _sheets(con, selection.lang, ids))
+            shaped = shape.shaped(frames, shape.look(con, fmt, selection.lang))
+            if fmt == "xlsx":
+                sheets = _sheets(con, selection)
+                data_sheet = texts.sheet("data", selection.lang)
+                rows = writers.write_xlsx(tmp, shaped, lambda _ids: sheets, data_sheet)
+            else:
+                rows = writers.write_csv(tmp, shaped, excel=fmt == "csv_excel")
         os.chmod(tmp, 0o644)  # mkstemp makes it private; an export is for reading
         os.replace(tmp, out_path)
     except BaseException:
@@ -78,36 +76,13 @@ def write_selection(
     return rows
 
 
-def _sheets(con, lang: str, ids: set[str]) -> list[tuple[str, pd.DataFrame]]:
-    """The workbook's sheets after 'data': the indicators' definitions and the README."""
-    readme = pd.DataFrame({"Seutu Invest In": [line.format(lang=lang) for line in README_LINES]})
-    return [("indicators", definitions(con, lang, ids)), ("README", readme)]
-
-
-def definitions(con: duckdb.DuckDBPyConnection, lang: str, ids: set[str]) -> pd.DataFrame:
-    """Label, description, unit, rules and sources of each indicator in `ids`."""
-    indicators = con.execute(
-        """
-        SELECT indicator_id,
-               CASE $lang WHEN 'sv' THEN label_sv WHEN 'en' THEN label_en ELSE label_fi END,
-               CASE $lang WHEN 'sv' THEN description_sv WHEN 'en' THEN description_en
-                    ELSE description_fi END,
-               CASE $lang WHEN 'sv' THEN unit_sv WHEN 'en' THEN unit_en ELSE unit_fi END,
-               decimals, direction, aggregation, formula, sources, citation, note
-        FROM core.indicators WHERE list_contains($ids, indicator_id) ORDER BY indicator_id
-        """,
-        {"lang": lang, "ids": sorted(ids)},
-    ).df()
-    indicators.columns = DEFINITION_COLUMNS
-    provenance = con.execute(
-        "SELECT source_id, table_id, publisher, licence, updated, fetched FROM core.provenance"
-    ).df()
-    updated = {
-        row.source_id: f"{row.table_id} ({row.publisher}, {row.licence}; updated "
-        f"{row.updated or 'n/a'})"
-        for row in provenance.itertuples()
-    }
-    indicators["source_details"] = indicators["sources"].map(
-        lambda ids: "; ".join(updated.get(s, s) for s in str(ids).split(","))
-    )
-    return indicators
+def _sheets(con, selection: Selection) -> list[tuple[str, pd.DataFrame]]:
+    """The workbook's sheets after the data: the definitions of every selected indicator (also
+    those without values here) and the README, each in the selection's language."""
+    lang = selection.lang
+    ids = [i for i in selected_indicators(con, selection) if not i.startswith("index_")]
+    sheet = definitions(con, lang, ids)
+    sheet.columns = [texts.header(c, lang) for c in sheet.columns]
+    lines = [*texts.readme_lines(lang), *missing_notices(con, selection)]
+    readme = pd.DataFrame({"Seutu Invest In": lines})
+    return [(texts.sheet("indicators", lang), sheet), (texts.sheet("readme", lang), readme)]

@@ -13,7 +13,7 @@ import pandas as pd
 from pipeline.readers import ReaderError, normalise_area_code
 
 LANGUAGES = ("fi", "sv", "en")
-FORMATS = ("csv", "xlsx", "parquet")
+FORMATS = ("csv", "csv_excel", "xlsx", "parquet")  # csv_excel: the fi/sv Excel dialect
 COLUMNS = [
     "indicator_id",
     "label",
@@ -179,6 +179,24 @@ def count_rows(con: duckdb.DuckDBPyConnection, selection: Selection) -> int:
     for query, params in counted:  # module constants; every input is a bound parameter
         total += con.execute(f"SELECT count(*) FROM ({query})", params).fetchone()[0]  # noqa: S608
     return int(total)
+
+
+def counts_by_indicator(con: duckdb.DuckDBPyConnection, selection: Selection) -> dict[str, int]:
+    """How many values the selection holds per indicator (or index) id that has any."""
+    plan = _plan(con, selection)
+    counted = [(_QUERY, plan.values)] + ([(_INDEX_QUERY, plan.index)] if plan.index else [])
+    out: dict[str, int] = {}
+    for query, params in counted:  # module constants; every input is a bound parameter
+        grouped = f"SELECT indicator_id, count(*) FROM ({query}) GROUP BY 1"  # noqa: S608
+        out.update(dict(con.execute(grouped, params).fetchall()))
+    return out
+
+
+def selected_indicators(con: duckdb.DuckDBPyConnection, selection: Selection) -> list[str]:
+    """The indicator (and index) ids the selection asks for; every indicator when it names
+    none."""
+    plan = _plan(con, selection)
+    return [*plan.values["indicators"], *(plan.index["ids"] if plan.index else [])]
 
 
 def _bound(params: dict, limit: int | None, bounded: bool) -> dict:

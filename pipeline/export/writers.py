@@ -28,12 +28,14 @@ _NUMBER, _DATE, _TEXT = "number", "date", "text"
 ExtraSheets = Callable[[set[str]], list[tuple[str, pd.DataFrame]]]
 
 
-def write_csv(path: Path, frames: Iterable[pd.DataFrame]) -> int:
-    """UTF-8 CSV of the frames' rows (the first frame's header); returns the rows written."""
+def write_csv(path: Path, frames: Iterable[pd.DataFrame], excel: bool = False) -> int:
+    """UTF-8 CSV of the frames' rows (the first frame's header); returns the rows written.
+    `excel`: the dialect of Finnish- and Swedish-locale Excel (a byte order mark, `;`)."""
     rows = 0
-    with open(path, "w", encoding="utf-8", newline="") as out:
+    encoding, sep = ("utf-8-sig", ";") if excel else ("utf-8", ",")
+    with open(path, "w", encoding=encoding, newline="") as out:
         for number, frame in enumerate(frames):
-            frame.to_csv(out, index=False, header=number == 0)
+            frame.to_csv(out, index=False, header=number == 0, sep=sep)
             rows += len(frame)
     return rows
 
@@ -65,16 +67,18 @@ def _with_dates(schema: pa.Schema, frame: pd.DataFrame) -> pa.Schema:
     return schema
 
 
-def write_xlsx(path: Path, frames: Iterable[pd.DataFrame], extra: ExtraSheets) -> int:
-    """An Excel workbook: sheet 'data' with the frames' rows, then `extra(ids)`'s sheets, where
-    `ids` are the indicator ids the data held. Returns the data rows written."""
+def write_xlsx(
+    path: Path, frames: Iterable[pd.DataFrame], extra: ExtraSheets, data_sheet: str = "data"
+) -> int:
+    """An Excel workbook: sheet `data_sheet` with the frames' rows, then `extra(ids)`'s sheets,
+    where `ids` are the indicator ids the data held. Returns the data rows written."""
     import xlsxwriter  # only where a workbook is written
 
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "nan_inf_to_errors": True})
     try:
         header = workbook.add_format(HEADER_FORMAT)
         date = workbook.add_format({"num_format": DATE_FORMAT})
-        sheet = workbook.add_worksheet("data")
+        sheet = workbook.add_worksheet(data_sheet)
         rows, ids = 0, set()
         for frame in frames:
             if rows == 0:

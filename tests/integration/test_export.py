@@ -31,6 +31,12 @@ def expected(con) -> pd.DataFrame:
     return select_frame(con, SELECTION)
 
 
+def published(con, frame: pd.DataFrame) -> list[float]:
+    """The frame's values rounded to each indicator's decimals (core.indicators)."""
+    decimals = dict(con.execute("SELECT indicator_id, decimals FROM core.indicators").fetchall())
+    return [round(v, decimals[i]) for i, v in zip(frame.indicator_id, frame.value, strict=True)]
+
+
 def test_select_frame_rows(expected):
     assert list(expected.columns) == COLUMNS
     assert set(expected.area_code) == {"140", "740", "network", "SSS"}
@@ -73,13 +79,13 @@ def test_unknown_inputs(con, selection, message):
         select_frame(con, selection)
 
 
-def test_csv_round_trip(warehouse_path, expected, tmp_path):
+def test_csv_round_trip(warehouse_path, expected, con, tmp_path):
     out = tmp_path / "export.csv"
     rows = export_file(warehouse_path, SELECTION, "csv", out)
     back = pd.read_csv(out, dtype={"area_code": str}, encoding="utf-8")
     assert rows == len(expected) == len(back)
     assert list(back.columns) == COLUMNS
-    assert back.value.tolist() == pytest.approx(expected.value.tolist())
+    assert back.value.tolist() == pytest.approx(published(con, expected), abs=1e-9)
     assert "Iisalmi" in out.read_text(encoding="utf-8")
 
 
@@ -92,14 +98,18 @@ def test_parquet_round_trip(warehouse_path, expected, tmp_path):
     assert back.area_code.tolist() == expected.area_code.tolist()
 
 
-def test_xlsx_round_trip(warehouse_path, expected, tmp_path):
+def test_xlsx_round_trip(warehouse_path, expected, con, tmp_path):
     out = tmp_path / "export.xlsx"
-    rows = export_file(warehouse_path, SELECTION, "xlsx", out)
+    rows = export_file(
+        warehouse_path, Selection(**{**SELECTION.__dict__, "lang": "en"}), "xlsx", out
+    )
     workbook = openpyxl.load_workbook(out, read_only=True)
     assert workbook.sheetnames == ["data", "indicators", "README"]
     data = pd.read_excel(out, sheet_name="data", dtype={"area_code": str})
     assert rows == len(data) == len(expected)
-    assert list(data.columns) == COLUMNS
+    english = {"label": "indicator", "area_name": "area"}  # headers for people
+    assert list(data.columns) == [english.get(c, c) for c in COLUMNS]
+    assert data.value.tolist() == pytest.approx(published(con, expected), abs=1e-9)
     definitions = pd.read_excel(out, sheet_name="indicators")
     assert set(definitions.indicator_id) == {"unemployment_rate", "population"}
     assert {"unit", "citation", "sources", "source_details"} <= set(definitions.columns)
@@ -206,14 +216,18 @@ def test_streamed_parquet_and_xlsx_read_back_as_the_whole_frame(con, many, tmp_p
 
 
 def test_wide_xlsx_reads_back_as_the_wide_frame(warehouse_path, con, tmp_path):
-    wide = Selection(**{**SELECTION.__dict__, "wide": True})
+    wide = Selection(**{**SELECTION.__dict__, "wide": True, "lang": "en"})
     out = tmp_path / "wide.xlsx"
     rows = export_file(warehouse_path, wide, "xlsx", out)
     expected = select_frame(con, wide)
     back = pd.read_excel(out, sheet_name="data", dtype={"area_code": str})
     assert rows == len(back) == len(expected)
-    assert back.columns.tolist() == expected.columns.tolist()
-    for name in ("unemployment_rate", "population"):
-        assert back[name].tolist() == pytest.approx(expected[name].tolist(), nan_ok=True)
+    headers = {"unemployment_rate": "Unemployment rate (%)", "population": "Population (persons)"}
+    english = {"area_name": "area"}
+    assert back.columns.tolist() == [headers.get(c, english.get(c, c)) for c in expected.columns]
+    for name, decimals in (("unemployment_rate", 1), ("population", 0)):
+        assert back[headers[name]].tolist() == pytest.approx(
+            expected[name].round(decimals).tolist(), nan_ok=True, abs=1e-9
+        )
     definitions = pd.read_excel(out, sheet_name="indicators")
     assert set(definitions.indicator_id) == {"unemployment_rate", "population"}

@@ -61,7 +61,7 @@ def _download_body(fmt: str, indicators: list[str], areas: list[str], groups: li
     """The callback request of a click on the /data page's `fmt` download button."""
     clicks = [
         {"id": f"data-download-{f}", "property": "n_clicks", "value": int(f == fmt)}
-        for f in ("csv", "xlsx", "parquet")
+        for f in ("csv", "csv_excel", "xlsx", "parquet")  # the page's buttons, in order
     ]
     values = {"indicators": indicators, "areas": areas, "groups": groups, "from": None}
     values |= {"to": None, "wide": []}
@@ -159,19 +159,26 @@ def test_the_complete_files_hold_every_value_and_are_written_once(small_warehous
     )
     with duckdb.connect(str(small_warehouse), read_only=True) as con:
         oracle = con.execute(
-            "SELECT v.indicator_id, v.area_code, v.year, v.value FROM core.all_values v "
-            "WHERE v.kind <> 'peers' ORDER BY 1, 2, 3, 4"
+            "SELECT v.indicator_id, v.area_code, v.year, v.value, i.decimals, v.month "
+            "FROM core.all_values v JOIN core.indicators i USING (indicator_id) "
+            "WHERE v.kind <> 'peers' ORDER BY 1, 2, 3, v.month, 4"
         ).df()
-    frame = pd.read_csv(folder / "seutu-investin-all-sv.csv", dtype={"area_code": str})
     keys = ["indicator_id", "area_code", "year", "value"]
-    got = frame[keys].sort_values(keys)
+    parquet = pd.read_parquet(folder / "seutu-investin-all-fi.parquet")  # full precision
     pd.testing.assert_frame_equal(
-        got.reset_index(drop=True), oracle.reset_index(drop=True), check_dtype=False
+        parquet.sort_values([*keys[:3], "month", "value"])[keys].reset_index(drop=True),
+        oracle[keys].reset_index(drop=True),
+        check_dtype=False,
     )
+    frame = pd.read_csv(folder / "seutu-investin-all-sv.csv", dtype={"area_code": str})
+    got = frame.sort_values([*keys[:3], "month"], kind="stable")[keys].reset_index(drop=True)
+    pd.testing.assert_frame_equal(
+        got[keys[:3]], oracle[keys[:3]].reset_index(drop=True), check_dtype=False
+    )
+    # CSV: each value rounded to its indicator's decimals
+    assert ((got.value - oracle.value).abs() <= 0.5 * 10.0**-oracle.decimals + 1e-9).all()
     sheet = pd.read_excel(folder / "seutu-investin-all-en.xlsx", sheet_name="data")
-    assert (
-        len(sheet) == len(oracle) == len(pd.read_parquet(folder / "seutu-investin-all-fi.parquet"))
-    )
+    assert len(sheet) == len(oracle) == len(parquet)
     stamps = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
     complete.write_complete(small_warehouse)
     assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == stamps

@@ -39,6 +39,7 @@ ALLOWED: dict[str, set[str]] = {
         "pipeline.snapshot",
     },
     "pipeline.export": {"pipeline.readers", "pipeline.catalogue"},
+    "pipeline.sql": set(),
     "pipeline.cli": {"*"},
     "dashboard.i18n": set(),
     "dashboard.cache": set(),
@@ -82,11 +83,13 @@ ALLOWED: dict[str, set[str]] = {
         "pipeline.export",
     },
     "dashboard.downloads": {"dashboard.i18n", "pipeline.export"},
+    "dashboard.api": {"dashboard.queries", "pipeline.export"},
     "dashboard.rediscache": set(),
     "dashboard.httpcache": {"dashboard.i18n"},
     # server-rendered embeds (no Dash): plain Flask routes and pure HTML renderers
     "dashboard.embeds": {"dashboard.i18n", "dashboard.queries", "pipeline.content"},
     "dashboard.app": {
+        "dashboard.api",
         "dashboard.cache",
         "dashboard.downloads",
         "dashboard.embeds",

@@ -84,7 +84,7 @@ def _check_text(check: pa.Check) -> str:
     if not stats:
         return "a code the build knows" if check.name == "isin" else name
     shown = ", ".join(str(v) for v in stats.values())
-    return f"{name} {shown}" if len(shown) <= 90 else name
+    return f"{name} {shown}" if len(shown) <= 90 else f"{name} the values described"
 
 
 def _column_checks(schemas: list[tuple[str, pa.DataFrameSchema]], column: str) -> str:

@@ -61,7 +61,7 @@ from dash import dcc, html
 from dash._pages import PAGE_REGISTRY, _path_to_page
 from flask_compress import Compress
 
-from dashboard import api, cache, downloads, embeds, geo, httpcache, queries
+from dashboard import api, cache, downloads, embeds, figure_data, geo, httpcache, queries
 from dashboard.i18n import lang_of, t
 from dashboard.layout import error_page
 
@@ -159,6 +159,7 @@ def create_app(
         dash.Output("app-lang", "data"),
         dash.Input("_pages_location", "search"),
     )
+    figure_data.install(app)  # the 'data' action under every figure
     _wrap_page_layouts()
     _shorten_logs()
     server = app.server

@@ -263,8 +263,8 @@ def present(value: Any) -> str | None:
     return None if text.lower() in {"", "nan", "none", "nat"} else text
 
 
-def source_line(sources: pd.DataFrame, lang: str) -> html.P:
-    """'Source: <title> (<table id>, updated <updated>); Statistics Finland, CC BY 4.0'."""
+def source_text(sources: pd.DataFrame, lang: str) -> str:
+    """'<title> (<table id>, updated <updated>); …' or the 'source unknown' text."""
     parts = []
     for row in sources.itertuples(index=False):
         updated = present(getattr(row, "updated", None))
@@ -280,15 +280,56 @@ def source_line(sources: pd.DataFrame, lang: str) -> html.P:
             )
         else:
             parts.append(t("common.source_item_undated", lang, title=row.title, table=row.table_id))
-    text = "; ".join(parts) if parts else t("common.source_unknown", lang)
+    return "; ".join(parts) if parts else t("common.source_unknown", lang)
+
+
+def source_line(sources: pd.DataFrame, lang: str) -> html.P:
+    """'Source: <title> (<table id>, updated <updated>); Statistics Finland, CC BY 4.0'."""
     return html.P(
         [
             html.Span(t("common.source", lang) + ": ", className="source-label"),
-            text,
+            source_text(sources, lang),
             ". ",
             LICENCE_TEXT + ".",
         ],
         className="source-line",
+    )
+
+
+# Every figure shown with `figure_block`, by id: `dashboard.figure_data` answers the 'data'
+# action of each (the CSV of the rows it plots) with one callback an id.
+DATA_FIGURES: tuple[str, ...] = (
+    "town-population",
+    "town-unemployment",
+    "town-jobs",
+    "compare-ranking",
+    "compare-trend",
+    "compare-scatter",
+    "index-ranking",
+    "map-figure",
+    "network-figure",
+    "network-shares-figure",
+)
+
+
+def data_action(figure_id: str, sources: pd.DataFrame, lang: str) -> html.Div:
+    """The 'data' button of a figure and its download; the button's value is the source text
+    the CSV carries."""
+    if figure_id not in DATA_FIGURES:
+        raise ValueError(f"figure {figure_id!r} is not in layout.DATA_FIGURES")
+    return html.Div(
+        [
+            html.Button(
+                t("figure_data.button", lang),
+                id=f"{figure_id}-data",
+                value=f"{source_text(sources, lang)}. {LICENCE_TEXT}",
+                n_clicks=0,
+                title=t("figure_data.button_title", lang),
+                className="figure-data",
+            ),
+            dcc.Download(id=f"{figure_id}-data-download"),
+        ],
+        className="figure-actions",
     )
 
 
@@ -322,6 +363,7 @@ def figure_block(
                 ],
             ),
             source_line(sources, lang),
+            data_action(figure_id, sources, lang),
         ],
         className="figure-block",
         role="group",

@@ -63,6 +63,7 @@ def _median_lines(medians: pd.DataFrame, label: str, fmt: str, unit: str) -> lis
                 },
                 name=name,
                 hovertemplate=f"{name}: %{{x:{fmt}}} {unit}<extra></extra>",
+                meta={"data": "x"},  # a reference line: one value (figures.data)
             )
         )
     return lines

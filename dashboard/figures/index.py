@@ -84,6 +84,7 @@ def rank_range_figure(
             bar={"thickness": 5, "width": 0, "color": PALETTE[4]},
             text=text,
             hovertemplate="<b>%{y}</b><br>%{text}<extra></extra>",
+            meta={"text": "hover"},  # the text is the hover's, not a label (figures.data)
         )
     )
     base_layout(fig, title, lang, height=max(220, 90 + 26 * len(frame)))

@@ -42,6 +42,7 @@ def _flat_shapes(
         colorscale=[[0, fill], [1, fill]],
         showscale=False,
         marker={"line": line},
+        meta={"data": "skip"},  # drawn only: no values (figures.data)
         **trace,
     )
 

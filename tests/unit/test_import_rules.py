@@ -86,6 +86,8 @@ ALLOWED: dict[str, set[str]] = {
     "dashboard.api": {"dashboard.queries", "pipeline.export"},
     "dashboard.rediscache": set(),
     "dashboard.httpcache": {"dashboard.i18n"},
+    # the 'data' action of every figure: one callback a figure id, rows from the traces
+    "dashboard.figure_data": {"dashboard.figures", "dashboard.i18n", "dashboard.layout"},
     # server-rendered embeds (no Dash): plain Flask routes and pure HTML renderers
     "dashboard.embeds": {"dashboard.i18n", "dashboard.queries", "pipeline.content"},
     "dashboard.app": {
@@ -93,6 +95,7 @@ ALLOWED: dict[str, set[str]] = {
         "dashboard.cache",
         "dashboard.downloads",
         "dashboard.embeds",
+        "dashboard.figure_data",
         "dashboard.geo",
         "dashboard.httpcache",
         "dashboard.i18n",

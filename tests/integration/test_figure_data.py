@@ -10,6 +10,7 @@ import base64
 import io
 import json
 
+import dash
 import duckdb
 import pandas as pd
 import plotly.graph_objects as go
@@ -69,9 +70,9 @@ def test_every_figure_block_id_has_its_callback(dependencies):
 def test_the_map_csv_is_the_plotted_municipalities_and_the_warehouse_values(
     client, dependencies, warehouse_path
 ):
-    from dashboard.pages import map as map_page
-
-    figure, table, source = download(client, "map-figure", map_page.layout(lang="fi"), "fi")
+    # the page module as Dash loaded it (importing dashboard.pages.map would register it twice)
+    map_layout = next(p for p in dash.page_registry.values() if p["path"] == "/map")["layout"]
+    figure, table, source = download(client, "map-figure", map_layout(lang="fi"), "fi")
     values = next(t for t in figure.data if t.colorbar.title.text is not None)
     assert list(table["Aluekoodi"]) == list(values.locations)  # the coloured layer, in order
     assert table["Lähde"].eq(source).all() and "Statistics Finland" in source
@@ -97,9 +98,10 @@ def test_the_map_csv_is_the_plotted_municipalities_and_the_warehouse_values(
 
 
 def test_the_town_population_csv_is_each_line_point(client, dependencies):
-    from dashboard.pages import town
+    from dashboard.views import town
+    from dashboard.views.common import presentation
 
-    page = town.layout(code="091", lang="en")
+    page = town.profile("091", "en", presentation())
     figure, table, _ = download(client, "town-population", page, "en")
     points = [  # plotly's own decoding of the figure the browser held
         (trace.name, x, y) for trace in figure.data for x, y in zip(trace.x, trace.y, strict=True)

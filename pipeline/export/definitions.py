@@ -48,7 +48,15 @@ FROM core.all_values
 WHERE kind <> 'peers' AND ($ids IS NULL OR list_contains($ids, indicator_id))
 GROUP BY indicator_id
 """
-LEVEL_ORDER = ["municipality", "country", "region", "subregion", "municipality_group", "group"]
+LEVEL_ORDER = [
+    "municipality",
+    "country",
+    "large_region",
+    "region",
+    "subregion",
+    "municipality_group",
+    "group",
+]
 
 
 def definitions(
@@ -76,7 +84,9 @@ def definitions(
 def area_levels(con: duckdb.DuckDBPyConnection, ids: list[str] | None) -> dict[str, list[str]]:
     """The area kinds each indicator has values for, in `LEVEL_ORDER`."""
     rows = con.execute(_LEVELS, {"ids": ids}).fetchall()
-    return {i: sorted(k, key=LEVEL_ORDER.index) for i, k in rows}
+    # a kind this list does not know yet goes last rather than failing the page
+    order = {kind: n for n, kind in enumerate(LEVEL_ORDER)}
+    return {i: sorted(k, key=lambda kind: (order.get(kind, len(order)), kind)) for i, k in rows}
 
 
 def _source_tables(con: duckdb.DuckDBPyConnection, lang: str) -> dict[str, str]:

@@ -42,6 +42,17 @@ def href(path: str, lang: str, **params: Any) -> str:
     return f"{path}?{urlencode(query, safe=',')}"
 
 
+def definition_href(indicator_id: str, lang: str) -> str:
+    """The indicator's entry on the definitions page: '/indicators?lang=fi#<id>'."""
+    return f"{href('/indicators', lang)}#{indicator_id}"
+
+
+def definition_link(label: Any, indicator_id: str, lang: str) -> html.A:
+    """An indicator's label as a link to its definition (a plain link: the browser scrolls to
+    the anchor on load)."""
+    return html.A(label, href=definition_href(indicator_id, lang), className="definition-link")
+
+
 def grid_locale(lang: str) -> dict[str, str]:
     """AG Grid's own texts (paging, filter menus, overlays) in `lang`, for every grid's
     `dashGridOptions={"localeText": grid_locale(lang), ...}`; keys from locales/grid.yaml plus

@@ -12,7 +12,7 @@ from dash import dcc, html
 
 from dashboard import figures, queries
 from dashboard.i18n import lang_of, t
-from dashboard.layout import figure_block, grid_locale
+from dashboard.layout import definition_href, figure_block, grid_locale
 from dashboard.views.compare import Selection
 
 LOCALE_TAGS = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
@@ -123,6 +123,12 @@ def _round(value: Any, decimals: int) -> float | None:
     return None if value is None or pd.isna(value) else round(float(value), decimals)
 
 
+def markdown_link(label: str, url: str) -> str:
+    """'[label](url)' for the grid's markdown cells, the label's brackets escaped."""
+    text = str(label).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    return f"[{text}]({url})"
+
+
 def gap_row(row: Any, meta: pd.Series, lang: str) -> dict[str, Any]:
     """One grid row from a `queries.peer_gaps` row and its indicator's catalogue `meta`
     (label, unit, decimals): the gap, its share of the peer value, better or worse, the rank."""
@@ -137,6 +143,7 @@ def gap_row(row: Any, meta: pd.Series, lang: str) -> dict[str, Any]:
         "area": row.area,
         "indicator": meta["label"],
         "indicator_id": row.indicator_id,
+        "indicator_link": markdown_link(meta["label"], definition_href(row.indicator_id, lang)),
         "unit": meta["unit"],
         "period": row.month.strftime("%Y-%m") if pd.notna(row.month) else str(int(row.year)),
         "value": _round(row.value, decimals),
@@ -179,7 +186,20 @@ def number_formatter(lang: str) -> str:
 # (field, header locale key, further column properties): the gap grid's columns, in order.
 GAP_COLUMNS: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("area", "compare.col_area", {"pinned": "left"}),
-    ("indicator", "compare.col_indicator", {"minWidth": 260}),
+    # the label as a link to its definition; filtered and sorted by the plain label
+    (
+        "indicator_link",
+        "compare.col_indicator",
+        {
+            "minWidth": 260,
+            "cellRenderer": "markdown",
+            "filterValueGetter": {"function": "params.data.indicator"},
+            "comparator": {
+                "function": "(a, b, nodeA, nodeB) => "
+                "nodeA.data.indicator.localeCompare(nodeB.data.indicator)"
+            },
+        },
+    ),
     ("period", "compare.col_period", {"width": 110}),
     ("value", "compare.col_value", {"number": True}),
     ("unit", "compare.col_unit", {"width": 120}),

@@ -17,7 +17,7 @@ from dash import dcc, html
 from dashboard import queries
 from dashboard.highlights import town_highlights
 from dashboard.i18n import fmt_number, fmt_period, fmt_signed, fmt_value, t
-from dashboard.layout import href, message, shell, town_picker
+from dashboard.layout import definition_link, href, message, shell, town_picker
 from dashboard.views import coverage, index, town_charts
 from dashboard.views.common import comparisons
 from dashboard.views.town_charts import period
@@ -92,7 +92,7 @@ def _headline(row: pd.Series, lang: str, pres: Presentation) -> html.Li:
     when = html.Span(f"({period(row)})", className="year-note")
     return html.Li(
         [
-            html.P([row.label, " ", when], className="label"),
+            html.P([definition_link(row.label, row.name, lang), " ", when], className="label"),
             html.P(fmt_value(row.value, row.decimals, row.unit, lang), className="value"),
             html.P(trend[0], className=trend[1]) if trend else None,
             html.P(coverage.stale_note(row.year, lang), className="trend stale") if stale else None,
@@ -144,7 +144,7 @@ def _theme_table(rows: pd.DataFrame, lang: str, pres: Presentation) -> html.Div:
     body = []
     for record in rows.to_dict("records"):
         row = _Row(record)
-        label = [row.label]
+        label = [definition_link(row.label, row.indicator_id, lang)]
         if row.level == "region":
             label += [" ", html.Span(f"({t('town.region_value', lang)})", className="unit")]
         cells = [html.Th(label, scope="row", title=row.description)]

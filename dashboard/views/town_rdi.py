@@ -14,6 +14,7 @@ from dash import html
 
 from dashboard import queries
 from dashboard.i18n import fmt_value, t
+from dashboard.layout import definition_link
 from pipeline.presentation import Presentation
 
 COLUMNS = ["indicator_id", "label", "unit", "decimals", "year", "value", "country_value"]
@@ -62,7 +63,7 @@ def _region_table(rows: pd.DataFrame, label: str, lang: str) -> html.Div:
     body = [
         html.Tr(
             [
-                html.Th(row.label, scope="row"),
+                html.Th(definition_link(row.label, row.indicator_id, lang), scope="row"),
                 html.Td(fmt_value(row.value, row.decimals, row.unit, lang), className="num"),
                 html.Td(
                     fmt_value(row.country_value, row.decimals, row.unit, lang), className="num"

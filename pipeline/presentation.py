@@ -91,6 +91,32 @@ class CurrencySpec:
 
 
 @dataclass(frozen=True)
+class RegionIndustrySpec:
+    """The profile's region section: per measure, TOL 2008 section letter (or `total`) →
+    indicator id, in the yaml's order; and the year-level counts of start-ups and the stock."""
+
+    employed_share: Mapping[str, str]
+    location_quotient: Mapping[str, str]
+    startup_rate: Mapping[str, str]
+    closure_rate: Mapping[str, str]
+    enterprise_stock_change: Mapping[str, str]
+    startups: str
+    stock: str
+
+    @property
+    def indicator_ids(self) -> frozenset[str]:
+        """Every indicator the section shows (the theme tables leave them out)."""
+        maps = (
+            self.employed_share,
+            self.location_quotient,
+            self.startup_rate,
+            self.closure_rate,
+            self.enterprise_stock_change,
+        )
+        return frozenset({i for m in maps for i in m.values()} | {self.startups, self.stock})
+
+
+@dataclass(frozen=True)
 class Presentation:
     role_groups: Mapping[str, str]  # role -> catalogue group id
     role_codes: Mapping[str, str]  # role -> the group's area code
@@ -103,6 +129,7 @@ class Presentation:
     defaults: Defaults
     highlights: HighlightSpec
     currency: CurrencySpec
+    region_industry: RegionIndustrySpec | None = None
     path: Path | None = None
 
     @property
@@ -199,6 +226,29 @@ def _weights(reader: _Reader, doc: Any) -> tuple[WeightMeasure, ...]:
     return tuple(out)
 
 
+def _region_industry(reader: _Reader, doc: Any) -> RegionIndustrySpec | None:
+    if "region_industry" not in doc:
+        return None
+    node, at = reader.section(doc, "region_industry", RegionIndustrySpec.__dataclass_fields__)
+    maps = {}
+    for key in ("employed_share", "location_quotient", "startup_rate", "closure_rate"):
+        maps[key] = _section_map(reader, node, key, at)
+    maps["enterprise_stock_change"] = _section_map(reader, node, "enterprise_stock_change", at)
+    singles = {key: reader.indicator(node, key, at) for key in ("startups", "stock")}
+    return RegionIndustrySpec(**maps, **singles)
+
+
+def _section_map(reader: _Reader, node: Any, key: str, where: Where) -> Mapping[str, str]:
+    value = node.get(key)
+    line = line_of(node, key, 0)
+    if not isinstance(value, dict) or not value:
+        raise where.error(f"{key}: expected a mapping of section letter to indicator id", line)
+    for section, indicator in value.items():
+        if indicator not in reader.indicators:
+            raise where.error(f"{key}: {section}: unknown indicator {indicator!r}", line)
+    return MappingProxyType({str(k): v for k, v in value.items()})
+
+
 def _currency(reader: _Reader, doc: Any) -> CurrencySpec:
     node, at = reader.section(doc, "currency", CurrencySpec.__dataclass_fields__)
     years = get_int(node, "stale_after_years", at)
@@ -215,6 +265,7 @@ def parse_presentation(text: str, catalogue: Catalogue, file: str = "<string>") 
     reader = _Reader(catalogue, file)
     top_keys = ("version", "roles", "theme_order", "profile", "overview", "embed_defaults")
     top_keys += ("network_weight", "peer_profile", "defaults", "highlights", "currency")
+    top_keys += ("region_industry",)
     check_mapping(doc, reader.top, top_keys)
     duplicate = first_duplicate(doc)
     if duplicate:
@@ -251,6 +302,7 @@ def parse_presentation(text: str, catalogue: Catalogue, file: str = "<string>") 
         defaults=defaults,
         highlights=highlights,
         currency=currency,
+        region_industry=_region_industry(reader, doc),
     )
 
 

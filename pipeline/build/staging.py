@@ -99,8 +99,8 @@ def source_names(source: Source, division: Division) -> dict[str, str]:
     """The name → code index a source's reader joins names through: region names for a
     regional source; for a municipal one the municipalities' names and, in a category csv (a
     mixed-level StatFin table), also "MK01 Uusimaa", "SK011 Helsinki" and "HVA01 …" names."""
-    if source.area_level == "region":
-        return division.region_names
+    if source.area_level == "region":  # "Uusimaa", and StatFin's coded labels "MK01 Uusimaa"
+        return {**division.coded_names, **division.region_names}
     if source.format == "category_csv":
         return {**division.wellbeing_names, **division.coded_names, **division.names}
     return division.names

@@ -18,6 +18,7 @@ from pipeline.catalogue.model import (
     GROUP_KINDS,
     LANGUAGES,
     PERIODS,
+    PXWEB_XLSX_COLUMN_ROLES,
     REFERENCE_YEARS,
     RULES,
     Aggregation,
@@ -137,7 +138,10 @@ def _parse_columns(node: Any, where: Where, fmt: str) -> dict:
     columns = node.get("columns") or {}
     if not isinstance(columns, dict):
         raise where.error("'columns' must be a mapping", line_of(node, "columns", 0))
-    allowed = CATEGORY_COLUMN_ROLES if fmt == "category_csv" else CSV_COLUMN_ROLES - {"category"}
+    allowed = {
+        "category_csv": CATEGORY_COLUMN_ROLES,
+        "pxweb_xlsx": PXWEB_XLSX_COLUMN_ROLES,
+    }.get(fmt, CSV_COLUMN_ROLES - {"category"})
     for role, column in columns.items():
         if role not in allowed:
             raise where.error(
@@ -152,6 +156,8 @@ def _parse_columns(node: Any, where: Where, fmt: str) -> dict:
         raise where.error(
             "a paavo_csv source needs 'columns' naming its 'name' column and a 'reference_year'"
         )
+    if fmt == "pxweb_xlsx" and set(columns) != PXWEB_XLSX_COLUMN_ROLES:
+        raise where.error("a pxweb_xlsx source needs 'columns' naming 'name', 'category', 'period'")
     if fmt == "category_csv" and not {"name", "value"} <= set(columns):
         raise where.error("a category_csv source needs 'columns' naming its 'name' and 'value'")
     return columns

@@ -23,6 +23,7 @@ FORMATS = frozenset(
         "topojson",
         "classification_csv",
         "paavo_csv",
+        "pxweb_xlsx",
     }
 )
 AREA_LEVELS = frozenset({"municipality", "region", "country"})
@@ -46,6 +47,8 @@ CLASSIFICATIONS = frozenset(
 CSV_COLUMN_ROLES = frozenset({"area", "name", "category", "period", "period_label", "value"})
 # The column roles a category_csv takes (name and value required).
 CATEGORY_COLUMN_ROLES = frozenset({"name", "category", "period", "value"})
+# The stub columns a pxweb_xlsx names (all three required): area, category, quarter.
+PXWEB_XLSX_COLUMN_ROLES = frozenset({"name", "category", "period"})
 REFERENCE_YEARS = range(1900, 2101)
 
 

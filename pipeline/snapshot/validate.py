@@ -18,7 +18,7 @@ from pipeline.snapshot.errors import SnapshotError
 
 JSON_FORMATS = frozenset({"jsonstat2", "pxweb_json", "geojson", "topojson"})
 CSV_FORMATS = frozenset({"csv", "classification_csv", "keyfigures_csv", "category_csv"})
-XLSX_FORMATS = frozenset({"keyfigures_xlsx", "xlsx"})
+XLSX_FORMATS = frozenset({"keyfigures_xlsx", "pxweb_xlsx", "xlsx"})
 KNOWN_FORMATS = JSON_FORMATS | CSV_FORMATS | XLSX_FORMATS
 
 
@@ -74,6 +74,12 @@ def validate_fetched(path: Path, source: Any, roles: Mapping[str, str]) -> None:
         values = frame["value"]
     elif source.format == "category_csv":
         values = _category_values(path, source)
+    elif source.format == "pxweb_xlsx":
+        from pipeline.readers.pxweb_xlsx import ROW, read_pxweb_xlsx
+
+        raw = read_pxweb_xlsx(path)
+        cells = raw[[c for c in raw.columns if c not in (*source.columns.values(), ROW)]]
+        values = pd.to_numeric(cells.stack().replace("..", np.nan), errors="raise")
     else:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False)
         for role in ("area", "period"):

@@ -3,8 +3,9 @@
 Part of :mod:`tests.replay_snapshot`: the numbers are the bundled files' numbers
 (``data/snapshot/statfin2/…``), nothing was recorded from Statistics Finland. The files hold
 names and labels only, so the served codes are made up where the file has none, and said so:
-areas get ``KU<code>`` from the 2025 classification's names (the codes StatFin's legacy tables
-use) and areas named with their code ("MK01 Uusimaa", "SK011 Helsinki", "HVA01 …") that code, category values use their label as their code (the bundled file records no code), a
+areas get ``KU<code>`` from the 2025 classification's names and the merger list (the codes
+StatFin's legacy tables use) and areas named with their code ("MK01 Uusimaa", "SK011 Helsinki",
+"HVA01 …") that code, category values use their label as their code (the bundled file records no code), a
 dimension the file holds at its total only is served with the one value ``Total``, and a file
 without a year column is served at the catalogue's ``reference_year``. The category is the
 dimension the source's ``pxweb.selection`` asks more than one value of (``"*"`` or a list of
@@ -25,6 +26,7 @@ _CODED_NAME = r"^(MK\d{2}|SK\d{3}|HVA\d{2}) "
 
 
 def _area_codes(names: pd.Series) -> pd.Series:
+    from pipeline.catalogue import load_catalogue
     from pipeline.readers import names_to_codes
     from tests.replay_snapshot import SNAPSHOT_DIR
 
@@ -36,6 +38,8 @@ def _area_codes(names: pd.Series) -> pd.Series:
     coded = names.str.extract(_CODED_NAME, expand=False)  # "MK01 Uusimaa" (12hh's other levels)
     for name, code in zip(names[coded.notna()], coded[coded.notna()], strict=True):
         index[name] = code
+    for merger in load_catalogue().mergers:  # 115n/115p: the 2019 division (Honkajoki, ...)
+        index.setdefault(merger.name.split("→")[0].strip(), merger.from_code)
     codes = names_to_codes(names, index, "replay")
     return codes.map(lambda c: c if c == "SSS" or coded_code(c) else f"KU{c}")
 

@@ -19,7 +19,9 @@ Per table (sources sharing a table, like the two 12bc sources, are merged into o
   ``timeperiod_y``/``timeperiod_m`` and ``contentscode`` with ``<subject>-<code>`` values. The
   stamps in the area codes follow the source's municipal division; they illustrate the form
   and are not claimed to be the live codes of every table.
-- tables without a legacy id (the kta key figures) are served at their one path.
+- tables without a legacy id (the kta key figures, ``kuntien_avainluvut_viimeisin``) are served
+  at their one path; the municipal key figures are re-encoded from the bundled workbook
+  (``_keyfigures_long``: ``Alue`` × ``Tiedot`` with the workbook's labels and invented codes).
 
 Category csv sources (long, name-keyed files) and PxWeb web-page xlsx downloads are re-encoded
 by :mod:`tests.replay_category`.
@@ -204,6 +206,62 @@ def _json_long(source: Any, entry: Any) -> _Long:
     )
 
 
+# The bundled key-figures copy states no publication date: the table is served with this epoch
+# stamp, which equals no stored one, so a fetch always refreshes it (and records the stamp).
+UNDATED = "1970-01-01T00:00:00"
+
+
+def _keyfigure_area_codes(names: list[str]) -> dict[str, str]:
+    """Municipality text -> ``KU`` code, from the bundled 2025 classification and the
+    catalogue's merger names ("Pertunmaa → Mäntyharju"); ``KOKO MAA`` is ``SSS``."""
+    from pipeline.catalogue import load_catalogue
+
+    key = pd.read_csv(SNAPSHOT_DIR / "classification" / "geofi_municipality_key_2025.csv")
+    codes = {n: f"KU{int(c):03d}" for n, c in zip(key.municipality_name_fi, key.kunta, strict=True)}
+    for merger in load_catalogue().mergers:
+        codes.setdefault(merger.name.split("→")[0].strip(), f"KU{merger.from_code}")
+    codes["KOKO MAA"] = "SSS"
+    missing = [n for n in names if n not in codes]
+    if missing:
+        raise ValueError(f"key figures: no code for the area names {missing[:5]}")
+    return {n: codes[n] for n in names}
+
+
+def _keyfigures_long(source: Any, entry: Any, lang: str) -> _Long:
+    """A key-figures workbook as the live ``kuntien_avainluvut_viimeisin`` table: ``Alue``
+    (KU codes, the workbook's names as texts) × ``Tiedot``, whose texts are the workbook's
+    column labels ("Väkiluku, 2021") and whose codes are INVENTED FOR TESTING (``T01``…, in
+    column order; the live M-codes change between releases and the catalogue never uses them).
+    Read here with openpyxl, not the project's reader."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(SNAPSHOT_DIR / source.file, read_only=True, data_only=True)
+    try:
+        rows = [r for r in book.worksheets[0].iter_rows(values_only=True) if any(r)]
+    finally:
+        book.close()
+    labels = [str(h) for h in rows[0][1:]]
+    names = [str(r[0]) for r in rows[1:]]
+    areas = _keyfigure_area_codes(names)
+    contents = {f"T{i + 1:02d}": label for i, label in enumerate(labels)}
+    texts = _ROLE_TEXT[lang]
+    variables = [
+        _var("Alue", texts["geo"], {areas[n]: n for n in names}),
+        _var("Tiedot", texts["metric"], contents),
+    ]
+    frame = pd.DataFrame(
+        {
+            "Alue": np.repeat([areas[n] for n in names], len(labels)),
+            "Tiedot": np.tile(list(contents), len(names)),
+            "value": [np.nan if v is None else float(v) for r in rows[1:] for v in r[1:]],
+        }
+    )
+    updated = str(entry.updated) if entry.updated else UNDATED
+    title = source.title.get(lang)
+    return _Long(variables, {"geo": "Alue", "metric": "Tiedot"}, frame, {}, title,
+                 source.publisher, updated)  # fmt: skip
+
+
 def _var(
     code: str, text: str, values: Mapping[str, str], *, time=False, elimination=False
 ) -> dict[str, Any]:
@@ -308,12 +366,12 @@ def build_snapshot_tables(table_cls: type) -> list[SnapshotTable]:
                 from tests.replay_category import pxweb_xlsx_long
 
                 parts.append(pxweb_xlsx_long(source, entry, lang))
+            elif source.format == "csv":
+                parts.append(_csv_long(source, entry, lang))
+            elif source.format == "keyfigures_xlsx":
+                parts.append(_keyfigures_long(source, entry, lang))
             else:
-                parts.append(
-                    _csv_long(source, entry, lang)
-                    if source.format == "csv"
-                    else _json_long(source, entry)
-                )
+                parts.append(_json_long(source, entry))
         long = _merge(parts)
         codes = [v["code"] for v in long.variables]
         cube = _cube(long.variables, codes, long.frame)

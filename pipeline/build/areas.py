@@ -43,6 +43,15 @@ class Division:
     coded_names: dict[str, str] = field(default_factory=dict)
     # the same for wellbeing services counties, an area level the product has no groups for
     wellbeing_names: dict[str, str] = field(default_factory=dict)
+    subregion_names: dict[str, str] = field(default_factory=dict)  # sub-region name → SKxxx
+
+    def names_for(self, area_level: str) -> dict[str, str]:
+        """The name → code index for a source's `area_level`."""
+        if area_level == "region":
+            return self.region_names
+        if area_level == "subregion":
+            return self.subregion_names
+        return self.names
 
     @property
     def codes(self) -> list[str]:
@@ -93,6 +102,7 @@ def load_division(catalogue: Catalogue, snapshot_dir: Path) -> Division:
         code_map,
         coded_names=coded_area_names(municipalities),
         wellbeing_names=_coded(wellbeing, "code", "name"),
+        subregion_names=subregion_names(municipalities),
     )
 
 
@@ -112,6 +122,23 @@ def _coded(frame: pd.DataFrame, code: str, name: str) -> dict[str, str]:
     for lang in LANGS:
         labels = rows[code] + " " + rows[f"{name}_{lang}"].map(lambda v: " ".join(str(v).split()))
         out.update(zip(labels, rows[code], strict=True))
+    return out
+
+
+# The publisher's English texts name a sub-region "<name> sub-regional unit".
+SUBREGION_SUFFIX_EN = " sub-regional unit"
+
+
+def subregion_names(municipalities: pd.DataFrame) -> dict[str, str]:
+    """Sub-region name (fi, sv, en, and the English "<name> sub-regional unit") → SKxxx."""
+    subregions = municipalities.drop_duplicates("subregion_code")
+    out: dict[str, str] = {}
+    for lang in LANGS:
+        out.update(
+            zip(subregions[f"subregion_name_{lang}"], subregions.subregion_code, strict=True)
+        )
+    english = subregions["subregion_name_en"] + SUBREGION_SUFFIX_EN
+    out.update(zip(english, subregions.subregion_code, strict=True))
     return out
 
 

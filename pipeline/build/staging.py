@@ -96,11 +96,11 @@ def _load_source(con, staged: Staged, source: Source, snapshot_dir: Path, divisi
 
 
 def source_names(source: Source, division: Division) -> dict[str, str]:
-    """The name → code index a source's reader joins names through: region names for a
-    regional source; for a municipal one the municipalities' names and, in a category csv (a
+    """The name → code index a source's reader joins names through: region or sub-region
+    names for a source of that level; for a municipal one the municipalities' names and, in a category csv (a
     mixed-level StatFin table), also "MK01 Uusimaa", "SK011 Helsinki" and "HVA01 …" names."""
-    if source.area_level == "region":  # "Uusimaa", and StatFin's coded labels "MK01 Uusimaa"
-        return {**division.coded_names, **division.region_names}
+    if source.area_level in ("region", "subregion"):  # and StatFin's coded "MK01 Uusimaa"
+        return {**division.coded_names, **division.names_for(source.area_level)}
     if source.format == "category_csv":
         return {**division.wellbeing_names, **division.coded_names, **division.names}
     return division.names
@@ -108,8 +108,9 @@ def source_names(source: Source, division: Division) -> dict[str, str]:
 
 def unknown_area_codes(staging: pd.DataFrame, division: Division, where: str) -> list[str]:
     """Rows whose area is none the build knows: a 2025 municipality, a municipality merged
-    since (the catalogue's mergers), a region, a sub-region or the whole country. Named here, with the file
-    row, rather than later as a failed membership check listing every municipality."""
+    since (the catalogue's mergers), a region, a sub-region or the whole country. Named here,
+    with the file row, rather than later as a failed membership check listing every
+    municipality."""
     known = {*division.codes, *division.code_map, *division.municipalities.region_code}
     known.update(division.municipalities.subregion_code)
     known.add(readers.COUNTRY_CODE)

@@ -3,6 +3,7 @@ merger, an indicator with its aggregation), each checked with the line at fault.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -68,6 +69,7 @@ _SOURCE_OPTIONAL = (
     "variable_dimension",
     "sheet",
     "note",
+    "encoding",
     "reference_year",
 )
 
@@ -237,8 +239,20 @@ def parse_source(node: Any, where: Where, kinds: Mapping[str, Bounds]) -> Source
         variable_dimension=get_str(node, "variable_dimension", where, required=False),
         sheet=get_str(node, "sheet", where, required=False),
         note=get_text(node, "note", where, required=False),
+        encoding=_encoding(node, where),
         reference_year=reference_year,
     )
+
+
+def _encoding(node: Any, where: Where) -> str | None:
+    """A declared text encoding (`latin-1`), checked to be one Python knows."""
+    if (name := get_str(node, "encoding", where, required=False)) is None:
+        return None
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise where.error(f"unknown encoding {name!r}", line_of(node, "encoding", 0)) from None
+    return name
 
 
 def parse_group(node: Any, where: Where, default: Completeness) -> Group:

@@ -15,6 +15,7 @@ FORMATS = frozenset(
     {
         "keyfigures_xlsx",
         "keyfigures_csv",
+        "keyfigures_series_csv",
         "csv",
         "category_csv",
         "jsonstat2",
@@ -26,7 +27,7 @@ FORMATS = frozenset(
         "pxweb_xlsx",
     }
 )
-AREA_LEVELS = frozenset({"municipality", "region", "country"})
+AREA_LEVELS = frozenset({"municipality", "region", "subregion", "country"})
 PERIODS = frozenset({"year", "month", "none"})
 DIRECTIONS = frozenset({"higher_is_better", "lower_is_better", "neutral"})
 RULES = frozenset({"sum", "ratio", "weighted_mean", "none"})
@@ -180,6 +181,7 @@ class Source:
     variable_dimension: str | None
     sheet: str | None
     note: Text | None
+    encoding: str | None = None  # a text file's character encoding (default UTF-8)
     # The year of a file that has no period column (category_csv, paavo_csv).
     reference_year: int | None = None
 

@@ -41,8 +41,10 @@ from pipeline.readers.keyfigures import (
     keyfigure_columns,
     names_to_codes,
     read_keyfigures_csv,
+    read_keyfigures_series_csv,
     read_keyfigures_xlsx,
     tidy_keyfigures,
+    tidy_keyfigures_series,
 )
 from pipeline.readers.tidy_csv import read_csv, tidy_csv
 
@@ -70,6 +72,7 @@ __all__ = [
     "read_geojson",
     "read_jsonstat_file",
     "read_keyfigures_csv",
+    "read_keyfigures_series_csv",
     "read_keyfigures_xlsx",
     "read_source",
     "read_topojson",
@@ -80,4 +83,5 @@ __all__ = [
     "tidy_csv",
     "tidy_jsonstat",
     "tidy_keyfigures",
+    "tidy_keyfigures_series",
 ]

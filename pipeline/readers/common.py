@@ -29,6 +29,7 @@ MAX_FILE_BYTES = {
     "csv": 64 << 20,
     "paavo_csv": 64 << 20,
     "keyfigures_csv": 16 << 20,
+    "keyfigures_series_csv": 16 << 20,
     "category_csv": 64 << 20,
     "classification_csv": 16 << 20,
     "jsonstat2": 64 << 20,

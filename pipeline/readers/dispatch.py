@@ -12,7 +12,13 @@ from pipeline.readers.areas import read_classification_csv, read_geojson, read_t
 from pipeline.readers.category_csv import CategorySpec, read_category_csv, tidy_category_csv
 from pipeline.readers.common import ReaderError, check_file_size
 from pipeline.readers.jsonstat2 import read_jsonstat_file, tidy_jsonstat
-from pipeline.readers.keyfigures import read_keyfigures_csv, read_keyfigures_xlsx, tidy_keyfigures
+from pipeline.readers.keyfigures import (
+    read_keyfigures_csv,
+    read_keyfigures_series_csv,
+    read_keyfigures_xlsx,
+    tidy_keyfigures,
+    tidy_keyfigures_series,
+)
 from pipeline.readers.paavo import read_paavo_source
 from pipeline.readers.pxweb_xlsx import read_pxweb_xlsx, tidy_pxweb_xlsx
 from pipeline.readers.tidy_csv import read_csv, tidy_csv
@@ -24,16 +30,22 @@ def read_source(
     """(raw frame, staging frame or None) for a catalogue `Source` by its format.
 
     `name_index` maps area names to codes for sources that identify areas by name (key figures,
-    category csvs):
-    municipality names for municipal sources, region names for regional ones. A file larger
+    category csvs): municipality names for municipal sources, region (sub-region) names for
+    regional (sub-regional) ones. A file larger
     than its format's reader loads (`check_file_size`) is refused before it is opened.
     """
     check_file_size(path, source.format, source.file)
     variables = {v.id: v.selector for v in source.variables}
-    if source.format in ("keyfigures_xlsx", "keyfigures_csv"):
-        reader = read_keyfigures_xlsx if source.format == "keyfigures_xlsx" else read_keyfigures_csv
-        raw = reader(path)
+    if source.format == "keyfigures_xlsx":
+        raw = read_keyfigures_xlsx(path)
         return raw, tidy_keyfigures(raw, variables, name_index, source.file)
+    if source.format == "keyfigures_csv":
+        raw = read_keyfigures_csv(path, source.encoding)
+        return raw, tidy_keyfigures(raw, variables, name_index, source.file)
+    if source.format == "keyfigures_series_csv":
+        raw = read_keyfigures_series_csv(path, source.encoding)
+        tidy = tidy_keyfigures_series(raw, source.columns, variables, name_index, source.file)
+        return raw, tidy
     if source.format == "csv":
         raw = read_csv(path)
         return raw, tidy_csv(raw, source.columns, variables, source.file)

@@ -1,5 +1,6 @@
 """Kuntien avainluvut (municipal key figures): wide workbooks and CSVs whose areas are names
-and whose columns are labels like "Väkiluku, 2021"."""
+and whose columns are labels like "Väkiluku, 2021"; and the time-series CSV (one row per area
+and year, one column per key figure)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,14 @@ import openpyxl
 import pandas as pd
 
 from pipeline.jsonstat import MISSING_MARKERS, quote
-from pipeline.readers.common import COUNTRY_CODE, COUNTRY_NAMES, ReaderError, numbers, staging
+from pipeline.readers.common import (
+    COUNTRY_CODE,
+    COUNTRY_NAMES,
+    ReaderError,
+    numbers,
+    periods,
+    staging,
+)
 
 _YEAR_LABEL = re.compile(r"^(?P<label>.*?),\s*(?P<year>\d{4})\s*$")
 COUNTRY_NAMES_FOLDED = {n.casefold() for n in COUNTRY_NAMES}
@@ -24,11 +32,12 @@ def read_keyfigures_xlsx(path: Path) -> pd.DataFrame:
     The first column holds the area name (its header cell is empty in the 2022 edition and is
     then called `area_name`); the other headers are labels like "Väkiluku, 2021".
     """
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        rows = list(workbook.worksheets[0].iter_rows(values_only=True))
-    finally:
-        workbook.close()
+    with open(path, "rb") as handle:  # a handle: openpyxl refuses names not ending in .xlsx
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        try:
+            rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+        finally:
+            workbook.close()
     if not rows:
         raise ReaderError(f"{path.name}: the first sheet is empty")
     header = ["area_name" if i == 0 else h for i, h in enumerate(rows[0])]
@@ -41,12 +50,63 @@ def read_keyfigures_xlsx(path: Path) -> pd.DataFrame:
     return pd.DataFrame(body, columns=[str(h) for h in header])
 
 
-def read_keyfigures_csv(path: Path) -> pd.DataFrame:
-    """The regional key figures CSV (same column labels as the xlsx, areas by name)."""
+def read_keyfigures_csv(path: Path, encoding: str | None = None) -> pd.DataFrame:
+    """The regional key figures CSV (same column labels as the xlsx, areas by name), in the
+    source's declared `encoding` (default UTF-8)."""
     frame = pd.read_csv(
-        path, encoding="utf-8-sig", keep_default_na=False, na_values=["", *MISSING_MARKERS]
+        path,
+        encoding=encoding or "utf-8-sig",
+        keep_default_na=False,
+        na_values=["", *MISSING_MARKERS],
     )
     return frame.rename(columns={frame.columns[0]: "area_name"})
+
+
+def read_keyfigures_series_csv(path: Path, encoding: str | None = None) -> pd.DataFrame:
+    """The key-figures time series as published: text cells, names and years as written.
+
+    Only empty cells and the publisher's markers are missing. The bundled 2006–2016 series
+    (R `NA` written out as empty fields) has no "NA" text at all: its empty cells are the
+    table's own gaps (municipal finance before 2008, job shares in 2006). So pandas' "NA"
+    list stays off here too, and a text "NA" in a value cell fails in `numbers`.
+    """
+    return pd.read_csv(
+        path,
+        encoding=encoding or "utf-8-sig",
+        dtype=str,
+        keep_default_na=False,
+        na_values=["", *MISSING_MARKERS],
+    )
+
+
+def tidy_keyfigures_series(
+    raw: pd.DataFrame,
+    columns: Mapping[str, str],
+    variables: Mapping[str, str],
+    name_to_code: Mapping[str, str],
+    file: str,
+) -> pd.DataFrame:
+    """Time-series frame → staging rows: `columns` names the area-name and period columns,
+    `variables` map variable → value column; names become codes via `name_to_code`."""
+    for role in ("name", "period"):
+        if columns.get(role) not in raw.columns:
+            raise ReaderError(
+                f"{file}: no {role} column {quote(columns.get(role))} in {quote(list(raw), 300)}"
+            )
+    codes = names_to_codes(raw[columns["name"]], name_to_code, file)
+    years, months = periods(raw[columns["period"]], file)
+    parts = []
+    for variable, column in variables.items():
+        if column not in raw.columns:
+            raise ReaderError(f"{file}: no value column {quote(column)} (variable {variable})")
+        parts.append(
+            pd.DataFrame(
+                {"area_code": codes, "year": years, "month": months, "variable": variable}
+            ).assign(value=numbers(raw, column, file), source_row=raw.index + 2)
+        )
+    if not parts:
+        raise ReaderError(f"{file}: the catalogue declares no variable of this file")
+    return staging(pd.concat(parts, ignore_index=True))
 
 
 def keyfigure_columns(columns: Iterable[str], variables: Mapping[str, str], file: str):
@@ -115,17 +175,19 @@ def names_to_codes(names: pd.Series, name_to_code: Mapping[str, str], file: str)
     Row numbers are spreadsheet rows (the header is row 1).
     """
     index = {clean_name(k): v for k, v in name_to_code.items()}
+    known: dict[object, str] = {}  # each distinct name is looked up once (files repeat them)
     codes = []
     for position, name in enumerate(names):
-        if clean_name(name) in COUNTRY_NAMES_FOLDED:
-            codes.append(COUNTRY_CODE)
-            continue
-        code = _code_of(index, name)
+        code = known.get(name)
         if code is None:
-            raise ReaderError(
-                f"{file}: row {position + 2}: area name {quote(name)} matches no municipality or "
-                "region in the classification or the merger list"
-            )
+            if clean_name(name) in COUNTRY_NAMES_FOLDED:
+                code = COUNTRY_CODE
+            elif (code := _code_of(index, name)) is None:
+                raise ReaderError(
+                    f"{file}: row {position + 2}: area name {quote(name)} matches no "
+                    "municipality or region in the classification or the merger list"
+                )
+            known[name] = code
         codes.append(code)
     return pd.Series(codes, index=names.index, dtype="str")
 

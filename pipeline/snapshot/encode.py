@@ -5,7 +5,8 @@ stay valid: a `jsonstat2` source is written as a json-stat2 dataset (the client'
 re-serialised with its codes, labels, roles, units and `updated`), a `csv` source as a tidy CSV
 in the catalogue's `columns` shape (area code, area name, period, optional period label, one
 value column per variable), a `category_csv` source as a long csv (area name, category, period,
-value), a `pxweb_xlsx` source as the PxWeb web page's xlsx layout (`frame_to_pxweb_xlsx`).
+value), a `keyfigures_xlsx` source as the publisher's key-figures workbook (`encode_keyfigures`),
+a `pxweb_xlsx` source as the PxWeb web page's xlsx layout (`encode_pxweb_xlsx`).
 """
 
 from __future__ import annotations
@@ -211,61 +212,18 @@ def serialise(source: Any, frame: pd.DataFrame, roles: Mapping[str, str]) -> byt
             raise ValueError("a fetched category csv needs a period column in the catalogue")
         text = frame_to_category_csv(frame, source.columns, dimension_roles(frame, roles))
         return text.encode("utf-8")
+    if source.format == "keyfigures_xlsx":
+        from pipeline.snapshot.encode_keyfigures import frame_to_keyfigures_xlsx
+
+        return frame_to_keyfigures_xlsx(frame, dimension_roles(frame, roles), source.sheet)
     if source.format == "pxweb_xlsx":
+        from pipeline.snapshot.encode_pxweb_xlsx import frame_to_pxweb_xlsx
+
         return frame_to_pxweb_xlsx(frame, source, dimension_roles(frame, roles))
     raise ValueError(
         f"cannot store fetched data as {source.format!r} "
-        "(only jsonstat2, csv, category_csv and pxweb_xlsx)"
+        "(only jsonstat2, csv, category_csv, keyfigures_xlsx and pxweb_xlsx)"
     )
-
-
-def frame_to_pxweb_xlsx(frame: pd.DataFrame, source: Any, roles: Mapping[str, str]) -> bytes:
-    """The PxWeb web page's xlsx layout the bundled copy has (`pipeline.readers.pxweb_xlsx`):
-    a title naming the catalogue's stub columns, a header of measure labels on row 3, then one
-    row per period, area and category, the stubs written on the first row of each block.
-    Areas are written "<code> <name>" (regions) or "KOKO MAA", as the bundled labels are."""
-    import io
-
-    import openpyxl
-
-    geo, time, metric = roles.get("geo"), roles.get("time"), roles.get("metric")
-    dims = list(jsonstat_meta(frame).dimensions)
-    refuse_repeated_cells(frame, dims)
-    others = [d for d in dims if d not in (geo, time, metric) and frame[d].nunique() > 1]
-    if None in (geo, time, metric) or len(others) != 1:
-        raise ValueError(f"the pxweb_xlsx shape needs geo, time, metric and one category ({dims})")
-    category, cols = others[0], source.columns
-    measures = list(dict.fromkeys(frame[metric]))
-    labels = dict(zip(frame[metric], frame[f"{metric}_label"], strict=True))
-    wide = frame.pivot_table(
-        index=[time, geo, category], columns=metric, values="value", sort=False, dropna=False
-    ).reindex(columns=measures)
-    names = dict(zip(frame[geo], frame[f"{geo}_label"].astype(str), strict=True))
-    texts = dict(zip(frame[category], frame[f"{category}_label"].astype(str), strict=True))
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet(source.pxweb.table.removesuffix(".px"))
-    stubs = f"{cols['period']}, {cols['name']}, {cols['category']}"
-    sheet.append([f"{source.title.get(source.pxweb.language)} muuttujina {stubs} ja Tiedot"])
-    sheet.append([])
-    sheet.append([None, None, None, *(str(labels[m]) for m in measures)])
-    previous: tuple = (None, None)
-    for (period, area, cat), values in wide.iterrows():
-        stub = [
-            str(period) if period != previous[0] else None,
-            _area_label(area, names[area]) if (period, area) != previous else None,
-            texts[cat],
-        ]
-        previous = (period, area)
-        sheet.append([*stub, *(".." if pd.isna(v) else json_number(v) for v in values)])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _area_label(code: str, name: str) -> str:
-    if code == "SSS":
-        return "KOKO MAA"
-    return name if name.startswith(f"{code} ") else f"{code} {name}"
 
 
 def dimension_roles(frame: pd.DataFrame, metadata_roles: Mapping[str, str]) -> dict[str, str]:

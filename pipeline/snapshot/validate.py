@@ -12,12 +12,20 @@ import numpy as np
 import pandas as pd
 
 from pipeline.jsonstat import read_jsonstat
-from pipeline.readers import check_file_size, read_source
+from pipeline.readers import (
+    check_file_size,
+    keyfigure_columns,
+    read_keyfigures_xlsx,
+    read_source,
+)
+from pipeline.readers.common import numbers
 from pipeline.snapshot.encode import dimension_list, dimension_roles
 from pipeline.snapshot.errors import SnapshotError
 
 JSON_FORMATS = frozenset({"jsonstat2", "pxweb_json", "geojson", "topojson"})
-CSV_FORMATS = frozenset({"csv", "classification_csv", "keyfigures_csv", "category_csv"})
+CSV_FORMATS = frozenset(
+    {"csv", "classification_csv", "keyfigures_csv", "keyfigures_series_csv", "category_csv"}
+)
 XLSX_FORMATS = frozenset({"keyfigures_xlsx", "pxweb_xlsx", "xlsx"})
 KNOWN_FORMATS = JSON_FORMATS | CSV_FORMATS | XLSX_FORMATS
 
@@ -36,12 +44,13 @@ def parse_file(path: Path, fmt: str) -> None:
     elif fmt in XLSX_FORMATS:
         import openpyxl
 
-        book = openpyxl.load_workbook(path, read_only=True)
-        try:
-            if not any(sheet.max_row and sheet.max_row > 1 for sheet in book.worksheets):
-                raise SnapshotError("no sheet with data rows")
-        finally:
-            book.close()
+        with open(path, "rb") as handle:  # a staged file is named *.tmp, which openpyxl refuses
+            book = openpyxl.load_workbook(handle, read_only=True)
+            try:
+                if not any(sheet.max_row and sheet.max_row > 1 for sheet in book.worksheets):
+                    raise SnapshotError("no sheet with data rows")
+            finally:
+                book.close()
     else:
         raise SnapshotError(f"unknown format {fmt!r} (known: {', '.join(sorted(KNOWN_FORMATS))})")
 
@@ -74,6 +83,8 @@ def validate_fetched(path: Path, source: Any, roles: Mapping[str, str]) -> None:
         values = frame["value"]
     elif source.format == "category_csv":
         values = _category_values(path, source)
+    elif source.format == "keyfigures_xlsx":
+        values = _keyfigure_values(path, source)
     elif source.format == "pxweb_xlsx":
         from pipeline.readers.pxweb_xlsx import ROW, read_pxweb_xlsx
 
@@ -97,6 +108,18 @@ def validate_fetched(path: Path, source: Any, roles: Mapping[str, str]) -> None:
     if not np.isfinite(values.dropna().to_numpy(float)).all():
         raise ValueError(f"{path.name}: non-finite values")
     readable_by_build(path, source)
+
+
+def _keyfigure_values(path: Path, source: Any) -> pd.Series:
+    """A fetched key-figures workbook's cells, once every variable's label has its column
+    (`keyfigure_columns`: a release that renamed a `Tiedot` text fails the fetch, naming it)."""
+    raw = read_keyfigures_xlsx(path)
+    if raw.empty or raw["area_name"].isna().any():
+        raise ValueError(f"{path.name}: no areas, or an area without a name")
+    selectors = {v.id: v.selector for v in source.variables}
+    found = keyfigure_columns(raw.columns, selectors, path.name)
+    columns = list(dict.fromkeys(column for _, column, _ in found))
+    return pd.concat([numbers(raw, c, path.name) for c in columns], ignore_index=True)
 
 
 def _category_values(path: Path, source: Any) -> pd.Series:

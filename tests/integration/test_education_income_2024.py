@@ -340,7 +340,9 @@ def test_fetch_then_build_gives_the_bundled_values(snapshot, tmp_path, replay_se
     assert list(fetched.columns) == ["Area", "Education", "Year", "value"]
     assert set(fetched["Year"]) == {YEAR} and len(fetched) == 308 * 9
     catalogue = load_catalogue()
-    keep = {"education_12bq", "income_deciles_12hh", "population_11re"}  # + one for the peers
+    # + the population's sources, so that the peers have an indicator
+    keep = {"education_12bq", "income_deciles_12hh", "population_11re"}
+    keep |= {"population_sex_11re_2025", "main_activity_115b"}
     catalogue = dataclasses.replace(
         catalogue,
         indicators=tuple(i for i in catalogue.indicators if set(i.sources) <= keep),

@@ -79,8 +79,8 @@ def test_unchanged_snapshot_costs_metadata_requests_only(catalogue, snapshot, re
 def test_a_bundled_copy_without_updated_is_fetched_once_then_skipped(
     catalogue, snapshot, replay_server
 ):
-    """11s2, 115b, 12bq and 12hh came without the publisher's stamp: nothing says they are current, so the
-    first fetch asks for the data (the same numbers come back), and the next one skips them."""
+    """11s2, 115b, 12bq, 12hh, 115n, 115p and the key-figures copy came without the publisher's
+    stamp: nothing says they are current, so the first fetch asks for the data (the same numbers come back), and the next one skips them."""
     replay_server.use_snapshot()
     _, unknown = _stamped(catalogue)
     assert {s.id for s in unknown} == {
@@ -88,6 +88,9 @@ def test_a_bundled_copy_without_updated_is_fetched_once_then_skipped(
         "main_activity_115b",
         "education_12bq",
         "income_deciles_12hh",
+        "keyfig_latest",
+        "commuting_115n",
+        "commuting_115p",
     }
     args = ["fetch", "--base-url", replay_server.base_url("fi"), "--snapshot", str(snapshot)]
     args += [arg for s in unknown for arg in ("--only", s.id)]
@@ -118,7 +121,7 @@ def test_every_table_is_served_in_both_forms(catalogue, replay_server):
     assert forms == {
         "11re": True, "11lj": True, "12w7": True, "14wx": True, "12r5": True, "12bc": True,
         "11ge": True, "006_kta_19_2020": False, "11s2": True, "115b": True, "12bq": True,
-        "12hh": True,
+        "12hh": True, "kuntien_avainluvut_viimeisin": False, "115n": True, "115p": True,
     }  # fmt: skip
 
 
@@ -224,6 +227,13 @@ def _cells(source, root: Path) -> pd.Series:
     """A source file's numbers keyed by area and period (csv) or by every dimension's codes in
     dimension order (json-stat; contents codes without the 2026 `<subject>-` prefix)."""
     path = root / source.file
+    if source.format == "keyfigures_xlsx":
+        from pipeline.readers import read_keyfigures_xlsx
+
+        frame = read_keyfigures_xlsx(path).set_index("area_name")
+        series = frame.stack(future_stack=True).astype(float)
+        series.index.names = [None, None]
+        return series.sort_index().rename("value")
     if source.format == "category_csv":
         return _category_cells(source, path)
     if source.format == "csv":
@@ -247,8 +257,12 @@ def _category_cells(source, path: Path) -> pd.Series:
     column (as fetched) must hold only the bundled copy's reference year."""
     frame = read_category_csv(path)
     cols = source.columns
-    if cols["period"] in frame.columns:
+    keys = [cols["name"], cols["category"]]
+    if source.reference_year is None:  # a series with its years (115n/115p): keyed by year too
+        keys.append(cols["period"])
+        frame[cols["period"]] = frame[cols["period"]].astype(int)
+    elif cols["period"] in frame.columns:
         assert set(frame[cols["period"]]) == {str(source.reference_year)}, source.id
-    series = pd.to_numeric(frame.set_index([cols["name"], cols["category"]])[cols["value"]])
-    series.index.names = [None, None]
+    series = pd.to_numeric(frame.set_index(keys)[cols["value"]])
+    series.index.names = [None] * len(keys)
     return series.sort_index().astype(float).rename("value")

@@ -209,3 +209,31 @@ def test_hand_picked_cells(con):
         "AND indicator_id = 'swedish_speakers_share'"
     ).fetchone()[0]
     assert value == pytest.approx(100 * raw["Swedish-speaking population"] / total)
+
+
+def test_population_2024_and_the_newest_changes_recomputed(con, activity, names):
+    """Population 2024 is 115b's total (the same statistics' 31 Dec figure), so the change
+    figures reach 2025: the network's and the university cities' 2024 and 2025 population
+    changes as ratios of sums over the members, from the raw 11re 2023 table, 115b and 11re by
+    sex 2025 (plain pandas)."""
+    raw_2023 = pd.read_csv(
+        DEFAULT_SNAPSHOT / "statfin" / "vaerak_11re_population_1972_2023_by_municipality.csv",
+        dtype={"area_code": str},
+    )
+    sexes = _wide(SEX, names)
+    years = {
+        2023: raw_2023[raw_2023.year == 2023]
+        .assign(code=lambda f: f.area_code.str.removeprefix("KU"))
+        .set_index("code")["population_31dec"],
+        2024: activity["Total"],
+        2025: sexes["Males"] + sexes["Females"],
+    }
+    for group, members in (("network", NETWORK), ("university_cities", UNIVERSITY)):
+        for year in (2024, 2025):
+            before, after = years[year - 1][members].sum(), years[year][members].sum()
+            got = con.execute(
+                "SELECT value FROM core.group_values WHERE indicator_id = 'population_change_pct' "
+                "AND group_code = ? AND year = ?",
+                [group, year],
+            ).fetchone()[0]
+            assert got == pytest.approx(100.0 * (after - before) / before, rel=1e-9), (group, year)

@@ -90,8 +90,11 @@ def test_aggregation_rules_are_complete(catalogue: Catalogue) -> None:
 
 def test_editions_share_variable_ids(catalogue: Catalogue) -> None:
     declaring = [s for s in catalogue.sources if "unemployment_pct" in s.variable_ids]
-    assert [s.id for s in declaring] == ["keyfig_2022", "keyfig_2018", "keyfig_regions_2021"]
-    assert [s.edition_of for s in declaring] == [None, "keyfig_2022", "keyfig_2022"]
+    assert [s.id for s in declaring] == [
+        "keyfig_2022", "keyfig_2018", "keyfig_regions_2021",
+        "keyfig_latest", "keyfig_2006_2016", "keyfig_subregions_2022",
+    ]  # fmt: skip
+    assert [s.edition_of for s in declaring] == [None] + ["keyfig_2022"] * 5
     assert "job_self_sufficiency" not in catalogue.source("keyfig_2018").variable_ids
 
 

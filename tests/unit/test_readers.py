@@ -211,15 +211,16 @@ def test_geo_readers():
 def test_every_catalogue_source_reads(names, classification):
     """Each bundled file the catalogue declares reads into a raw frame and, where the source
     has variables, a staging frame carrying every declared variable."""
-    from pipeline.build.areas import load_division
+    from pipeline.build.areas import load_division, subregion_names
     from pipeline.build.staging import source_names
     from pipeline.catalogue import load_catalogue
 
     catalogue = load_catalogue()
     division = load_division(catalogue, DEFAULT_SNAPSHOT)
     regions = dict(zip(classification.region_name_en, classification.region_code, strict=True))
+    subregions = subregion_names(classification)
     for source in catalogue.sources:
-        index = regions if source.area_level == "region" else names
+        index = {"region": regions, "subregion": subregions}.get(source.area_level, names)
         if source.format in ("category_csv", "pxweb_xlsx"):  # coded names, as the build joins them
             index = source_names(source, division)
         raw, staging = r.read_source(source, DEFAULT_SNAPSHOT / source.file, index)

@@ -45,11 +45,12 @@ _MAJOR_REGION = re.compile(r"^MA\d\b")
 def read_pxweb_xlsx(path: Path) -> pd.DataFrame:
     """The table of the first sheet as published, stub cells filled down, footer left out:
     one column per stub (named from the title) and per measure, and `sheet_row`."""
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        rows = list(book.worksheets[0].iter_rows(values_only=True))
-    finally:
-        book.close()
+    with open(path, "rb") as handle:  # a handle: openpyxl refuses names not ending in .xlsx
+        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        try:
+            rows = list(book.worksheets[0].iter_rows(values_only=True))
+        finally:
+            book.close()
     name = Path(path).name
     header_at = next((i for i, r in enumerate(rows[:10]) if _is_header(r)), None)
     if header_at is None:

@@ -41,6 +41,13 @@ def parse_file(path: Path, fmt: str) -> None:
         frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str)
         if frame.empty or len(frame.columns) < 2:
             raise SnapshotError(f"{len(frame)} rows × {len(frame.columns)} columns")
+    elif fmt == "pxweb_xlsx":  # written streamed: the sheet records no dimensions to check
+        from pipeline.readers.pxweb_xlsx import read_pxweb_xlsx
+
+        try:
+            read_pxweb_xlsx(path)
+        except ValueError as exc:
+            raise SnapshotError(str(exc)) from None
     elif fmt in XLSX_FORMATS:
         import openpyxl
 

@@ -313,6 +313,8 @@ DATA_FIGURES: tuple[str, ...] = (
     "town-population",
     "town-unemployment",
     "town-jobs",
+    "town-region-lq",
+    "town-region-rates",
     "compare-ranking",
     "compare-trend",
     "compare-scatter",

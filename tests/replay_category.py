@@ -113,3 +113,42 @@ def _updated(entry: Any) -> str:
     """The manifest's ``updated``; a file whose publisher's stamp is not recorded is served with
     a stand-in stamp (test data) that no bundled manifest entry equals, so it is fetched."""
     return str(entry.updated) if entry.updated else "2000-01-01T00:00:00"
+
+
+def pxweb_xlsx_long(source: Any, entry: Any, lang: str) -> Any:
+    """A PxWeb web-page xlsx source (11yq) as the replay's long frame: the stub columns as the
+    variables (the quarter the time, the area the geo with its code taken from its label,
+    "KOKO MAA" as SSS), the measures as contents whose codes are their labels."""
+    from pipeline.readers.pxweb_xlsx import ROW, read_pxweb_xlsx
+    from tests.replay_snapshot import _ROLE_TEXT, SNAPSHOT_DIR, _Long, _var
+
+    raw = read_pxweb_xlsx(SNAPSHOT_DIR / source.file)
+    cols, texts = source.columns, _ROLE_TEXT[lang]
+    measures = [c for c in raw.columns if c not in (*cols.values(), ROW)]
+    names = raw[cols["name"]].astype(str)
+    codes = names.str.extract(r"^((?:MK|MA)\d+) ", expand=False).fillna("SSS")
+    long = raw.melt(
+        id_vars=[cols["period"], cols["name"], cols["category"]],
+        value_vars=measures,
+        var_name="Tiedot",
+    )
+    frame = pd.DataFrame(
+        {
+            "Vuosineljännes": long[cols["period"]].astype(str),
+            "Alue": pd.concat([codes] * len(measures), ignore_index=True),
+            cols["category"]: long[cols["category"]].astype(str),
+            "Tiedot": long["Tiedot"],
+            "value": pd.to_numeric(long["value"].where(long["value"] != ".."), errors="raise"),
+        }
+    )
+    quarters = sorted(set(frame["Vuosineljännes"]))
+    categories = list(dict.fromkeys(frame[cols["category"]]))
+    variables = [
+        _var("Vuosineljännes", cols["period"], {q: q for q in quarters}, time=True),
+        _var("Alue", texts["geo"], dict(zip(codes, names, strict=True)), elimination=True),
+        _var(cols["category"], cols["category"], {c: c for c in categories}, elimination=True),
+        _var("Tiedot", texts["metric"], {m: m for m in measures}),
+    ]
+    roles = {"time": "Vuosineljännes", "geo": "Alue", "metric": "Tiedot"}
+    title = source.title.get(lang)
+    return _Long(variables, roles, frame, {}, title, source.publisher, _updated(entry))

@@ -26,6 +26,8 @@ Per table (sources sharing a table, like the two 12bc sources, are merged into o
 Category csv sources (long, name-keyed files) are re-encoded by :mod:`tests.replay_category`,
 the Paavo postal-area table by :mod:`tests.replay_paavo` (its 2026 form: ``postinumeroalue_``
 stamped like the areas, contents ``paavo-<code>``).
+Category csv sources (long, name-keyed files) and PxWeb web-page xlsx downloads are re-encoded
+by :mod:`tests.replay_category`.
 
 Texts: area and period texts come from the file (CSV name / period-label columns, json-stat
 labels); a contents code the CSV does not record (11lj) is the CSV's value column name, and a
@@ -365,6 +367,10 @@ def build_snapshot_tables(table_cls: type) -> list[SnapshotTable]:
                 from tests.replay_category import category_long
 
                 parts.append(category_long(source, entry, lang))
+            elif source.format == "pxweb_xlsx":
+                from tests.replay_category import pxweb_xlsx_long
+
+                parts.append(pxweb_xlsx_long(source, entry, lang))
             elif source.format == "csv":
                 parts.append(_csv_long(source, entry, lang))
             elif source.format == "keyfigures_xlsx":

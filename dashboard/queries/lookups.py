@@ -127,3 +127,11 @@ def indicator_coverage() -> pd.DataFrame:
     last_year, last_month (the newest month of a monthly series, else NaT), sources (the source
     ids that supplied values), last_source, table_id and updated (of the newest year's source)."""
     return run("indicator_coverage")
+
+
+def is_region_level(indicator_id: str) -> bool:
+    """Whether an indicator is published only for regions and other groups (no municipal
+    values): pages show it as the regions' figures, never as a municipality's."""
+    coverage = indicator_coverage()
+    level = coverage.loc[coverage.indicator_id == indicator_id, "level"]
+    return bool(len(level)) and level.iloc[0] == "group"

@@ -43,7 +43,8 @@ def group_series(indicator_id: str, group_codes: Sequence[str]) -> pd.DataFrame:
 
 
 def indicator_years(indicator_id: str) -> list[int]:
-    """Years with municipal values of the indicator, ascending."""
+    """Years with municipal values of the indicator, ascending; for an indicator published only
+    for regions, the years of its region values."""
     return [int(year) for year in run("indicator_years", indicator=indicator_id).year]
 
 
@@ -85,6 +86,18 @@ def municipal_values(indicator_id: str, year: int, lang: str) -> pd.DataFrame:
     """Every municipality with its value in `year` (latest month for monthly series):
     area_code, name, value (NaN where missing), is_network, is_university_city."""
     return run("municipal_values", indicator=indicator_id, year=int(year), lang=lang_of(lang))
+
+
+def region_values_by_municipality(indicator_id: str, year: int, lang: str) -> pd.DataFrame:
+    """Every municipality with its region's value in `year` (region-level indicators):
+    area_code, name, region_code, region, value (NaN where missing), is_network,
+    is_university_city."""
+    return run(
+        "region_values_by_municipality",
+        indicator=indicator_id,
+        year=int(year),
+        lang=lang_of(lang),
+    )
 
 
 def group_values_in_year(

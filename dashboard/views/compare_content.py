@@ -40,10 +40,48 @@ def group_medians(
     return medians.sort_values("group_code", key=lambda s: s.map(order))[["name", "value"]]
 
 
+def region_label(region: str, lang: str, towns: list[str] = ()) -> str:
+    """'Pohjois-Pohjanmaa (maakunta)', or with the chosen towns that lie in it
+    'Pohjois-Pohjanmaa (maakunta; Raahe)': a region's figure is never named as a town's."""
+    level = t("compare.level_region", lang)
+    if towns:
+        level = f"{level}; {', '.join(towns)}"
+    return f"{region} ({level})"
+
+
+def region_ranking(selection: Selection, lang: str) -> pd.DataFrame:
+    """A region-level indicator's ranking rows: every region (kind municipality, so drawn as
+    the areas are), named with its level and the chosen towns in it, and the chosen groups'
+    published values (e.g. the whole country)."""
+    year = int(selection.year)
+    values = queries.region_values_by_municipality(selection.indicator, year, lang)
+    towns = values[values.area_code.isin(selection.areas)].groupby("region_code")["name"]
+    chosen = towns.agg(list).to_dict()
+    regions = values.drop_duplicates("region_code")
+    names = [
+        region_label(r.region, lang, chosen.get(r.region_code, [])) for r in regions.itertuples()
+    ]
+    regions = regions.assign(name=names, kind="municipality")
+    groups = queries.group_values_in_year(
+        selection.indicator, year, list(selection.groups), lang
+    ).assign(kind="group")
+    return pd.concat([regions[["name", "value", "kind"]], groups[["name", "value", "kind"]]])
+
+
 def ranking_figure(selection: Selection, lang: str) -> go.Figure:
     meta = _meta(selection.indicator, lang)
     if selection.year is None:
         return figures.no_data_figure(t("common.no_data", lang), lang, title=meta["label"])
+    if queries.is_region_level(selection.indicator):
+        return figures.compare_ranking_figure(
+            region_ranking(selection, lang),
+            lang,
+            title=t("compare.region_title", lang, label=meta["label"], year=selection.year),
+            unit=meta["unit"],
+            decimals=meta["decimals"],
+            direction=meta["direction"],
+            group_label=t("compare.group_value", lang),
+        )
     values = queries.municipal_values(selection.indicator, selection.year, lang)
     chosen = values[values.area_code.isin(selection.areas)].assign(kind="municipality")
     groups = queries.group_values_in_year(
@@ -66,10 +104,11 @@ def ranking_figure(selection: Selection, lang: str) -> go.Figure:
 
 
 def _axis(indicator_id: str, lang: str) -> tuple[pd.DataFrame, str, int] | None:
-    """(latest municipal values, axis title, decimals) of an indicator; None without data."""
+    """(latest municipal values, axis title, decimals) of an indicator; None without data or
+    for a region-level indicator (regions' figures are not plotted as municipalities')."""
     meta = _meta(indicator_id, lang)
     years = queries.indicator_years(indicator_id)
-    if not years:
+    if not years or queries.is_region_level(indicator_id):
         return None
     values = queries.municipal_values(indicator_id, years[-1], lang)
     unit = f" ({meta['unit']})" if meta["unit"] else ""
@@ -83,7 +122,12 @@ def scatter_figure(x: str, y: str, areas: tuple[str, ...], lang: str) -> go.Figu
         axis = _axis(indicator_id, lang)
         if axis is None:
             title = t("compare.scatter_title", lang)
-            return figures.no_data_figure(t("common.no_data", lang), lang, title=title)
+            why = (
+                "compare.region_scatter"
+                if queries.is_region_level(indicator_id)
+                else "common.no_data"
+            )
+            return figures.no_data_figure(t(why, lang), lang, title=title)
         axes.append(axis)
     (x_values, x_title, x_decimals), (y_values, y_title, y_decimals) = axes
     frame = x_values[["area_code", "name", "value"]].rename(columns={"value": "x"})
@@ -103,9 +147,20 @@ def scatter_figure(x: str, y: str, areas: tuple[str, ...], lang: str) -> go.Figu
 
 def trend_figure(selection: Selection, lang: str) -> go.Figure:
     meta = _meta(selection.indicator, lang)
+    regions: dict[str, list[str]] = {}
+    if queries.is_region_level(selection.indicator):  # the chosen towns' regions instead
+        info = queries.areas(lang).set_index("area_code")
+        for code in selection.areas:
+            if code in info.index and info.region_code[code]:
+                regions.setdefault(info.region_code[code], []).append(str(info.name[code]))
     frame = queries.trend_values(
-        selection.indicator, list(selection.areas), list(selection.groups), lang
+        selection.indicator, list(selection.areas), [*selection.groups, *regions], lang
     )
+    if regions:
+        names = {
+            code: region_label(n, lang, regions[code]) for code, n in _region_names(frame, regions)
+        }
+        frame = frame.assign(name=frame["area_code"].map(names).fillna(frame["name"]))
     if not frame.empty and frame["annual"].all():
         frame = frame.assign(period=frame["year"].astype(int))
     title = t("compare.trend_title", lang, label=meta["label"])
@@ -114,6 +169,11 @@ def trend_figure(selection: Selection, lang: str) -> go.Figure:
     return figures.compare_trend_figure(
         frame, lang, title=title, unit=meta["unit"], decimals=meta["decimals"]
     )
+
+
+def _region_names(frame: pd.DataFrame, regions: dict[str, list[str]]):
+    rows = frame[frame["area_code"].isin(regions)].drop_duplicates("area_code")
+    return list(zip(rows["area_code"], rows["name"], strict=True))
 
 
 # --------------------------------------------------------------------------- gaps to the peer group

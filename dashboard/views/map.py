@@ -83,13 +83,34 @@ def _meta(indicator: str, lang: str) -> tuple[str, str, int, str]:
     )
 
 
+def region_label(region: str, lang: str) -> str:
+    """'Pohjois-Pohjanmaa (maakunta)': a region's name and level."""
+    return t("map.region_label", lang, region=region, level=t("map.level_region", lang))
+
+
+def area_values(indicator: str, year: int, lang: str) -> pd.DataFrame:
+    """The map's values per municipality: its own, or for a region-level indicator its
+    region's, named as the region's ('Pohjois-Pohjanmaa (maakunta)'), with `region_code`."""
+    if not queries.is_region_level(indicator):
+        return queries.municipal_values(indicator, year, lang)
+    values = queries.region_values_by_municipality(indicator, year, lang)
+    return values.assign(name=[region_label(r, lang) for r in values.region])
+
+
+def map_title(indicator: str, year: int | None, lang: str) -> str:
+    label = _meta(indicator, lang)[0]
+    if queries.is_region_level(indicator):
+        return t("map.region_title", lang, label=label, year=year)
+    return f"{label}, {year}"
+
+
 def map_figure(selection: MapSelection, lang: str, pres: Presentation) -> go.Figure:
     indicator, year, outline = selection
-    label, unit, decimals, direction = _meta(indicator, lang)
-    title = f"{label}, {year}"
+    _label, unit, decimals, direction = _meta(indicator, lang)
+    title = map_title(indicator, year, lang)
     if year is None:
         return figures.no_data_figure(t("common.no_data", lang), lang, title=title)
-    values = queries.municipal_values(indicator, year, lang)
+    values = area_values(indicator, year, lang)
     colours = figures.OUTLINE_COLOURS.by_code(pres.role_codes)
     outlines = [
         (
@@ -124,7 +145,10 @@ def summary(indicator: str, year: int | None, lang: str) -> html.Div:
     if year is None:
         return html.Div(t("common.no_data", lang), id="map-summary")
     _label, unit, decimals, _direction = _meta(indicator, lang)
-    values = queries.municipal_values(indicator, year, lang).dropna(subset=["value"])
+    values = area_values(indicator, year, lang).dropna(subset=["value"])
+    regional = "region_code" in values.columns
+    if regional:  # one row per region: the municipalities share their region's value
+        values = values.drop_duplicates("region_code")
 
     def items(frame: pd.DataFrame) -> html.Ol:
         return html.Ol(
@@ -135,7 +159,10 @@ def summary(indicator: str, year: int | None, lang: str) -> html.Div:
         )
 
     highest, lowest = extremes(values)
-    coverage = t("map.coverage", lang, n=len(values), total=len(geo.municipality_codes()))
+    if regional:
+        coverage = t("map.region_coverage", lang, n=len(values), year=year)
+    else:
+        coverage = t("map.coverage", lang, n=len(values), total=len(geo.municipality_codes()))
     return html.Div(
         [
             html.P(coverage),

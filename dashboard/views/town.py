@@ -18,7 +18,7 @@ from dashboard import queries
 from dashboard.highlights import town_highlights
 from dashboard.i18n import fmt_number, fmt_period, fmt_signed, fmt_value, t
 from dashboard.layout import definition_link, href, message, shell, town_picker
-from dashboard.views import coverage, index, town_charts
+from dashboard.views import coverage, index, town_charts, town_region
 from dashboard.views.common import comparisons
 from dashboard.views.town_charts import period
 from dashboard.views.town_ecosystem import ecosystem_sections
@@ -156,7 +156,10 @@ def _theme_table(rows: pd.DataFrame, lang: str, pres: Presentation) -> html.Div:
 
 
 def theme_rows(values: pd.DataFrame, pres: Presentation) -> list[tuple[str, pd.DataFrame]]:
-    """(theme, its rows) in the presentation's theme order, themes without rows left out."""
+    """(theme, its rows) in the presentation's theme order, themes without rows left out; the
+    indicators the region section shows (`region_industry`) are left to it."""
+    if pres.region_industry is not None:
+        values = values[~values.indicator_id.isin(pres.region_industry.indicator_ids)]
     return [
         (theme, values[values.theme == theme])
         for theme in pres.theme_order
@@ -272,6 +275,7 @@ def profile(code: str, lang: str, pres: Presentation) -> html.Div:
         index.town_section(code, lang, pres),
         *ecosystem_sections(code, lang, pres),
         *rdi_sections(code, lang, pres),
+        *town_region.region_sections(code, lang, pres),
         coverage.coverage_section(lang, pres, "town-as-of", "theme-section as-of-section"),
         html.P(
             [t("common.source", lang), ": ", tables, ". Statistics Finland, CC BY 4.0."],

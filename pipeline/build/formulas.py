@@ -4,7 +4,7 @@ An indicator's formula (and its aggregation inputs) are SQL expressions over the
 its sources. To evaluate them the sources' staging rows are stacked (`stack_sources`: the
 first listed source wins for a variable, area and period), pivoted wide on (area_code, year,
 month) (`pivot_wide`: annual values fill the months of their year), given a column for every
-`lag(x, n)` and `at_year(x, y)` they use (`add_period_columns`), and evaluated row by row in an
+`lag(x, n)`, `at_year(x, y)` and `level_total(x)` they use (`add_period_columns`), and evaluated row by row in an
 in-memory DuckDB (`evaluate`), where a non-finite result is an error (`evaluated_frame`).
 """
 
@@ -23,6 +23,7 @@ from pipeline import readers
 KEYS = ["area_code", "year", "month"]
 LAG = re.compile(r"\blag\(\s*([A-Za-z_]\w*)\s*,\s*(\d+)\s*\)", re.IGNORECASE)
 AT_YEAR = re.compile(r"\bat_year\(\s*([A-Za-z_]\w*)\s*,\s*(\d{4})\s*\)", re.IGNORECASE)
+LEVEL_TOTAL = re.compile(r"\blevel_total\(\s*([A-Za-z_]\w*)\s*\)", re.IGNORECASE)
 
 
 class FormulaError(ValueError):
@@ -137,7 +138,8 @@ def period_columns(exprs: Iterable[str | None]) -> list[str]:
     """The wide columns `add_period_columns` adds for `exprs` (`x__lag_1`, `x__at_2020`)."""
     text = " ".join(e for e in exprs if e)
     lags = {f"{m[0]}__lag_{int(m[1])}" for m in LAG.findall(text)}
-    return sorted(lags | {f"{m[0]}__at_{int(m[1])}" for m in AT_YEAR.findall(text)})
+    totals = {f"{m}__level_total" for m in LEVEL_TOTAL.findall(text)}
+    return sorted(lags | totals | {f"{m[0]}__at_{int(m[1])}" for m in AT_YEAR.findall(text)})
 
 
 def add_period_columns(
@@ -167,7 +169,28 @@ def add_period_columns(
             rows = rows.assign(month=pd.to_datetime(parts))
         rows = rows.rename(columns={"value": column})[[*on, column]]
         wide = wide.merge(rows, on=on, how="left", validate="many_to_one")
+    for name in set(LEVEL_TOTAL.findall(text)):
+        wide = _add_level_total(wide, variable_rows(by_variable, name), name)
     return wide
+
+
+def area_level(codes: pd.Series) -> pd.Series:
+    """The level of each area code: municipality (three digits), region (MKxx), sub-region
+    (SKxxx), country (SSS) or the code's letters."""
+    text = codes.astype(str)
+    return text.str.extract(r"^([A-Z]*)", expand=False).replace({"": "municipality"})
+
+
+def _add_level_total(wide: pd.DataFrame, rows: pd.DataFrame, name: str) -> pd.DataFrame:
+    """`wide` with `<name>__level_total`: the sum of the variable over the areas of each row's
+    level in the row's period (areas without a value add nothing)."""
+    column = f"{name}__level_total"
+    rows = rows.assign(_level=area_level(rows["area_code"]), month=pd.to_datetime(rows["month"]))
+    totals = rows.groupby(["_level", "year", "month"], dropna=False, as_index=False)["value"].sum()
+    totals = totals.rename(columns={"value": column})
+    keyed = wide.assign(_level=area_level(wide["area_code"]), month=pd.to_datetime(wide["month"]))
+    merged = keyed.merge(totals, on=["_level", "year", "month"], how="left", validate="many_to_one")
+    return merged.drop(columns="_level")
 
 
 # --------------------------------------------------------------------------- evaluation
@@ -176,6 +199,7 @@ def add_period_columns(
 def to_sql(expr: str) -> str:
     """The expression over wide columns: lag(x, n) → "x__lag_n", at_year(x, y) → "x__at_y"."""
     sql = LAG.sub(lambda m: f'"{m[1]}__lag_{m[2]}"', expr)
+    sql = LEVEL_TOTAL.sub(lambda m: f'"{m[1]}__level_total"', sql)
     return AT_YEAR.sub(lambda m: f'"{m[1]}__at_{m[2]}"', sql)
 
 
@@ -192,13 +216,15 @@ def evaluate(
         return {}
     where = where or {}
     numeric = wide.drop(columns=["area_code", "month"]).assign(_row=np.arange(len(wide)))
-    selects = []
+    selects, masks = [], {}
     for number, (label, expr) in enumerate(exprs.items()):
         sql = f"CAST(({to_sql(expr)}) AS DOUBLE)"
         if label in where:
-            numeric[f"_where{number}"] = where[label]
+            masks[f"_where{number}"] = where[label]
             sql = f'CASE WHEN "_where{number}" THEN {sql} END'
         selects.append(f"{sql} AS e{number}")
+    if masks:  # one concat: a column at a time fragments the frame
+        numeric = pd.concat([numeric, pd.DataFrame(masks, index=numeric.index)], axis=1)
     con = _engine().cursor()
     try:
         con.register("_wide", numeric)

@@ -99,8 +99,8 @@ def source_names(source: Source, division: Division) -> dict[str, str]:
     """The name → code index a source's reader joins names through: region or sub-region
     names for a source of that level; for a municipal one the municipalities' names and, in a category csv (a
     mixed-level StatFin table), also "MK01 Uusimaa", "SK011 Helsinki" and "HVA01 …" names."""
-    if source.area_level in ("region", "subregion"):
-        return division.names_for(source.area_level)
+    if source.area_level in ("region", "subregion"):  # and StatFin's coded "MK01 Uusimaa"
+        return {**division.coded_names, **division.names_for(source.area_level)}
     if source.area_level == "nuts":
         return division.nuts_codes
     if source.format == "category_csv":

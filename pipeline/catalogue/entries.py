@@ -154,6 +154,8 @@ def _parse_columns(node: Any, where: Where, fmt: str) -> dict:
         raise where.error(
             "a paavo_csv source needs 'columns' naming its 'name' column and a 'reference_year'"
         )
+    if fmt == "pxweb_xlsx" and set(columns) != COLUMN_ROLES["pxweb_xlsx"]:
+        raise where.error("a pxweb_xlsx source needs 'columns' naming 'name', 'category', 'period'")
     if fmt == "category_csv" and not {"name", "value"} <= set(columns):
         raise where.error("a category_csv source needs 'columns' naming its 'name' and 'value'")
     return columns

@@ -2,7 +2,9 @@
 
 Two period functions look across rows of the same area: `lag(x, n)` is x for the same area n
 periods earlier (years for annual series, months for monthly series), `at_year(x, y)` is x for
-the same area in year y. These checks run on load, so a formula naming an unknown variable or
+the same area in year y. One area function looks across areas: `level_total(x)` is the sum of x
+over every area of the row's level (the 19 regions, the municipalities) in the same period, e.g.
+the whole country's employed in a section for a location quotient. These checks run on load, so a formula naming an unknown variable or
 function fails with its line before any build.
 """
 
@@ -12,6 +14,7 @@ import re
 from collections.abc import Iterable
 
 PERIOD_FUNCTIONS = frozenset({"lag", "at_year"})
+AREA_FUNCTIONS = frozenset({"level_total"})
 SQL_FUNCTIONS = frozenset(
     {
         "greatest",
@@ -30,6 +33,7 @@ SQL_FUNCTIONS = frozenset(
         "ceil",
     }
     | PERIOD_FUNCTIONS
+    | AREA_FUNCTIONS
 )
 SQL_KEYWORDS = frozenset({"case", "when", "then", "else", "end", "and", "or", "not", "null", "is"})
 
@@ -94,6 +98,12 @@ def check_expression(expr: str, known: Iterable[str]) -> None:
             ]
             if shape != ["(", "name", ",", "number", ")"]:
                 raise ValueError(f"{text}() takes (variable, integer) in {expr!r}")
+        if is_call and text.lower() in AREA_FUNCTIONS:
+            shape = [
+                kind if kind != "op" else value for kind, value in tokens[index + 1 : index + 4]
+            ]
+            if shape != ["(", "name", ")"]:
+                raise ValueError(f"{text}() takes one variable in {expr!r}")
     if depth:
         raise ValueError(f"unbalanced '(' in {expr!r}")
     known_set = set(known)

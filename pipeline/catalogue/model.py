@@ -25,6 +25,7 @@ FORMATS = frozenset(
         "classification_csv",
         "paavo_csv",
         "eurostat_csv",
+        "pxweb_xlsx",
     }
 )
 # `nuts`: Eurostat's NUTS-coded areas (the country, NUTS 2 = large regions, NUTS 3 = maakunnat).
@@ -50,10 +51,11 @@ CSV_COLUMN_ROLES = frozenset({"area", "name", "category", "period", "period_labe
 # The column roles a category_csv takes (name and value required).
 CATEGORY_COLUMN_ROLES = frozenset({"name", "category", "period", "value"})
 # The column roles of the formats whose `columns` differ from a tidy csv's (eurostat_csv: the
-# reader requires all four).
+# reader requires all four; pxweb_xlsx: the stub columns, all three required).
 COLUMN_ROLES = {
     "category_csv": CATEGORY_COLUMN_ROLES,
     "eurostat_csv": frozenset({"area", "category", "period", "value"}),
+    "pxweb_xlsx": frozenset({"name", "category", "period"}),
 }
 REFERENCE_YEARS = range(1900, 2101)
 

@@ -7,7 +7,8 @@ Apart from opening the file these functions are pure; errors are `ReaderError`s 
 the row and the value at fault. `read_source` picks the reader for a catalogue source.
 
 Modules: `common` (staging shape, area codes, periods), `keyfigures`, `tidy_csv`,
-`category_csv` (long name-keyed csvs), `jsonstat2`, `eurostat` (NUTS-keyed Eurostat csvs),
+`category_csv` (long name-keyed csvs), `pxweb_xlsx` (PxWeb web-page xlsx downloads), `jsonstat2`,
+`eurostat` (NUTS-keyed Eurostat csvs),
 `areas` (classification and boundaries) and `dispatch`.
 """
 

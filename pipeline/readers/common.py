@@ -38,6 +38,7 @@ MAX_FILE_BYTES = {
     "geojson": 64 << 20,
     "topojson": 64 << 20,
     "keyfigures_xlsx": 16 << 20,
+    "pxweb_xlsx": 16 << 20,
     "xlsx": 16 << 20,
 }
 MAX_XLSX_UNPACKED_BYTES = 128 << 20  # what the sheets of a workbook may unzip to
@@ -59,7 +60,7 @@ def check_file_size(path: Path, fmt: str, name: str | None = None) -> int:
         raise ReaderError(
             f"{name}: {size:,} bytes, more than the {limit:,} a {fmt} file may have; not read"
         )
-    if fmt in ("keyfigures_xlsx", "xlsx"):
+    if fmt in ("keyfigures_xlsx", "pxweb_xlsx", "xlsx"):
         _check_unpacked_size(Path(path), name)
     return size
 

@@ -21,6 +21,7 @@ from pipeline.readers.keyfigures import (
     tidy_keyfigures_series,
 )
 from pipeline.readers.paavo import read_paavo_source
+from pipeline.readers.pxweb_xlsx import read_pxweb_xlsx, tidy_pxweb_xlsx
 from pipeline.readers.tidy_csv import read_csv, tidy_csv
 
 
@@ -60,6 +61,12 @@ def read_source(
         filters = {v.id: dict(v.filter) for v in source.variables if v.filter}
         tidy = tidy_category_csv(raw, spec, variables, name_index, source.file, filters=filters)
         return raw, tidy
+    if source.format == "pxweb_xlsx":
+        raw = read_pxweb_xlsx(path)
+        filters = {v.id: dict(v.filter) for v in source.variables}
+        return raw, tidy_pxweb_xlsx(
+            raw, source.columns, variables, filters, name_index, source.file
+        )
     if source.format == "jsonstat2":
         raw, roles, labels = read_jsonstat_file(path)
         tidy = tidy_jsonstat(

@@ -6,7 +6,8 @@ re-serialised with its codes, labels, roles, units and `updated`), a `csv` sourc
 in the catalogue's `columns` shape (area code, area name, period, optional period label, one
 value column per variable), a `category_csv` source as a long csv (area name, category, period,
 value), a `keyfigures_xlsx` source as the publisher's key-figures workbook (`encode_keyfigures`),
-a `paavo_csv` source as the bundled Paavo CSV with its year (`encode_paavo`).
+a `paavo_csv` source as the bundled Paavo CSV with its year (`encode_paavo`),
+and a `pxweb_xlsx` source as the PxWeb web page's xlsx layout (`encode_pxweb_xlsx`).
 """
 
 from __future__ import annotations
@@ -221,9 +222,13 @@ def serialise(source: Any, frame: pd.DataFrame, roles: Mapping[str, str]) -> byt
 
         text = frame_to_paavo_csv(frame, source.columns, dimension_roles(frame, roles))
         return text.encode("utf-8-sig")  # with a BOM, as the bundled file
+    if source.format == "pxweb_xlsx":
+        from pipeline.snapshot.encode_pxweb_xlsx import frame_to_pxweb_xlsx
+
+        return frame_to_pxweb_xlsx(frame, source, dimension_roles(frame, roles))
     raise ValueError(
         f"cannot store fetched data as {source.format!r} "
-        "(only jsonstat2, csv, category_csv, keyfigures_xlsx and paavo_csv)"
+        "(only jsonstat2, csv, category_csv, keyfigures_xlsx, paavo_csv and pxweb_xlsx)"
     )
 
 

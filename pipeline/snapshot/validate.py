@@ -34,7 +34,7 @@ CSV_FORMATS = frozenset(
         "eurostat_csv",
     }
 )
-XLSX_FORMATS = frozenset({"keyfigures_xlsx", "xlsx"})
+XLSX_FORMATS = frozenset({"keyfigures_xlsx", "pxweb_xlsx", "xlsx"})
 KNOWN_FORMATS = JSON_FORMATS | CSV_FORMATS | XLSX_FORMATS
 
 
@@ -49,6 +49,13 @@ def parse_file(path: Path, fmt: str) -> None:
         frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str)
         if frame.empty or len(frame.columns) < 2:
             raise SnapshotError(f"{len(frame)} rows × {len(frame.columns)} columns")
+    elif fmt == "pxweb_xlsx":  # written streamed: the sheet records no dimensions to check
+        from pipeline.readers.pxweb_xlsx import read_pxweb_xlsx
+
+        try:
+            read_pxweb_xlsx(path)
+        except ValueError as exc:
+            raise SnapshotError(str(exc)) from None
     elif fmt in XLSX_FORMATS:
         import openpyxl
 
@@ -95,6 +102,12 @@ def validate_fetched(path: Path, source: Any, roles: Mapping[str, str]) -> None:
         values = _keyfigure_values(path, source)
     elif source.format == "paavo_csv":
         values = _paavo_values(path, source)
+    elif source.format == "pxweb_xlsx":
+        from pipeline.readers.pxweb_xlsx import ROW, read_pxweb_xlsx
+
+        raw = read_pxweb_xlsx(path)
+        cells = raw[[c for c in raw.columns if c not in (*source.columns.values(), ROW)]]
+        values = pd.to_numeric(cells.stack().replace("..", np.nan), errors="raise")
     else:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False)
         for role in ("area", "period"):

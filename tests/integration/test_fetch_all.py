@@ -79,8 +79,9 @@ def test_unchanged_snapshot_costs_metadata_requests_only(catalogue, snapshot, re
 def test_a_bundled_copy_without_updated_is_fetched_once_then_skipped(
     catalogue, snapshot, replay_server
 ):
-    """11s2, 115b, 12bq, 12hh, 115n, 115p, Paavo and the key-figures copy came without the publisher's
-    stamp: nothing says they are current, so the first fetch asks for the data (the same numbers come back), and the next one skips them."""
+    """11s2, 115b, 12bq, 12hh, 115n, 115p, 115i, Paavo and the key-figures copy came without the
+    publisher's stamp: nothing says they are current, so the first fetch asks for the data (the
+    same numbers come back), and the next one skips them."""
     replay_server.use_snapshot()
     _, unknown = _stamped(catalogue)
     assert {s.id for s in unknown} == {
@@ -92,6 +93,7 @@ def test_a_bundled_copy_without_updated_is_fetched_once_then_skipped(
         "commuting_115n",
         "commuting_115p",
         "paavo_2024",
+        "industry_115i",
     }
     args = ["fetch", "--base-url", replay_server.base_url("fi"), "--snapshot", str(snapshot)]
     args += [arg for s in unknown for arg in ("--only", s.id)]
@@ -124,6 +126,7 @@ def test_every_table_is_served_in_both_forms(catalogue, replay_server):
         "11ge": True, "006_kta_19_2020": False, "11s2": True, "115b": True, "12bq": True,
         "12hh": True, "kuntien_avainluvut_viimeisin": False, "115n": True, "115p": True,
         "12f7": True,
+        "115i": True, "11yq": True,
     }  # fmt: skip
 
 
@@ -241,6 +244,8 @@ def _cells(source, root: Path) -> pd.Series:
         return _category_cells(source, path)
     if source.format == "paavo_csv":
         return _paavo_cells(source, path)
+    if source.format == "pxweb_xlsx":
+        return _pxweb_xlsx_cells(source, path)
     if source.format == "csv":
         frame = read_csv(path)
         cols = source.columns
@@ -254,6 +259,18 @@ def _cells(source, root: Path) -> pd.Series:
         frame[metric] = frame[metric].str.rpartition("-")[2]  # `altp-GDPcap` -> `GDPcap`
         series = frame.set_index(dims)["value"]  # both forms keep the variables' order
         series.index.names = [None] * len(dims)
+    return series.sort_index().astype(float).rename("value")
+
+
+def _pxweb_xlsx_cells(source, path: Path) -> pd.Series:
+    """A PxWeb xlsx's numbers keyed by quarter, area label, category and measure ('..' as NaN)."""
+    from pipeline.readers.pxweb_xlsx import ROW, read_pxweb_xlsx
+
+    cols = source.columns
+    keys = [cols["period"], cols["name"], cols["category"]]
+    frame = read_pxweb_xlsx(path).drop(columns=ROW).set_index(keys)
+    series = frame.stack(future_stack=True).replace("..", float("nan"))
+    series.index.names = [None] * 4
     return series.sort_index().astype(float).rename("value")
 
 

@@ -80,6 +80,8 @@ def _page_calls(value: str) -> dict[str, tuple]:
         "population_history": (value,),
         "municipal_values": (value, 2023, value),
         "group_values_in_year": (value, 2023, many, value),
+        "region_values_by_municipality": (value, 2023, value),
+        "is_region_level": (value,),
         "peer_gaps": (many, value, value),
         "national_shares": (many, 2023),
         "latest_values": (many, many),

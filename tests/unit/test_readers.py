@@ -221,8 +221,8 @@ def test_every_catalogue_source_reads(names, classification):
     subregions = subregion_names(classification)
     for source in catalogue.sources:
         index = {"region": regions, "subregion": subregions}.get(source.area_level, names)
-        if source.format == "category_csv" or source.area_level == "nuts":  # as the build joins
-            # them: English and coded names; NUTS codes
+        if source.format in ("category_csv", "pxweb_xlsx") or source.area_level == "nuts":
+            # as the build joins them: English and coded names; NUTS codes
             index = source_names(source, division)
         raw, staging = r.read_source(source, DEFAULT_SNAPSHOT / source.file, index)
         assert len(raw) > 0, source.id

@@ -25,95 +25,21 @@ from pipeline.catalogue.yamlfile import (
     line_of,
     load_yaml,
 )
+from pipeline.presentation.specs import (
+    CurrencySpec,
+    Defaults,
+    HighlightSpec,
+    OverviewSpec,
+    PeerProfile,
+    ProfileSpec,
+    RdiSpec,
+    RegionIndustrySpec,
+    SharesSpec,
+    WeightMeasure,
+)
 
 ROLES = ("country", "network", "university_cities")
 WEIGHT_COLUMNS = frozenset({"value", "numerator"})
-
-
-@dataclass(frozen=True)
-class ProfileSpec:
-    headlines: tuple[str, ...]
-    job_structure: tuple[str, ...]
-    population_history: str
-    population_projection: str
-    monthly: str
-
-
-@dataclass(frozen=True)
-class OverviewSpec:
-    cards: tuple[str, ...]
-    network_total: str
-
-
-@dataclass(frozen=True)
-class WeightMeasure:
-    """A count whose national share the network page shows."""
-
-    indicator: str
-    column: str  # value | numerator
-    label: str  # locale key
-
-
-@dataclass(frozen=True)
-class PeerProfile:
-    indicators: tuple[str, ...]
-    log: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Defaults:
-    compare_indicator: str
-    compare_x: str
-    compare_y: str
-    map_indicator: str
-    data_indicators: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class HighlightSpec:
-    job_shares: tuple[str, ...]
-    unemployment: str
-    self_sufficiency: str
-    projection: str
-    education: str
-
-
-@dataclass(frozen=True)
-class CurrencySpec:
-    """How current a figure must be: an indicator whose newest year is more than
-    `stale_after_years` years before the build's year is shown as not current."""
-
-    stale_after_years: int
-
-    def cutoff(self, build_year: int) -> int:
-        """The earliest newest year that still counts as current for a build in `build_year`."""
-        return build_year - self.stale_after_years
-
-
-@dataclass(frozen=True)
-class RdiSpec:
-    """The profile's R&D&I section: `indicators` of the town's region in the classification
-    group `region_group` (e.g. large regions, NUTS 2) and `local_indicators` of its region in
-    `local_group` (e.g. maakunnat, NUTS 3), each beside the whole country."""
-
-    region_group: str
-    indicators: tuple[str, ...]
-    local_group: str
-    local_indicators: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class SharesSpec:
-    """The network page's full list of shares of Finland: every indicator whose aggregation
-    rule is `rule` (additive), except `exclude` and those whose bounds allow negative values;
-    an indicator published only for regions is summed over the regions of `region_group` that
-    hold a member of the group (and said to be a regions' figure)."""
-
-    rule: str
-    region_group: str
-    exclude: tuple[str, ...] = ()
-    measures: tuple[WeightMeasure, ...] = ()  # counts inside ratio indicators, listed by hand
-    indicators: tuple[str, ...] = ()  # the additive indicators found in the catalogue
 
 
 @dataclass(frozen=True)
@@ -129,6 +55,7 @@ class Presentation:
     defaults: Defaults
     highlights: HighlightSpec
     currency: CurrencySpec
+    region_industry: RegionIndustrySpec | None = None
     path: Path | None = None
     rdi: RdiSpec | None = None
     network_shares: SharesSpec | None = None
@@ -272,6 +199,29 @@ def _shares(reader: _Reader, doc: Any, catalogue: Catalogue) -> SharesSpec | Non
     return SharesSpec(value["rule"], group, exclude, measures, found)
 
 
+def _region_industry(reader: _Reader, doc: Any) -> RegionIndustrySpec | None:
+    if "region_industry" not in doc:
+        return None
+    node, at = reader.section(doc, "region_industry", RegionIndustrySpec.__dataclass_fields__)
+    maps = {}
+    for key in ("employed_share", "location_quotient", "startup_rate", "closure_rate"):
+        maps[key] = _section_map(reader, node, key, at)
+    maps["enterprise_stock_change"] = _section_map(reader, node, "enterprise_stock_change", at)
+    singles = {key: reader.indicator(node, key, at) for key in ("startups", "stock")}
+    return RegionIndustrySpec(**maps, **singles)
+
+
+def _section_map(reader: _Reader, node: Any, key: str, where: Where) -> Mapping[str, str]:
+    value = node.get(key)
+    line = line_of(node, key, 0)
+    if not isinstance(value, dict) or not value:
+        raise where.error(f"{key}: expected a mapping of section letter to indicator id", line)
+    for section, indicator in value.items():
+        if indicator not in reader.indicators:
+            raise where.error(f"{key}: {section}: unknown indicator {indicator!r}", line)
+    return MappingProxyType({str(k): v for k, v in value.items()})
+
+
 def _currency(reader: _Reader, doc: Any) -> CurrencySpec:
     node, at = reader.section(doc, "currency", CurrencySpec.__dataclass_fields__)
     years = get_int(node, "stale_after_years", at)
@@ -289,6 +239,7 @@ def parse_presentation(text: str, catalogue: Catalogue, file: str = "<string>") 
     top_keys = ("version", "roles", "theme_order", "profile", "overview", "embed_defaults")
     top_keys += ("network_weight", "peer_profile", "defaults", "highlights", "currency")
     top_keys += ("rdi", "network_shares")
+    top_keys += ("region_industry",)
     check_mapping(doc, reader.top, top_keys)
     duplicate = first_duplicate(doc)
     if duplicate:
@@ -327,6 +278,7 @@ def parse_presentation(text: str, catalogue: Catalogue, file: str = "<string>") 
         currency=currency,
         rdi=_rdi(reader, doc),
         network_shares=_shares(reader, doc, catalogue),
+        region_industry=_region_industry(reader, doc),
     )
 
 

@@ -9,7 +9,12 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-TEXTS = ("README.md", "docs/ecosystem-content.md", "notebooks/network_vs_university_cities.ipynb")
+TEXTS = (
+    "README.md",
+    "docs/ecosystem-content.md",
+    "notebooks/network_vs_university_cities.ipynb",
+    "notebooks/02_ecosystem.ipynb",
+)
 # counts written as words, or a count other than 18 named / 20 in all, next to the cities
 WRONG = re.compile(
     r"\b(twenty|eighteen|sixteen|kaksikymmentä|kahdeksantoista|tjugo|arton)\b"

@@ -108,3 +108,28 @@ def test_the_town_population_csv_is_each_line_point(client, dependencies):
     ]
     assert list(zip(table["Series"], table["x"], table["y"], strict=True)) == points
     assert len(points) > 20 and table["Source"].str.contains("Statistics Finland").all()
+
+
+@pytest.mark.parametrize("code", ["564", "140"])  # Oulu; Iisalmi (a network town)
+def test_every_profile_figure_has_the_action_and_rows(client, dependencies, code):
+    from dash import dcc
+
+    from dashboard.figures.data import figure_rows
+    from dashboard.views import town
+    from dashboard.views.common import presentation
+
+    page = town.profile(code, "sv", presentation())
+    graphs = [c for c in walk(page) if isinstance(c, dcc.Graph)]
+    assert {g.id for g in graphs} >= {"town-population", "town-region-lq", "town-region-rates"}
+    for graph in graphs:
+        assert find(page, f"{graph.id}-data") is not None, graph.id
+        rows = figure_rows(json.loads(pio.to_json(graph.figure)))
+        assert len(rows) > 0 and rows.filter(regex="^(y|value)$").notna().any().any(), graph.id
+
+
+def walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if child is not None and not isinstance(child, str | int | float):
+            yield from walk(child)

@@ -12,8 +12,8 @@ from tests.regression.digests import BASELINE, answer_digests, table_digests
 # The baseline was recorded before the restructuring (commit 85f87d6) and proved it changed
 # no figure; it was re-recorded once the newer data (2024-2025 sources) landed, a deliberate
 # change of figures, and again as the ecosystem, R&D&I, API and downloads work landed (each
-# branch checked that only its own rows and pages changed). Between recordings, what differs on purpose is listed here with its reason:
-# answers (request -> why), tables or views added (name -> why) and columns added
+# branch checked that only its own rows and pages changed). Between recordings, what differs
+# on purpose is listed here with its reason: answers (request -> why), tables or views added (name -> why) and columns added
 # ((table, column) -> why, left out of the digests so every other column must still match).
 CHANGED_ON_PURPOSE: dict[str, str] = {}
 ADDED_TABLES: dict[str, str] = {}

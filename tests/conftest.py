@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -55,6 +56,22 @@ def client(dashboard_app):
 def dependencies(client) -> list[dict]:
     """The app's callback list (`/_dash-dependencies`)."""
     return client.get("/_dash-dependencies").get_json()
+
+
+@pytest.fixture(scope="module")
+def render(client, dependencies):
+    """`render(path, search)`: the page content as the routing callback answers it (the way
+    the browser asks for a page), as JSON text with readable non-ASCII characters."""
+    from tests.helpers import routing_body
+
+    def render(path: str, search: str = "") -> str:
+        response = client.post(
+            "/_dash-update-component", json=routing_body(dependencies, path, search)
+        )
+        assert response.status_code == 200, response.get_data(as_text=True)[:500]
+        return json.dumps(response.get_json(), ensure_ascii=False)
+
+    return render
 
 
 @pytest.fixture

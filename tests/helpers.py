@@ -169,3 +169,36 @@ def redis_server(folder: Path, *settings: str) -> Iterator[str]:
     finally:
         stop_process(process, timeout=10)
         log.close()
+
+
+def assert_renamed_selector_refuses_fetch(
+    catalogue, snapshot: Path, replay_server, source_id: str, table: str, rename: tuple, match: str
+) -> None:
+    """Fetch `source_id` with variable `rename[0]`'s selector changed to `rename[1]` (a label
+    the served table lacks): the fetch fails with an error matching `match` and the file stays
+    byte-identical (nothing is replaced)."""
+    import dataclasses
+
+    import pytest
+
+    from pipeline.snapshot.errors import FetchError
+    from pipeline.snapshot.fetch import fetch_sources
+
+    variable_id, selector = rename
+    source = catalogue.source(source_id)
+    renamed = tuple(
+        dataclasses.replace(v, selector=selector) if v.id == variable_id else v
+        for v in source.variables
+    )
+    changed = dataclasses.replace(source, variables=renamed)
+    sources = tuple(changed if s.id == source_id else s for s in catalogue.sources)
+    catalogue = dataclasses.replace(catalogue, sources=sources)
+    before = (snapshot / source.file).read_bytes()
+    replay_server.use_snapshot()
+    replay_server.bump_updated(table)
+    with pytest.raises(FetchError, match=match):
+        fetch_sources(
+            catalogue, snapshot, base_url=replay_server.base_url("fi"), only=[source_id],
+            echo=lambda _: None,
+        )  # fmt: skip
+    assert (snapshot / source.file).read_bytes() == before

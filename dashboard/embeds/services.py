@@ -13,7 +13,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from dashboard.i18n import fmt_date, t
-from pipeline.content import EcosystemContent, Service
+from pipeline.content import Agreement, EcosystemContent, Service
 
 _ENV = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)  # noqa: S701 - autoescape on
 CARD = _ENV.from_string(
@@ -82,6 +82,19 @@ def _service_rows(services: tuple[Service, ...], content: EcosystemContent, lang
     ]
 
 
+def agreement_intro(content: EcosystemContent, agreement: Agreement, name: str, lang: str) -> str:
+    """ "<town> is a party to <agreement>, signed … valid until …" for a university city."""
+    block = content.agreements
+    return t(
+        "ecosystem.town_agreement",
+        lang,
+        name=name,
+        agreement=content.agreement_title(agreement, lang),
+        signed=fmt_date(block.signed, lang),
+        until=fmt_date(block.valid_until, lang),
+    )
+
+
 def card_body(
     content: EcosystemContent, code: str, lang: str, *, in_network: bool, profile_url: str
 ) -> Markup:
@@ -92,16 +105,8 @@ def card_body(
     cited = ([content.network.source] if in_network else []) + [s.source for s in services]
     intro = ""
     if agreement is not None:
-        block = content.agreements
-        cited.append(block.source)
-        intro = t(
-            "ecosystem.town_agreement",
-            lang,
-            name=name,
-            agreement=content.agreement_title(agreement, lang),
-            signed=fmt_date(block.signed, lang),
-            until=fmt_date(block.valid_until, lang),
-        )
+        cited.append(content.agreements.source)
+        intro = agreement_intro(content, agreement, name, lang)
     return Markup(
         CARD.render(
             lang=lang,

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard import queries
-from dashboard.embeds.services import citation
-from dashboard.i18n import fmt_date, t
+from dashboard.embeds.services import agreement_intro, citation
+from dashboard.i18n import t
 from dashboard.layout import href
 from dashboard.views.ecosystem import service_item, theme_chips
 from pipeline.presentation import Presentation
@@ -36,20 +36,12 @@ def ecosystem_sections(code: str, lang: str, pres: Presentation) -> list[html.Se
         )
         cited += [s.source for s in services]
     if agreement is not None:
-        block = content.agreements
-        intro = t(
-            "ecosystem.town_agreement",
-            lang,
-            name=name,
-            agreement=content.agreement_title(agreement, lang),
-            signed=fmt_date(block.signed, lang),
-            until=fmt_date(block.valid_until, lang),
-        )
+        intro = agreement_intro(content, agreement, name, lang)
         parts += [
             html.P([intro, " ", html.Strong(agreement.focus.get(lang))]),
             theme_chips(agreement.themes, content, lang),
         ]
-        cited.append(block.source)
+        cited.append(content.agreements.source)
     links = [dcc.Link(t("ecosystem.title", lang), href=href("/ecosystem", lang))]
     if services:
         card = href(EMBED_PATH.format(code=code), lang)

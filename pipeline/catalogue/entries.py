@@ -3,7 +3,6 @@ merger, an indicator with its aggregation), each checked with the line at fault.
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -37,6 +36,7 @@ from pipeline.catalogue.yamlfile import (
     check_mapping,
     frozen_map,
     get_codes,
+    get_encoding,
     get_enum,
     get_int,
     get_str,
@@ -235,20 +235,9 @@ def parse_source(node: Any, where: Where, kinds: Mapping[str, Bounds]) -> Source
         variable_dimension=get_str(node, "variable_dimension", where, required=False),
         sheet=get_str(node, "sheet", where, required=False),
         note=get_text(node, "note", where, required=False),
-        encoding=_encoding(node, where),
+        encoding=get_encoding(node, "encoding", where),
         reference_year=reference_year,
     )
-
-
-def _encoding(node: Any, where: Where) -> str | None:
-    """A declared text encoding (`latin-1`), checked to be one Python knows."""
-    if (name := get_str(node, "encoding", where, required=False)) is None:
-        return None
-    try:
-        codecs.lookup(name)
-    except LookupError:
-        raise where.error(f"unknown encoding {name!r}", line_of(node, "encoding", 0)) from None
-    return name
 
 
 def parse_group(node: Any, where: Where, default: Completeness) -> Group:

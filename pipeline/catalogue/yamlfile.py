@@ -23,6 +23,7 @@ entry's lower-case id and rejects a repeated one.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
@@ -279,3 +280,14 @@ def get_codes(value: Any, where: Where, key: str) -> str | tuple[str, ...]:
 def frozen_map(items: Mapping[str, Any]) -> Mapping[str, Any]:
     """A read-only copy of `items`, for fields of frozen dataclasses."""
     return MappingProxyType(dict(items))
+
+
+def get_encoding(node: Any, key: str, where: Where) -> str | None:
+    """An optional text encoding at `key` (`latin-1`), checked to be one Python knows."""
+    if (name := get_str(node, key, where, required=False)) is None:
+        return None
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise where.error(f"unknown encoding {name!r}", line_of(node, key, 0)) from None
+    return name

@@ -68,17 +68,7 @@ def read_source(
             raw, source.columns, variables, filters, name_index, source.file
         )
     if source.format == "jsonstat2":
-        raw, roles, labels = read_jsonstat_file(path)
-        tidy = tidy_jsonstat(
-            raw,
-            roles,
-            variables,
-            labels,
-            source.file,
-            filters={v.id: dict(v.filter) for v in source.variables if v.filter},
-            variable_dimension=source.variable_dimension,
-        )
-        return raw, tidy
+        return _jsonstat_source(source, path, variables)
     simple = {
         "classification_csv": read_classification_csv,
         "geojson": read_geojson,
@@ -87,3 +77,17 @@ def read_source(
     if source.format in simple:
         return simple[source.format](path), None
     raise ReaderError(f"{source.file}: no reader for format {source.format!r}")
+
+
+def _jsonstat_source(source: Any, path: Path, variables: Mapping[str, str]):
+    raw, roles, labels = read_jsonstat_file(path)
+    tidy = tidy_jsonstat(
+        raw,
+        roles,
+        variables,
+        labels,
+        source.file,
+        filters={v.id: dict(v.filter) for v in source.variables if v.filter},
+        variable_dimension=source.variable_dimension,
+    )
+    return raw, tidy

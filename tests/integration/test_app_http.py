@@ -6,26 +6,11 @@ Dash renders page content through the routing callback (`/_dash-update-component
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 
-from tests.helpers import routing_body
-
 PAGES = ["/", "/town/684", "/town/091", "/about", "/embed/town/684"]
-
-
-@pytest.fixture(scope="module")
-def render(client, dependencies):
-    def render(path: str, search: str = "") -> str:
-        response = client.post(
-            "/_dash-update-component", json=routing_body(dependencies, path, search)
-        )
-        assert response.status_code == 200, response.get_data(as_text=True)[:500]
-        return json.dumps(response.get_json(), ensure_ascii=False)  # readable non-ASCII text
-
-    return render
 
 
 @pytest.mark.parametrize("lang", ["fi", "en"])

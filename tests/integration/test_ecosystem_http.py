@@ -14,23 +14,10 @@ import pytest
 from dashboard import queries
 from dashboard.views import ecosystem, town_ecosystem
 from pipeline.presentation import load_presentation
-from tests.helpers import routing_body
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content" / "ecosystem.yaml"
 PRES = load_presentation()
-
-
-@pytest.fixture(scope="module")
-def render(client, dependencies):
-    def render(path: str, search: str = "") -> str:
-        response = client.post(
-            "/_dash-update-component", json=routing_body(dependencies, path, search)
-        )
-        assert response.status_code == 200, response.get_data(as_text=True)[:500]
-        return json.dumps(response.get_json(), ensure_ascii=False)
-
-    return render
 
 
 @pytest.fixture(scope="module")

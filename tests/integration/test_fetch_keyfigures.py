@@ -12,12 +12,11 @@ from __future__ import annotations
 import duckdb
 import openpyxl
 import pandas as pd
-import pytest
 
 from pipeline import DEFAULT_SNAPSHOT
 from pipeline.snapshot import MANIFEST_NAME, Manifest, check_snapshot
-from pipeline.snapshot.errors import FetchError
 from pipeline.snapshot.fetch import fetch_sources
+from tests.helpers import assert_renamed_selector_refuses_fetch
 
 SOURCE = "keyfig_latest"
 TABLE = "kuntien_avainluvut_viimeisin"
@@ -82,24 +81,12 @@ def test_fetch_then_build_gives_the_bundled_key_figures(
 def test_a_label_the_live_table_lacks_fails_the_fetch_by_name(catalogue, snapshot, replay_server):
     """Were the live table to rename "Työttömien osuus työvoimasta", the fetch stops before
     anything is replaced, naming the label (the selection is by label, not by code)."""
-    import dataclasses
-
-    source = catalogue.source(SOURCE)
-    renamed = tuple(
-        dataclasses.replace(v, selector="Työttömien osuus työvoimasta (uusi)")
-        if v.id == "unemployment_pct"
-        else v
-        for v in source.variables
+    assert_renamed_selector_refuses_fetch(
+        catalogue,
+        snapshot,
+        replay_server,
+        SOURCE,
+        TABLE,
+        ("unemployment_pct", "Työttömien osuus työvoimasta (uusi)"),
+        r"Työttömien osuus työvoimasta \(uusi\)",
     )
-    changed = dataclasses.replace(source, variables=renamed)
-    sources = tuple(changed if s.id == SOURCE else s for s in catalogue.sources)
-    catalogue = dataclasses.replace(catalogue, sources=sources)
-    before = (snapshot / source.file).read_bytes()
-    replay_server.use_snapshot()
-    replay_server.bump_updated(TABLE)
-    with pytest.raises(FetchError, match=r"Työttömien osuus työvoimasta \(uusi\)"):
-        fetch_sources(
-            catalogue, snapshot, base_url=replay_server.base_url("fi"), only=[SOURCE],
-            echo=lambda _: None,
-        )  # fmt: skip
-    assert (snapshot / source.file).read_bytes() == before

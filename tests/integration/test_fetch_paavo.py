@@ -10,16 +10,13 @@ the bundled file read in plain pandas and a build of the bundled snapshot.
 
 from __future__ import annotations
 
-import dataclasses
-
 import duckdb
 import pandas as pd
-import pytest
 
 from pipeline import DEFAULT_SNAPSHOT
 from pipeline.snapshot import MANIFEST_NAME, Manifest, check_snapshot
-from pipeline.snapshot.errors import FetchError
 from pipeline.snapshot.fetch import fetch_sources
+from tests.helpers import assert_renamed_selector_refuses_fetch
 
 SOURCE = "paavo_2024"
 TABLE = "12f7"
@@ -115,20 +112,12 @@ def test_fetch_in_both_forms_then_build_gives_the_bundled_paavo_figures(
 def test_a_text_the_table_lacks_fails_the_fetch_by_name(catalogue, snapshot, replay_server):
     """Were the table to rename a `Tiedot` text the build reads, the fetch stops before
     anything is replaced, naming the text."""
-    source = catalogue.source(SOURCE)
-    renamed = tuple(
-        dataclasses.replace(v, selector="Kesämökit (RA)") if v.id == "paavo_summer_cottages" else v
-        for v in source.variables
+    assert_renamed_selector_refuses_fetch(
+        catalogue,
+        snapshot,
+        replay_server,
+        SOURCE,
+        TABLE,
+        ("paavo_summer_cottages", "Kesämökit (RA)"),
+        r"no column for the Tiedot text\(s\) Kesämökit \(RA\)",
     )
-    changed = dataclasses.replace(source, variables=renamed)
-    sources = tuple(changed if s.id == SOURCE else s for s in catalogue.sources)
-    catalogue = dataclasses.replace(catalogue, sources=sources)
-    before = (snapshot / source.file).read_bytes()
-    replay_server.use_snapshot()
-    replay_server.bump_updated(TABLE)
-    with pytest.raises(FetchError, match=r"no column for the Tiedot text\(s\) Kesämökit \(RA\)"):
-        fetch_sources(
-            catalogue, snapshot, base_url=replay_server.base_url("fi"), only=[SOURCE],
-            echo=lambda _: None,
-        )  # fmt: skip
-    assert (snapshot / source.file).read_bytes() == before

@@ -17,3 +17,15 @@ document.addEventListener(
   },
   true
 );
+
+// Functions the AG Grids name in their column definitions ({"function": "<name>"}), loaded by
+// Dash with this file (dash-ag-grid reads window.dashAgGridFunctions).
+var dagfuncs = (window.dashAgGridFunctions = window.dashAgGridFunctions || {});
+
+// The compare grid's indicator column shows each label as a markdown link to its definition;
+// it sorts by the plain label (row field `indicator`), not by the link's text.
+dagfuncs.byIndicatorLabel = function (valueA, valueB, nodeA, nodeB) {
+  const a = (nodeA && nodeA.data && nodeA.data.indicator) || "";
+  const b = (nodeB && nodeB.data && nodeB.data.indicator) || "";
+  return a.localeCompare(b);
+};

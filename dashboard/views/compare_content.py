@@ -254,10 +254,7 @@ GAP_COLUMNS: tuple[tuple[str, str, dict[str, Any]], ...] = (
             "minWidth": 260,
             "cellRenderer": "markdown",
             "filterValueGetter": {"function": "params.data.indicator"},
-            "comparator": {
-                "function": "(a, b, nodeA, nodeB) => "
-                "nodeA.data.indicator.localeCompare(nodeB.data.indicator)"
-            },
+            "comparator": {"function": "byIndicatorLabel"},  # in assets/app.js
         },
     ),
     ("period", "compare.col_period", {"width": 110}),

@@ -43,3 +43,31 @@ def test_the_ranking_csv_is_the_redrawn_bars(driver, base_url, download_dir):
     assert list(bars["Arvo"]) == pytest.approx(plotted["x"])
     assert table["Kuvio"].eq(plotted["title"]).all()
     assert table["Lähde"].str.contains("Statistics Finland").all()
+
+
+def test_the_gap_grid_links_indicators_and_sorts_by_label(driver, base_url):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    text = open_page(driver, f"{base_url}/compare?lang=en&areas=140,740")
+    assert_no_error(driver, text, "en")
+    cells = '#compare-gaps .ag-center-cols-container [col-id="indicator_link"]'
+    WebDriverWait(driver, TIMEOUT).until(lambda d: d.find_elements(By.CSS_SELECTOR, cells))
+    links = driver.find_elements(By.CSS_SELECTOR, f"{cells} a")
+    assert links and all("/indicators?lang=en#" in a.get_attribute("href") for a in links)
+    header = driver.find_element(
+        By.CSS_SELECTOR, '#compare-gaps .ag-header-cell[col-id="indicator_link"]'
+    )
+    header.find_element(By.CSS_SELECTOR, ".ag-header-cell-label").click()
+    time.sleep(0.5)
+    # rows sit in the DOM in creation order; their row-index is the order shown
+    shown = driver.execute_script(
+        "return Array.from(document.querySelectorAll(arguments[0]))"
+        ".sort((a, b) => a.parentElement.getAttribute('row-index')"
+        " - b.parentElement.getAttribute('row-index')).map(c => c.innerText);",
+        cells,
+    )
+    assert len(shown) > 5 and header.get_attribute("aria-sort") == "ascending"
+    assert shown == sorted(shown, key=str.casefold) or shown == sorted(shown)
+    severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+    assert not severe, severe[:3]

@@ -48,7 +48,6 @@ FROM core.all_values
 WHERE kind <> 'peers' AND ($ids IS NULL OR list_contains($ids, indicator_id))
 GROUP BY indicator_id
 """
-LEVEL_ORDER = ["municipality", "country", "region", "subregion", "municipality_group", "group"]
 
 
 def definitions(
@@ -74,9 +73,11 @@ def definitions(
 
 
 def area_levels(con: duckdb.DuckDBPyConnection, ids: list[str] | None) -> dict[str, list[str]]:
-    """The area kinds each indicator has values for, in `LEVEL_ORDER`."""
+    """The area kinds each indicator has values for, in `texts.yaml`'s order (a kind it does
+    not name comes last)."""
     rows = con.execute(_LEVELS, {"ids": ids}).fetchall()
-    return {i: sorted(k, key=LEVEL_ORDER.index) for i, k in rows}
+    order = {kind: n for n, kind in enumerate(texts.level_order())}
+    return {i: sorted(k, key=lambda kind: (order.get(kind, len(order)), kind)) for i, k in rows}
 
 
 def _source_tables(con: duckdb.DuckDBPyConnection, lang: str) -> dict[str, str]:

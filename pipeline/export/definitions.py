@@ -48,15 +48,6 @@ FROM core.all_values
 WHERE kind <> 'peers' AND ($ids IS NULL OR list_contains($ids, indicator_id))
 GROUP BY indicator_id
 """
-LEVEL_ORDER = [
-    "municipality",
-    "country",
-    "large_region",
-    "region",
-    "subregion",
-    "municipality_group",
-    "group",
-]
 
 
 def definitions(
@@ -82,10 +73,10 @@ def definitions(
 
 
 def area_levels(con: duckdb.DuckDBPyConnection, ids: list[str] | None) -> dict[str, list[str]]:
-    """The area kinds each indicator has values for, in `LEVEL_ORDER`."""
+    """The area kinds each indicator has values for, in `texts.yaml`'s order (a kind it does
+    not name comes last)."""
     rows = con.execute(_LEVELS, {"ids": ids}).fetchall()
-    # a kind this list does not know yet goes last rather than failing the page
-    order = {kind: n for n, kind in enumerate(LEVEL_ORDER)}
+    order = {kind: n for n, kind in enumerate(texts.level_order())}
     return {i: sorted(k, key=lambda kind: (order.get(kind, len(order)), kind)) for i, k in rows}
 
 

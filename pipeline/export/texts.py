@@ -40,6 +40,11 @@ def readme_lines(lang: str) -> list[str]:
     ]
 
 
+def level_order() -> list[str]:
+    """The area kinds in the order `texts.yaml` names them (how levels are listed)."""
+    return list(_texts()["kinds"])
+
+
 def levels(kinds: list[str] | tuple[str, ...], lang: str) -> str:
     """Area kinds as the names of their levels, e.g. 'regions, whole country'."""
     return ", ".join(text("kinds", kind, lang) for kind in kinds)

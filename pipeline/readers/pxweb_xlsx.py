@@ -25,8 +25,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
-import openpyxl
 import pandas as pd
+from python_calamine import CalamineWorkbook
 
 from pipeline.jsonstat import MISSING_MARKERS, quote
 from pipeline.readers.common import COUNTRY_CODE, ReaderError, staging
@@ -45,12 +45,14 @@ _MAJOR_REGION = re.compile(r"^MA\d\b")
 def read_pxweb_xlsx(path: Path) -> pd.DataFrame:
     """The table of the first sheet as published, stub cells filled down, footer left out:
     one column per stub (named from the title) and per measure, and `sheet_row`."""
-    with open(path, "rb") as handle:  # a handle: openpyxl refuses names not ending in .xlsx
-        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-        try:
-            rows = list(book.worksheets[0].iter_rows(values_only=True))
-        finally:
-            book.close()
+    # calamine (Rust) reads the 97,000-row sheet about 5x faster than openpyxl, with the same
+    # cells; an empty cell comes back as "" and is made None, as openpyxl gives it
+    with open(path, "rb") as handle:
+        sheet = CalamineWorkbook.from_filelike(handle).get_sheet_by_index(0)
+        rows = [
+            tuple(None if cell == "" else cell for cell in row)
+            for row in sheet.to_python(skip_empty_area=False)
+        ]
     name = Path(path).name
     header_at = next((i for i, r in enumerate(rows[:10]) if _is_header(r)), None)
     if header_at is None:

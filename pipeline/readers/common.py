@@ -154,19 +154,20 @@ def area_codes(values: pd.Series) -> pd.Series:
     return pd.Series(codes, index=values.index, dtype="str")
 
 
-def numbers(raw: pd.DataFrame, column: str, file: str) -> pd.Series:
+def numbers(raw: pd.DataFrame, column: str, file: str, rows: pd.Series | None = None) -> pd.Series:
     """The column as numbers. Empty cells and the publisher's missing-value markers are
     missing; any other cell that is not a number ("NA", "NaN", "null") is an error naming the
-    file, its row (header = row 1), the column and the value."""
+    file, its row (header = row 1, or `rows`' number for the cell), the column and the value."""
     cells = raw[column]
     text = cells.map(lambda c: c.strip() if isinstance(c, str) else c)
     missing = cells.isna() | text.isin(["", *MISSING_MARKERS])
     values = pd.to_numeric(text.where(~missing), errors="coerce")
     bad = values.isna() & ~missing
     if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
+        at = int(np.flatnonzero(bad.to_numpy())[0])
+        row = at + 2 if rows is None else rows.iloc[at]
         raise ReaderError(
-            f"{file}: row {row + 2}, column {quote(column)}: {quote(cells.iloc[row])} is neither a "
+            f"{file}: row {row}, column {quote(column)}: {quote(cells.iloc[at])} is neither a "
             f"number nor one of the publisher's missing-value markers ({', '.join(MISSING_MARKERS)})"
         )
     return values.astype("float64")

@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
-from pipeline.jsonstat import MISSING_MARKERS, quote
-from pipeline.readers.common import COUNTRY_CODE, ReaderError, staging
+from pipeline.jsonstat import quote
+from pipeline.readers.common import COUNTRY_CODE, ReaderError, numbers, staging
 from pipeline.readers.keyfigures import COUNTRY_NAMES_FOLDED, clean_name
 
 ROW = "sheet_row"
@@ -137,7 +137,9 @@ def tidy_pxweb_xlsx(
     used = {label for _, chosen, _ in plans.values() for label in chosen}
     subset = base["category"].isin(used).to_numpy()
     measures = {
-        selector: _by_category(base[subset], _values(raw.loc[keep], selector, file)[subset])
+        selector: _by_category(
+            base[subset], numbers(raw.loc[keep], selector, file, raw.loc[keep, ROW])[subset]
+        )
         for selector in dict.fromkeys(selector for selector, _, _ in plans.values())
     }
     parts = [
@@ -215,21 +217,6 @@ def _quarters(raw: pd.DataFrame, column: str, file: str) -> pd.DataFrame:
             f"{file}: row {row[ROW]}: {column} {quote(row[column])} is not a quarter like 2013Q1"
         )
     return parsed.astype("int32")
-
-
-def _values(raw: pd.DataFrame, column: str, file: str) -> pd.Series:
-    cells = raw[column]
-    text = cells.map(lambda c: c.strip() if isinstance(c, str) else c)
-    missing = cells.isna() | text.isin(MISSING_MARKERS)
-    values = pd.to_numeric(text.where(~missing), errors="coerce")
-    bad = values.isna() & ~missing
-    if bad.any():
-        at = int(np.flatnonzero(bad.to_numpy())[0])
-        raise ReaderError(
-            f"{file}: row {raw[ROW].iloc[at]}, column {quote(column)}: {quote(cells.iloc[at])} "
-            f"is neither a number nor a missing-value marker ({', '.join(MISSING_MARKERS)})"
-        )
-    return values.astype("float64")
 
 
 def _filter(variable: str, wanted: Mapping[str, object], cols, labels: set[str], file: str):

@@ -7,6 +7,8 @@ the statistics card, `services` for the services card) so that every card render
   `town.MAX_INDICATORS` figures, else the presentation's `embed_defaults`; unknown ids are
   ignored with a note); 404 for a code that is no municipality. `ETag` from the warehouse
   build and the request (code, language, the indicators shown).
+- `GET /oembed?url=<profile or card URL>&format=json[&maxwidth=]`: the oEmbed "rich" object
+  of the card (`oembed`); 404 for a URL that is no town of this server, 501 for another format.
 - `GET /embed/services/<code>?lang=fi|sv|en`: the town's R&D&I services card; 404 for a code
   that is no municipality of the classification. `ETag` from the warehouse build and the
   content file, `Cache-Control: public, max-age`, framing allowed from any origin.
@@ -21,7 +23,7 @@ import flask
 import pandas as pd
 
 from dashboard import queries
-from dashboard.embeds import page, services, town
+from dashboard.embeds import oembed, page, services, town
 from dashboard.i18n import lang_of, t
 
 SERVICES_PATH = "/embed/services/<code>"
@@ -91,8 +93,32 @@ def town_card(code: str, lang: str, asked: object, root: str) -> flask.Response:
     return page.respond(page.document(lang, name, body), etag, lang)
 
 
+def oembed_answer(args: Any, root: str, host: str) -> flask.Response:
+    """The oEmbed answer for the request's `url`, `format` and `maxwidth` (`oembed`)."""
+    if (args.get("format") or "json") != "json":
+        return flask.Response("Only format=json is served.", 501, mimetype="text/plain")
+    found = oembed.target(args.get("url"), host, queries.is_municipality)
+    if found is None:
+        return flask.Response("Not a town of this server.", 404, mimetype="text/plain")
+    pres = queries.presentation()
+    body = oembed.answer(
+        found,
+        root=root,
+        name=queries.area_name(found.code, found.lang) or found.code,
+        maxwidth=args.get("maxwidth"),
+        known=set(queries.indicator_ids()),
+        defaults=pres.embed_defaults,
+    )
+    return flask.jsonify(body)
+
+
 def install(server: flask.Flask) -> None:
     """Serve the embeds from `server`."""
+
+    @server.get(oembed.PATH)
+    def oembed_route() -> flask.Response:
+        request = flask.request
+        return oembed_answer(request.args, request.url_root.rstrip("/"), request.host)
 
     @server.get(TOWN_PATH)
     def town_card_route(code: str) -> flask.Response:

@@ -14,67 +14,26 @@ from typing import Any
 
 import flask
 from dash import dcc, html
-from markupsafe import escape
 
 from dashboard import queries
-from dashboard.embeds.page import MESSAGE_TYPE
+from dashboard.embeds.snippet import (
+    CARDS,
+    WIDTH,
+    clamp_width,
+    embed_path,
+    frame_height,
+    frame_title,
+    snippet,
+)
 from dashboard.embeds.town import MAX_INDICATORS, chosen_indicators
 from dashboard.i18n import LANG_NAMES, lang_of, t
 from dashboard.layout import dropdown_control
 from pipeline.presentation import Presentation
 
-CARDS = ("statistics", "services")
-PATHS = {"statistics": "/embed/town/{code}", "services": "/embed/services/{code}"}
-WIDTH = (300, 360, 600)  # min, default, max px
-# A first height for the frame before (or without) the listener: the card's usual size at 360 px.
-HEIGHTS = {"statistics": (130, 72), "services": (520, 0)}  # base px, px per figure
-
 
 def site_root() -> str:
     """'https://host' of the request being answered ('' outside a request)."""
     return flask.request.url_root.rstrip("/") if flask.has_request_context() else ""
-
-
-def clamp_width(value: Any) -> int:
-    """The width asked, within WIDTH (the default for anything that is not a number)."""
-    try:
-        width = int(float(value))
-    except (TypeError, ValueError):
-        return WIDTH[1]
-    return min(max(width, WIDTH[0]), WIDTH[2])
-
-
-def embed_path(card: str, code: str, lang: str, indicators: Sequence[str]) -> str:
-    """The card's path and query ('/embed/town/140?lang=fi&indicators=a,b')."""
-    card = card if card in CARDS else CARDS[0]
-    path = PATHS[card].format(code=code) + f"?lang={lang_of(lang)}"
-    if card == "statistics" and indicators:
-        path += "&indicators=" + ",".join(indicators)
-    return path
-
-
-def snippet(url: str, title: str, width: int, height: int, frame_id: str, script: bool) -> str:
-    """The HTML a web editor pastes: the iframe and, with `script`, a listener that sets its
-    height from the card's message (only from that frame's window and the card's origin)."""
-    origin = "/".join(url.split("/")[:3]) if url.startswith("http") else ""
-    frame = (
-        f'<iframe id="{escape(frame_id)}" src="{escape(url)}" title="{escape(title)}" '
-        f'loading="lazy" style="border:0;width:100%;max-width:{int(width)}px" '
-        f'height="{int(height)}"></iframe>'
-    )
-    if not script:
-        return frame
-    check = f'e.origin !== "{origin}" || ' if origin else ""
-    listener = (
-        "<script>\n"
-        'addEventListener("message", function (e) {\n'
-        f'  var f = document.getElementById("{escape(frame_id)}");\n'
-        f"  if ({check}!f || e.source !== f.contentWindow) return;\n"
-        f'  if (e.data && e.data.type === "{MESSAGE_TYPE}") f.style.height = e.data.height + "px";\n'
-        "});\n"
-        "</script>"
-    )
-    return f"{frame}\n{listener}"
 
 
 def card_state(
@@ -98,10 +57,8 @@ def card_state(
     chosen, _ = chosen_indicators(asked, known, defaults)
     path = embed_path(card, code, lang, chosen if card == "statistics" else [])
     width = clamp_width(width)
-    name = queries.area_name(code, lang) or code
-    title = t(f"town_embed.frame_title_{card}", lang, name=name)
-    base, per_figure = HEIGHTS[card]
-    height = base + per_figure * len(chosen)
+    title = frame_title(card, queries.area_name(code, lang) or code, lang)
+    height = frame_height(card, len(chosen))
     frame_id = f"investin-{card}-{code}"
     many = len(dict.fromkeys(asked)) > MAX_INDICATORS and card == "statistics"
     return {

@@ -172,3 +172,56 @@ def test_etag_cache_control_and_304(client):
         assert client.get(url, headers={"If-None-Match": tag}).status_code == 200, url
     gzip = client.get(f"{URL}?lang=fi", headers={"Accept-Encoding": "gzip"})
     assert gzip.headers["ETag"] == tag  # a weak tag survives compression
+
+
+# --------------------------------------------------------------------------- oEmbed
+
+
+def _oembed(client, url: str, **extra: str):
+    from urllib.parse import urlencode
+
+    return client.get("/oembed?" + urlencode({"url": url, **extra}))
+
+
+def test_oembed_of_a_profile_and_of_a_card(client, sql):
+    ((name_sv,),) = sql("SELECT name_sv FROM core.areas WHERE area_code = ?", TOWN)
+    response = _oembed(client, f"http://localhost/town/{TOWN}?lang=sv", format="json")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    body = response.get_json()
+    assert body["type"] == "rich" and body["version"] == "1.0"
+    assert body["provider_name"] == "Seutu Invest In"
+    assert body["title"] == f"{name_sv}: nyckeltal"
+    assert body["width"] == 360 and 200 < body["height"] < 1000
+    src = re.search(r'<iframe [^>]*src="([^"]+)"', body["html"]).group(1)
+    assert unescape(src).startswith(f"http://localhost/embed/town/{TOWN}?lang=sv&indicators=")
+    assert 'loading="lazy"' in body["html"] and "<script" not in body["html"]
+    card = client.get(unescape(src).removeprefix("http://localhost"))
+    assert card.status_code == 200 and name_sv in card.get_data(as_text=True)
+
+    narrow = _oembed(client, f"http://localhost/embed/town/{TOWN}?indicators=jobs", maxwidth="320")
+    narrow_body = narrow.get_json()
+    assert narrow_body["width"] == 320 and "max-width:320px" in narrow_body["html"]
+    assert "indicators=jobs" in narrow_body["html"] and "lang=fi" in narrow_body["html"]
+    services = _oembed(client, "http://localhost/embed/services/678?lang=en").get_json()
+    assert "/embed/services/678?lang=en" in services["html"]
+    assert services["title"].endswith(": R&D&I services")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://localhost/town/999",
+        "http://localhost/town/588",  # merged away
+        "http://elsewhere.example/town/140",
+        "http://localhost/compare?areas=140",
+        "javascript:alert(1)//localhost/town/140",
+        "",
+    ],
+)
+def test_oembed_of_a_url_that_is_no_town_of_ours_is_404(client, url):
+    assert _oembed(client, url).status_code == 404
+
+
+def test_oembed_serves_json_only(client):
+    response = _oembed(client, f"http://localhost/town/{TOWN}", format="xml")
+    assert response.status_code == 501

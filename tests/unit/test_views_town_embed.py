@@ -9,6 +9,7 @@ import re
 import pytest
 
 from dashboard.embeds.page import MESSAGE_TYPE
+from dashboard.embeds.snippet import clamp_width, embed_path, snippet
 from dashboard.embeds.town import MAX_INDICATORS
 from dashboard.views import town_embed
 from pipeline.presentation import load_presentation
@@ -42,16 +43,16 @@ def _state(small_queries, **changes):
 
 
 def test_the_path_names_the_card_the_language_and_the_indicators():
-    assert town_embed.embed_path("statistics", "140", "sv", ["a", "b"]) == (
+    assert embed_path("statistics", "140", "sv", ["a", "b"]) == (
         "/embed/town/140?lang=sv&indicators=a,b"
     )
-    assert town_embed.embed_path("services", "140", "en", ["a"]) == "/embed/services/140?lang=en"
-    assert town_embed.embed_path("nonsense", "140", "xx", []) == "/embed/town/140?lang=fi"
+    assert embed_path("services", "140", "en", ["a"]) == "/embed/services/140?lang=en"
+    assert embed_path("nonsense", "140", "xx", []) == "/embed/town/140?lang=fi"
 
 
 @pytest.mark.parametrize(("asked", "width"), [(420, 420), (10, 300), ("9999", 600), ("x", 360)])
 def test_the_width_stays_within_bounds(asked, width):
-    assert town_embed.clamp_width(asked) == width
+    assert clamp_width(asked) == width
 
 
 def test_the_code_is_an_iframe_with_title_lazy_loading_and_a_checked_listener(small_queries):
@@ -94,7 +95,7 @@ def test_the_services_card_takes_no_indicators_and_too_many_are_cut_with_a_note(
 
 
 def test_a_title_with_markup_is_escaped():
-    code = town_embed.snippet('/x?a="1"', '<b>"T"</b>', 360, 400, "f", False)
+    code = snippet('/x?a="1"', '<b>"T"</b>', 360, 400, "f", False)
     assert "&lt;b&gt;&#34;T&#34;&lt;/b&gt;" in code and 'src="/x?a=&#34;1&#34;"' in code
 
 

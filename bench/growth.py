@@ -6,6 +6,8 @@ warehouse for the length of one run. Scales are (areas, years) factors:
 - **areas × k**: every municipality gets k − 1 synthetic twins (unused three-digit codes, the
   same region, sub-region and groups, names marked "#j") in the municipality key and in every
   staged municipal row, so each series is repeated verbatim;
+- **bounds**: each indicator's ceiling times the areas factor (`widened`), since a group of k
+  times the municipalities sums to k times the real figure;
 - **years × 3**: each staged series is mirrored once before its first year and once after its
   last (year `first − 1 − i` holds year `first + i`'s value, `last + 1 + i` holds `last − i`'s),
   so every year-on-year step is one the real series has and the bounds still hold.
@@ -93,10 +95,13 @@ def _free_codes(used: set[str], needed: int) -> list[str]:
     return free[:needed]
 
 
-def scaled_key(raw: pd.DataFrame, factor: int) -> tuple[pd.DataFrame, dict[str, list[str]]]:
-    """The municipality key with `factor - 1` twins per municipality, and code → twin codes."""
+def scaled_key(
+    raw: pd.DataFrame, factor: int, taken: frozenset[str] = frozenset()
+) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """The municipality key with `factor - 1` twins per municipality, and code → twin codes;
+    twins never take a code of the key or of `taken` (merged municipalities' old codes)."""
     codes = raw["kunta"].map(lambda v: f"{int(v):03d}")
-    free = iter(_free_codes(set(codes), len(raw) * (factor - 1)))
+    free = iter(_free_codes(set(codes) | set(taken), len(raw) * (factor - 1)))
     twins: dict[str, list[str]] = {code: [] for code in codes}
     copies = [raw]
     for j in range(1, factor):
@@ -153,7 +158,25 @@ def scaled_staging(
     return out
 
 
-def _scaled_snapshot(tmp: Path, catalogue, areas_factor: int) -> tuple[Path, dict]:
+def widened(catalogue, areas_factor: int):
+    """The catalogue with each indicator's upper bound times `areas_factor` (and its lower
+    bound's magnitude, when negative): a group of k times the municipalities sums to k times
+    the real sum, which the real ceilings (e.g. the country's population) rightly refuse. The
+    checks still run on every row, as in a real build."""
+
+    def wide(bounds):
+        if bounds is None:
+            return None
+        low = bounds.min * areas_factor if bounds.min < 0 else bounds.min
+        return dataclasses.replace(bounds, min=low, max=bounds.max * areas_factor)
+
+    indicators = tuple(dataclasses.replace(i, bounds=wide(i.bounds)) for i in catalogue.indicators)
+    return dataclasses.replace(catalogue, indicators=indicators)
+
+
+def _scaled_snapshot(
+    tmp: Path, catalogue, areas_factor: int, taken: frozenset[str]
+) -> tuple[Path, dict]:
     """A snapshot folder whose municipality key has the twins (other files linked)."""
     from pipeline.build.areas import municipality_key
     from pipeline.readers import read_classification_csv
@@ -162,7 +185,7 @@ def _scaled_snapshot(tmp: Path, catalogue, areas_factor: int) -> tuple[Path, dic
     shutil.copytree(SNAPSHOT, folder, copy_function=os.symlink)
     key = folder / municipality_key(catalogue).file
     raw, twins = scaled_key(
-        read_classification_csv(SNAPSHOT / municipality_key(catalogue).file), areas_factor
+        read_classification_csv(SNAPSHOT / municipality_key(catalogue).file), areas_factor, taken
     )
     key.unlink()
     raw.to_csv(key, index=False, encoding="utf-8-sig")
@@ -178,7 +201,7 @@ def run_one(areas_factor: int, years_factor: int) -> dict[str, Any]:
     from pipeline.readers import ROW_COLUMN, STAGING_COLUMNS
     from pipeline.snapshot import load_manifest
 
-    catalogue = load_catalogue()
+    catalogue = widened(load_catalogue(), areas_factor)
     shown = load_presentation(catalogue=catalogue)
     with tempfile.TemporaryDirectory(prefix="bench-growth-") as tmp, PeakSampler() as sampler:
         report = SampledReport(out_path=Path(tmp) / "growth.duckdb", seconds=0.0, sampler=sampler)
@@ -188,7 +211,9 @@ def run_one(areas_factor: int, years_factor: int) -> dict[str, Any]:
         real = areas.load_division(catalogue, SNAPSHOT)
         with report.timed("read sources (1x)"):
             staged = staging.load_sources(con, catalogue, SNAPSHOT, real)
-        snapshot, twins = _scaled_snapshot(Path(tmp), catalogue, areas_factor)
+        seen = {code for frame in staged.staging.values() for code in frame["area_code"].unique()}
+        taken = frozenset(real.code_map) | frozenset(seen)
+        snapshot, twins = _scaled_snapshot(Path(tmp), catalogue, areas_factor, taken)
         division = areas.load_division(catalogue, snapshot)
         sampler.step = "scale up"
         scaled = scaled_staging(staged.staging, twins, years_factor)

@@ -95,6 +95,7 @@ def _page_calls(value: str) -> dict[str, tuple]:
         "groups_of_areas": (many, value, value),
         "share_series": (value, value, many, 308),
         "region_share_series": (value, many, value, value),
+        "area_figures": (many, many),
     }
 
 

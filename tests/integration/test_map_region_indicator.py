@@ -66,7 +66,9 @@ def test_switching_to_a_regional_indicator(page, oracle, lang):
         figure, _summary, search, _link, sources, data_source = answer
         title = figure.layout.title.text
         assert str(oracle["year"]) in title and "None" not in title, title
-        (values,) = [tr for tr in figure.data if tr.type == "choropleth" and tr.showscale is not False]
+        (values,) = [
+            tr for tr in figure.data if tr.type == "choropleth" and tr.showscale is not False
+        ]
         assert SCALE_WORD[lang] in values.colorbar.title.text.lower()
         text = _text(sources)
         assert all(table in text for table in oracle["own"]), text

@@ -103,11 +103,15 @@ def ranking_figure(selection: Selection, lang: str) -> go.Figure:
     )
 
 
-def _axis(indicator_id: str, lang: str) -> tuple[pd.DataFrame, str, int] | None:
-    """(latest municipal values, axis title, decimals) of an indicator; None without data or
-    for a region-level indicator (regions' figures are not plotted as municipalities')."""
+def _axis(
+    indicator_id: str, lang: str, year: int | None = None
+) -> tuple[pd.DataFrame, str, int] | None:
+    """(municipal values, axis title naming their year, decimals) of an indicator in `year`, or
+    in its newest year before `year` when it has none then (the latest without `year`); None
+    without data or for a region-level indicator (regions' figures are not plotted as
+    municipalities')."""
     meta = _meta(indicator_id, lang)
-    years = queries.indicator_years(indicator_id)
+    years = [y for y in queries.indicator_years(indicator_id) if year is None or y <= int(year)]
     if not years or queries.is_region_level(indicator_id):
         return None
     values = queries.municipal_values(indicator_id, years[-1], lang)
@@ -115,11 +119,15 @@ def _axis(indicator_id: str, lang: str) -> tuple[pd.DataFrame, str, int] | None:
     return values, f"{meta['label']}{unit}, {years[-1]}", meta["decimals"]
 
 
-@queries.memoised(64)  # the scatter does not depend on the indicator
-def scatter_figure(x: str, y: str, areas: tuple[str, ...], lang: str) -> go.Figure:
+@queries.memoised(64)  # the scatter does not depend on the ranking's indicator
+def scatter_figure(
+    x: str, y: str, areas: tuple[str, ...], lang: str, year: int | None = None
+) -> go.Figure:
+    """Every municipality by `x` and `y` in the chosen `year` (per axis the newest year not
+    after it, named in the axis title)."""
     axes = []
     for indicator_id in (x, y):
-        axis = _axis(indicator_id, lang)
+        axis = _axis(indicator_id, lang, year)
         if axis is None:
             title = t("compare.scatter_title", lang)
             why = (
@@ -289,7 +297,9 @@ def content(selection: Selection, lang: str) -> dict[str, Any]:
     sources = queries.sources_for([selection.indicator, selection.x, selection.y], lang)
     return {
         "ranking": ranking_figure(selection, lang),
-        "scatter": scatter_figure(selection.x, selection.y, selection.areas, lang),
+        "scatter": scatter_figure(
+            selection.x, selection.y, selection.areas, lang, selection.year
+        ),
         "trend": trend_figure(selection, lang),
         "rows": gap_rows(selection, lang),
         "columns": gap_columns(selection.peer, lang),

@@ -297,9 +297,7 @@ def content(selection: Selection, lang: str) -> dict[str, Any]:
     sources = queries.sources_for([selection.indicator, selection.x, selection.y], lang)
     return {
         "ranking": ranking_figure(selection, lang),
-        "scatter": scatter_figure(
-            selection.x, selection.y, selection.areas, lang, selection.year
-        ),
+        "scatter": scatter_figure(selection.x, selection.y, selection.areas, lang, selection.year),
         "trend": trend_figure(selection, lang),
         "rows": gap_rows(selection, lang),
         "columns": gap_columns(selection.peer, lang),

@@ -13,6 +13,7 @@ from dash import dcc, html
 from dashboard import figures, queries
 from dashboard.i18n import lang_of, t
 from dashboard.layout import definition_href, figure_block, grid_locale
+from dashboard.views.common import grid_pagination
 from dashboard.views.compare import Selection
 
 LOCALE_TAGS = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
@@ -322,8 +323,7 @@ def gap_grid(parts: dict[str, Any], lang: str) -> dag.AgGrid:
         columnDefs=parts["columns"],
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 100},
         dashGridOptions={
-            "pagination": True,
-            "paginationPageSize": 25,
+            **grid_pagination(25),
             "animateRows": False,
             "localeText": grid_locale(lang),
         },

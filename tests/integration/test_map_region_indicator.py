@@ -8,6 +8,8 @@ core.all_values joined to core.provenance (the table ids behind the indicator's 
 
 from __future__ import annotations
 
+import sys
+
 import duckdb
 import pytest
 
@@ -41,10 +43,12 @@ def oracle(warehouse_path):
 
 @pytest.fixture(scope="module")
 def page(dashboard_app, warehouse_path):
-    with queries_on(warehouse_path):
-        import dashboard.pages.map as page
+    # the page module as Dash loaded it (importing dashboard.pages.map would register it twice)
+    import dash
 
-        yield page
+    module = next(p["module"] for p in dash.page_registry.values() if p["path"] == "/map")
+    with queries_on(warehouse_path):
+        yield sys.modules[module]
 
 
 def _text(component) -> str:

@@ -214,6 +214,7 @@ def gap_row(row: Any, meta: pd.Series, lang: str) -> dict[str, Any]:
         "indicator_id": row.indicator_id,
         "indicator_link": markdown_link(meta["label"], definition_href(row.indicator_id, lang)),
         "unit": meta["unit"],
+        "decimals": decimals,
         "period": row.month.strftime("%Y-%m") if pd.notna(row.month) else str(int(row.year)),
         "value": _round(row.value, decimals),
         "peer_value": _round(row.peer_value, decimals),
@@ -243,13 +244,13 @@ def gap_rows(selection: Selection, lang: str) -> list[dict[str, Any]]:
     return first + [r for r in rows if r["indicator_id"] != selection.indicator]
 
 
-def number_formatter(lang: str) -> str:
-    """An AG Grid valueFormatter expression: numbers in the language's convention."""
+def number_formatter(lang: str, decimals: str = "params.data.decimals") -> str:
+    """An AG Grid valueFormatter expression: numbers in the language's convention with exactly
+    `decimals` decimals (a JS expression; by default the row's indicator's catalogue decimals),
+    trailing zeros kept ('13,0' beside '13,3')."""
     tag = LOCALE_TAGS[lang_of(lang)]
-    return (
-        "params.value == null ? '' : "
-        f"params.value.toLocaleString('{tag}', {{maximumFractionDigits: 3}})"
-    )
+    places = f"{{minimumFractionDigits: {decimals}, maximumFractionDigits: {decimals}}}"
+    return f"params.value == null ? '' : params.value.toLocaleString('{tag}', {places})"
 
 
 # (field, header locale key, further column properties): the gap grid's columns, in order.
@@ -272,7 +273,7 @@ GAP_COLUMNS: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("peer_value", "compare.col_peer", {"number": True}),
     ("peer_median", "compare.col_peer_median", {"number": True}),
     ("gap", "compare.col_gap", {"number": True}),
-    ("gap_pct", "compare.col_gap_pct", {"number": True}),
+    ("gap_pct", "compare.col_gap_pct", {"number": True, "decimals": "1"}),
     ("assessment", "compare.col_assessment", {}),
     ("rank", "compare.col_rank", {"width": 120}),
 )
@@ -280,16 +281,16 @@ GAP_COLUMNS: tuple[tuple[str, str, dict[str, Any]], ...] = (
 
 def gap_columns(peer: str, lang: str) -> list[dict[str, Any]]:
     peer_name = queries.area_name(peer, lang) or peer
-    number = {
-        "type": "numericColumn",
-        "filter": "agNumberColumnFilter",
-        "valueFormatter": {"function": number_formatter(lang)},
-    }
+    number = {"type": "numericColumn", "filter": "agNumberColumnFilter"}
     columns = []
     for name, key, extra in GAP_COLUMNS:
-        props = {k: v for k, v in extra.items() if k != "number"}
+        props = {k: v for k, v in extra.items() if k not in ("number", "decimals")}
         column = {"field": name, "headerName": t(key, lang, peer=peer_name), **props}
-        columns.append({**column, **number} if extra.get("number") else column)
+        if extra.get("number"):
+            places = extra.get("decimals", "params.data.decimals")
+            formatter = {"valueFormatter": {"function": number_formatter(lang, places)}}
+            column = {**column, **number, **formatter}
+        columns.append(column)
     return columns
 
 

@@ -67,3 +67,51 @@ def test_scatter_uses_the_chosen_year_or_the_newest_before_it(queries, con, chos
         assert len(points) >= 300
         for code in ("140", "740", "091"):
             assert points[names[code]][index] == pytest.approx(expected[code])
+
+
+NUMBER_COLUMNS = ("value", "peer_value", "peer_median", "gap")
+
+
+def _format_in_node(expressions: list[tuple[str, dict]]) -> list[str]:
+    """The grid's valueFormatter expressions evaluated by Node (the browser's JS and Intl)."""
+    import json
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    script = (
+        "const cases = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        "console.log(JSON.stringify(cases.map(([f, params]) => "
+        "new Function('params', 'return ' + f)(params))));"
+    )
+    out = subprocess.run(
+        [node, "-e", script], input=json.dumps(expressions), capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_gap_grid_shows_each_indicator_with_its_catalogue_decimals(queries, con, lang):
+    from dashboard.views import compare_content
+    from dashboard.views.compare import Selection
+
+    decimals = dict(con.execute("SELECT indicator_id, decimals FROM core.indicators").fetchall())
+    selection = Selection(("140", "740"), (), "unemployment_rate", None, X, Y, "peers:140")
+    rows = compare_content.gap_rows(selection, lang)
+    columns = {c["field"]: c for c in compare_content.gap_columns(selection.peer, lang)}
+    cases, wanted = [], []
+    for row in rows:
+        for field in (*NUMBER_COLUMNS, "gap_pct"):
+            if row[field] is None:
+                continue
+            formatter = columns[field]["valueFormatter"]["function"]
+            cases.append((formatter, {"value": row[field], "data": row}))
+            wanted.append(1 if field == "gap_pct" else int(decimals[row["indicator_id"]]))
+    assert len(cases) > 100
+    point = "," if lang == "fi" else "."
+    for text, places in zip(_format_in_node(cases), wanted, strict=True):
+        shown = len(text.rsplit(point, 1)[1]) if point in text else 0
+        assert shown == places, (text, places)

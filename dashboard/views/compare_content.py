@@ -13,7 +13,7 @@ from dash import dcc, html
 from dashboard import figures, queries
 from dashboard.i18n import lang_of, t
 from dashboard.layout import definition_href, figure_block, grid_locale
-from dashboard.views.common import grid_pagination
+from dashboard.views.common import grid_pagination, presentation
 from dashboard.views.compare import Selection
 
 LOCALE_TAGS = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
@@ -175,8 +175,13 @@ def trend_figure(selection: Selection, lang: str) -> go.Figure:
     title = t("compare.trend_title", lang, label=meta["label"])
     if frame.dropna(subset=["value"]).empty:
         return figures.no_data_figure(t("common.no_data", lang), lang, title=title)
+    looks = figures.line_looks(
+        [*selection.areas, *regions],
+        selection.groups,
+        figures.COMPARISON.by_code(presentation().role_codes),
+    )
     return figures.compare_trend_figure(
-        frame, lang, title=title, unit=meta["unit"], decimals=meta["decimals"]
+        frame, lang, title=title, unit=meta["unit"], decimals=meta["decimals"], looks=looks
     )
 
 

@@ -50,6 +50,9 @@ CHANGED_ON_PURPOSE: dict[str, str] = {
     "layout /town/832?lang=en": "data action under each figure; indicator labels link to /indicators#<id>",
     "layout /town/832?lang=fi": "data action under each figure; indicator labels link to /indicators#<id>",
     "layout /town/832?lang=sv": "data action under each figure; indicator labels link to /indicators#<id>",
+    "layout /data?lang=en": "the grid's page-size selector lists its page size",
+    "layout /data?lang=fi": "the grid's page-size selector lists its page size",
+    "layout /data?lang=sv": "the grid's page-size selector lists its page size",
 }
 ADDED_TABLES: dict[str, str] = {}
 ADDED_COLUMNS: dict[tuple[str, str], str] = {}

@@ -188,7 +188,9 @@ def compare_trend_figure(
                 x=x,
                 y=y,
                 name=name,
-                mode="lines+markers" if len(series) <= 12 else "lines",
+                # markers also where a value stands alone between gaps (no line to draw)
+                mode="lines+markers" if len(series) <= 12 or None in y else "lines",
+                marker={"size": 5},
                 line={"color": colour, "dash": dash, "width": 2},
                 connectgaps=False,
                 hovertemplate=f"{name}: %{{y:{fmt}}} {unit}<extra></extra>",

@@ -185,21 +185,22 @@ def peers_table(code: str, indicators: list[str] | None, lang: str) -> html.Tabl
 def _index_table(rows: list[dict[str, Any]], lang: str) -> html.Table:
     """Index, score, rank of N and rank range as a table with its column headers."""
     ranked = rows[0]["ranked"] if rows else 0
+    left, right = {"textAlign": "left"}, {"textAlign": "right"}
     head = html.Tr(
         [
-            html.Th(t("index.col_index", lang), scope="col"),
-            html.Th(t("index.col_score", lang), scope="col", className="num"),
-            html.Th(t("index.col_rank", lang, n=ranked), scope="col", className="num"),
-            html.Th(t("index.col_range", lang), scope="col", className="num"),
+            html.Th(t("index.col_index", lang), scope="col", style=left),
+            html.Th(t("index.col_score", lang), scope="col", className="num", style=right),
+            html.Th(t("index.col_rank", lang, n=ranked), scope="col", className="num", style=right),
+            html.Th(t("index.col_range", lang), scope="col", className="num", style=right),
         ]
     )
     cells = [
         html.Tr(
             [
-                html.Th(r["label"], scope="row"),
-                html.Td(r["score"], className="num"),
-                html.Td(r["rank"], className="num"),
-                html.Td(r["range"], className="num"),
+                html.Th(r["label"], scope="row", style={**left, "fontWeight": "normal"}),
+                html.Td(r["score"], className="num", style=right),
+                html.Td(r["rank"], className="num", style=right),
+                html.Td(r["range"], className="num", style=right),
             ]
         )
         for r in rows

@@ -50,6 +50,15 @@ CHANGED_ON_PURPOSE: dict[str, str] = {
     "layout /town/832?lang=en": "data action under each figure; indicator labels link to /indicators#<id>",
     "layout /town/832?lang=fi": "data action under each figure; indicator labels link to /indicators#<id>",
     "layout /town/832?lang=sv": "data action under each figure; indicator labels link to /indicators#<id>",
+    # the statistics card is server-rendered HTML, no longer a Dash page (its Dash layout is now
+    # the not-found page); the "layout /town/<code>" answers above also change on purpose: the
+    # profile's snippet generator section ("Embed on your site")
+    "GET /embed/town/287?lang=en": "server-rendered statistics card instead of the Dash index",
+    "GET /embed/town/287?lang=fi": "server-rendered statistics card instead of the Dash index",
+    "GET /embed/town/287?lang=sv": "server-rendered statistics card instead of the Dash index",
+    "layout /embed/town/287?lang=en": "no Dash page at the card's path any more",
+    "layout /embed/town/287?lang=fi": "no Dash page at the card's path any more",
+    "layout /embed/town/287?lang=sv": "no Dash page at the card's path any more",
     "layout /data?lang=en": "the grid's page-size selector lists its page size",
     "layout /data?lang=fi": "the grid's page-size selector lists its page size",
     "layout /data?lang=sv": "the grid's page-size selector lists its page size",

@@ -21,11 +21,16 @@ from dashboard.i18n import fmt_number, fmt_signed, lang_of, t
 from dashboard.views.common import group_column
 from pipeline.presentation import Presentation, load_presentation
 
-# A share differs notably from the national share when the ratio is outside these bounds.
-RATIO_HIGH = 1.25
-RATIO_LOW = 0.8
-# A rate differs notably from the national rate by at least this many percentage points.
+# Highlights are a promoter's headlines: notable strengths only, never a tiny share or a
+# weakness (a weak figure stays in the tables, beside the comparison groups).
+# A job share is a strength from this many times the national share (a location quotient) ...
+RATIO_HIGH = 1.2
+# ... when it is also a material share of the town's jobs (per cent).
+MIN_SHARE = 5.0
+# A rate is notably better than the national rate by at least this many percentage points.
 GAP_PP = 1.0
+# More jobs than employed residents (per cent): a commuting destination.
+JOBS_HUB = 100.0
 
 
 def _country(pres: Presentation) -> str:
@@ -67,14 +72,14 @@ def job_share_ratios(values: pd.DataFrame, lang: str, pres: Presentation) -> lis
         if row is None or _missing(row.get(country)) or not row[country]:
             continue
         ratio = row["value"] / row[country]
-        if RATIO_LOW < ratio < RATIO_HIGH:
+        if ratio < RATIO_HIGH or row["value"] < MIN_SHARE:
             continue
         out.append(
             t(
                 "town.hl_share_ratio",
                 lang,
                 label=row["label"],
-                ratio=fmt_number(ratio, 2 if ratio < 0.1 else 1, lang),
+                ratio=fmt_number(ratio, 1, lang),
                 value=fmt_number(row["value"], 1, lang),
                 country=fmt_number(row[country], 1, lang),
                 year=_period(row, lang),
@@ -84,18 +89,17 @@ def job_share_ratios(values: pd.DataFrame, lang: str, pres: Presentation) -> lis
 
 
 def unemployment_gap(values: pd.DataFrame, lang: str, pres: Presentation) -> list[str]:
-    """The latest monthly unemployed-jobseeker share against the whole country."""
+    """The latest monthly unemployed-jobseeker share, when at least GAP_PP below the country's."""
     country = _country(pres)
     row = _row(values, pres.highlights.unemployment)
     if row is None or _missing(row.get(country)):
         return []
     gap = row["value"] - row[country]
-    key = "town.hl_unemployment_below" if gap < 0 else "town.hl_unemployment_above"
-    if abs(gap) < GAP_PP:
-        key = "town.hl_unemployment_near"
+    if gap > -GAP_PP:
+        return []
     return [
         t(
-            key,
+            "town.hl_unemployment_below",
             lang,
             value=fmt_number(row["value"], 1, lang),
             country=fmt_number(row[country], 1, lang),
@@ -106,16 +110,16 @@ def unemployment_gap(values: pd.DataFrame, lang: str, pres: Presentation) -> lis
 
 
 def job_self_sufficiency(values: pd.DataFrame, lang: str, pres: Presentation) -> list[str]:
-    """More jobs than employed residents (a commuting destination) or fewer."""
+    """More jobs than employed residents: a commuting destination (nothing otherwise)."""
     row = _row(values, pres.highlights.self_sufficiency)
-    if row is None:
+    if row is None or row["value"] < JOBS_HUB:
         return []
-    key = "town.hl_jobs_more" if row["value"] >= 100 else "town.hl_jobs_fewer"
-    return [t(key, lang, value=fmt_number(row["value"], 1, lang), year=_period(row, lang))]
+    value = fmt_number(row["value"], 1, lang)
+    return [t("town.hl_jobs_more", lang, value=value, year=_period(row, lang))]
 
 
 def population_trend(population: pd.DataFrame | None, lang: str, span: int = 10) -> list[str]:
-    """Population change over the last `span` years of actual data."""
+    """Population growth over the last `span` years of actual data (nothing if it fell)."""
     if population is None or population.empty:
         return []
     actual = population[population.kind == "actual"].dropna(subset=["value"]).sort_values("year")
@@ -124,7 +128,7 @@ def population_trend(population: pd.DataFrame | None, lang: str, span: int = 10)
     last = actual.iloc[-1]
     earlier = actual[actual.year <= last.year - span]
     first = earlier.iloc[-1] if not earlier.empty else actual.iloc[0]
-    if not first.value:
+    if not first.value or last.value <= first.value:
         return []
     change = 100 * (last.value - first.value) / first.value
     return [
@@ -141,9 +145,10 @@ def population_trend(population: pd.DataFrame | None, lang: str, span: int = 10)
 
 def projection(values: pd.DataFrame, lang: str, pres: Presentation) -> list[str]:
     """The official projection's population change from its first year (the indicator's
-    `first_year`, where `values` has it) to its last year, against the country."""
+    `first_year`, where `values` has it) to its last year, when above the country's."""
     row = _row(values, pres.highlights.projection)
-    if row is None:
+    country = row.get(_country(pres)) if row is not None else None
+    if row is None or _missing(country) or row["value"] <= country:
         return []
     first = row.get("first_year")
     key = "town.hl_projection" if _missing(first) else "town.hl_projection_from"
@@ -160,18 +165,16 @@ def projection(values: pd.DataFrame, lang: str, pres: Presentation) -> list[str]
 
 
 def tertiary_education(values: pd.DataFrame, lang: str, pres: Presentation) -> list[str]:
-    """Tertiary-educated share against the country, when the gap is notable."""
+    """Tertiary-educated share, when at least GAP_PP above the country's."""
     country = _country(pres)
     row = _row(values, pres.highlights.education)
     if row is None or _missing(row.get(country)):
         return []
-    gap = row["value"] - row[country]
-    if abs(gap) < GAP_PP:
+    if row["value"] - row[country] < GAP_PP:
         return []
-    key = "town.hl_tertiary_above" if gap > 0 else "town.hl_tertiary_below"
     return [
         t(
-            key,
+            "town.hl_tertiary_above",
             lang,
             value=fmt_number(row["value"], 1, lang),
             country=fmt_number(row[country], 1, lang),

@@ -90,11 +90,30 @@ def fmt_signed(value: float | None, decimals: int = 0, lang: str = DEFAULT_LANG)
     return text if text.startswith("−") or round(value, decimals) == 0 else "+" + text
 
 
+# Units of values in thousands of euros (the catalogue's fi/sv and en forms): shown in millions
+# from one million up ('61,3 milj. €', '€61.3 million') and in euros below; exports keep them.
+THOUSAND_EUROS = frozenset({"1 000 €", "1\u00a0000 €", "EUR 1,000"})
+
+
+def _fmt_euros(value: float, lang: str) -> str:
+    """Thousands of euros as millions with one decimal (or whole euros below a million)."""
+    millions = abs(value) >= 1000
+    number = fmt_number(
+        abs(value) / 1000 if millions else abs(value) * 1000, 1 if millions else 0, lang
+    )
+    sign = "−" if value < 0 and number.strip("0,.\u00a0") else ""
+    if lang_of(lang) == "en":
+        return f"{sign}€{number}" + (" million" if millions else "")
+    return f"{sign}{number}\u00a0" + ("milj.\u00a0€" if millions else "€")
+
+
 def fmt_value(value: float | None, decimals: int, unit: str, lang: str) -> str:
-    """A value with its unit: '12,3 %', '25 000 henkilöä'."""
+    """A value with its unit: '12,3 %', '25 000 henkilöä'; thousands of euros as '61,3 milj. €'."""
     text = fmt_number(value, decimals, lang)
     if text == "–" or not unit:
         return text
+    if unit in THOUSAND_EUROS:
+        return _fmt_euros(float(value), lang)
     return f"{text}\u00a0{unit}"
 
 

@@ -354,8 +354,10 @@ def figure_block(
     lang: str,
     *,
     config: Mapping[str, Any] | None = None,
+    sources_id: str | None = None,
 ) -> html.Figure:
-    """A graph with its title as aria-label, a visually-hidden text summary and the source line."""
+    """A graph with its title as aria-label, a visually-hidden text summary and the source line
+    (inside a Div with id `sources_id` when given, for a callback that changes the sources)."""
     title = figure.layout.title.text or ""
     summary_id = f"{figure_id}-summary"
     return html.Figure(
@@ -375,7 +377,9 @@ def figure_block(
                     html.Span(summary, id=summary_id, className="visually-hidden"),
                 ],
             ),
-            source_line(sources, lang),
+            html.Div(source_line(sources, lang), id=sources_id)
+            if sources_id
+            else source_line(sources, lang),
             data_action(figure_id, sources, lang),
         ],
         className="figure-block",

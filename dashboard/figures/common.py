@@ -7,9 +7,11 @@ presentation gives (`role_colours`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
+import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -97,3 +99,63 @@ def no_data_figure(text: str, lang: str, *, title: str = "") -> go.Figure:
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return fig
+
+
+# Lines of many areas at once (the compare trend): the Okabe & Ito colours the comparison roles
+# do not use, then Paul Tol's muted and light schemes; past the end the dash pattern changes, so
+# every line keeps its own look.
+LINE_COLOURS = (
+    PALETTE[0],
+    PALETTE[3],
+    PALETTE[4],
+    PALETTE[5],
+    "#882255",  # wine
+    "#44AA99",  # teal
+    "#999933",  # olive
+    "#332288",  # indigo
+    "#AA4499",  # purple
+    "#117733",  # green
+    "#DDCC77",  # sand
+    "#661100",  # brown
+    "#6699CC",  # steel blue
+    "#88CCEE",  # cyan
+    "#F0E442",  # yellow
+)
+LINE_DASHES = ("solid", "dot", "dashdot", "longdash")
+GROUP_DASHES = ("dash", "longdashdot", "dashdot", "dot")
+
+
+def line_looks(
+    areas: Iterable[str], groups: Iterable[str], role_colours: Mapping[str, str]
+) -> dict[str, tuple[str, str]]:
+    """(colour, dash) per area code, each pair different: municipalities solid in
+    LINE_COLOURS in code order (so a town keeps its colour whatever the indicator), groups
+    dashed in their role colour or, without a role, in the next free colour."""
+    looks: dict[str, tuple[str, str]] = {}
+    for index, code in enumerate(sorted(dict.fromkeys(areas))):
+        cycle, slot = divmod(index, len(LINE_COLOURS))
+        looks[code] = (LINE_COLOURS[slot], LINE_DASHES[cycle % len(LINE_DASHES)])
+    spare = iter(range(len(looks), 10**6))
+    for code in dict.fromkeys(groups):
+        if code in role_colours:
+            looks[code] = (role_colours[code], GROUP_DASHES[0])
+            continue
+        cycle, slot = divmod(next(spare), len(LINE_COLOURS))
+        looks[code] = (LINE_COLOURS[slot], GROUP_DASHES[(cycle + 1) % len(GROUP_DASHES)])
+    return looks
+
+
+def with_gaps(periods: Sequence[Any], values: Sequence[Any]) -> tuple[list[Any], list[Any]]:
+    """Sorted `periods` (integer years or month dates) and their `values` with every missing
+    year or month between the first and the last put in as None, so that a line drawn with
+    `connectgaps=False` stops at a gap instead of running straight across it."""
+    if not len(periods):
+        return [], []
+    known = dict(zip(periods, values, strict=True))
+    first, last = min(known), max(known)
+    if isinstance(first, int | np.integer):
+        full: list[Any] = list(range(int(first), int(last) + 1))
+    else:
+        full = list(pd.date_range(pd.Timestamp(first), pd.Timestamp(last), freq="MS").date)
+        known = {pd.Timestamp(k).date(): v for k, v in known.items()}
+    return full, [None if pd.isna(known.get(p)) else known.get(p) for p in full]

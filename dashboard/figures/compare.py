@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import PALETTE, SUBJECT, base_layout, number_format
+from dashboard.figures.common import PALETTE, SUBJECT, base_layout, number_format, with_gaps
 
 GROUP_BAR = "#8C8C8C"  # group aggregates: neutral grey, hatched
 OTHERS = "rgba(110, 110, 110, 0.40)"  # the municipalities that are not chosen
@@ -162,22 +162,37 @@ def compare_scatter_figure(
 
 
 def compare_trend_figure(
-    frame: pd.DataFrame, lang: str, *, title: str, unit: str = "", decimals: int = 1
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    title: str,
+    unit: str = "",
+    decimals: int = 1,
+    looks: Mapping[str, tuple[str, str]] | None = None,
 ) -> go.Figure:
-    """One line per area or group (`name, kind, period, value`); groups dashed. `period` is a
-    date (monthly series) or an integer year (annual series, drawn with whole-year ticks)."""
+    """One line per area or group (`area_code, name, kind, period, value`), in the (colour,
+    dash) `looks` gives its code (groups dashed without it). `period` is a date (monthly
+    series) or an integer year (annual series, drawn with whole-year ticks); a year or month
+    without a value is a gap in the line, never bridged."""
     fmt = number_format(decimals)
     fig = go.Figure()
     data = frame.dropna(subset=["value"])
-    for (name, kind), series in data.groupby(["name", "kind"], sort=False):
+    if "area_code" not in data:  # looks are by code; a frame without codes goes by name
+        data = data.assign(area_code=data["name"])
+    for (code, name, kind), series in data.groupby(["area_code", "name", "kind"], sort=False):
         series = series.sort_values("period")
+        colour, dash = (looks or {}).get(code, (None, "dash" if kind == "group" else "solid"))
+        x, y = with_gaps(series["period"].tolist(), series["value"].tolist())
         fig.add_trace(
             go.Scatter(
-                x=series["period"],
-                y=series["value"],
+                x=x,
+                y=y,
                 name=name,
-                mode="lines+markers" if len(series) <= 12 else "lines",
-                line={"dash": "dash" if kind == "group" else "solid", "width": 2},
+                # markers also where a value stands alone between gaps (no line to draw)
+                mode="lines+markers" if len(series) <= 12 or None in y else "lines",
+                marker={"size": 5},
+                line={"color": colour, "dash": dash, "width": 2},
+                connectgaps=False,
                 hovertemplate=f"{name}: %{{y:{fmt}}} {unit}<extra></extra>",
             )
         )

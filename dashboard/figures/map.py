@@ -48,7 +48,13 @@ def _flat_shapes(
 
 
 def _values_layer(
-    data: pd.DataFrame, geojson: dict | str, key: str, unit: str, fmt: str, direction: str
+    data: pd.DataFrame,
+    geojson: dict | str,
+    key: str,
+    unit: str,
+    fmt: str,
+    direction: str,
+    scale_title: str | None = None,
 ) -> go.Choropleth:
     return go.Choropleth(
         geojson=geojson,
@@ -59,7 +65,7 @@ def _values_layer(
         colorscale=direction_colorscale(direction),
         marker={"line": {"color": "white", "width": 0.3}},
         colorbar={
-            "title": {"text": unit, "side": "top"},
+            "title": {"text": unit if scale_title is None else scale_title, "side": "top"},
             "tickformat": fmt,
             "thickness": 14,
             "len": 0.6,
@@ -130,6 +136,7 @@ def choropleth_figure(
     *,
     title: str,
     unit: str = "",
+    scale_title: str | None = None,
     decimals: int = 1,
     direction: str = "neutral",
     outlines: Iterable[tuple[str, dict | Iterable[str], str]] = (),
@@ -138,7 +145,7 @@ def choropleth_figure(
 ) -> go.Figure:
     """Municipal values (`area_code, name, value`) on the boundaries in `geojson`.
 
-    `outlines`: (legend label, FeatureCollection of the outlined municipalities, colour), each a
+    `scale_title`: the colour bar's title (default `unit`); `outlines`: (legend label, FeatureCollection of the outlined municipalities, colour), each a
     transparent choropleth with a thick border; `missing`: (label, FeatureCollection) drawn grey.
     The map is tile-free: a hidden `geo` base map fitted to the drawn municipalities.
     `geojson` may be a URL (plotly.js fetches it once); outlines and missing may then give
@@ -150,7 +157,7 @@ def choropleth_figure(
     fig = go.Figure()
     if missing is not None and shapes(missing[1])[1]:
         fig.add_trace(_missing_layer(missing[0], shapes(missing[1]), feature_id_key))
-    fig.add_trace(_values_layer(data, geojson, feature_id_key, unit, fmt, direction))
+    fig.add_trace(_values_layer(data, geojson, feature_id_key, unit, fmt, direction, scale_title))
     for label, outlined, colour in outlines:
         fig.add_traces(_outline_layers(label, shapes(outlined), colour, feature_id_key))
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import COMPARISON, PALETTE, SUBJECT, base_layout
+from dashboard.figures.common import COMPARISON, PALETTE, SUBJECT, base_layout, with_gaps
 from dashboard.i18n import fmt_number
 
 
@@ -60,12 +60,15 @@ def rate_lines(
         if rows.empty:
             continue
         colour = colours.setdefault(series, PALETTE[(1 + len(colours)) % len(PALETTE)])
+        rows = rows.sort_values("year")
+        x, y = with_gaps([int(v) for v in rows["year"]], rows["value"].tolist())
         fig.add_trace(
             go.Scatter(
-                x=rows["year"],
-                y=rows["value"],
+                x=x,
+                y=y,
                 name=name,
                 mode="lines+markers",
+                connectgaps=False,  # a year without a value (11yq: closures 2017) is a gap
                 line={"color": colour, "dash": "solid" if code == solid else "dot"},
                 hovertemplate=f"%{{x}}: %{{y:.1f}} {unit}<extra>{name}</extra>",
             )

@@ -48,6 +48,7 @@ def layout(lang: str | None = None, **params: Any) -> html.Div:
                     sources,
                     lang,
                     config=view.graph_config(),
+                    sources_id=view.SOURCES_ID,
                 ),
                 type="dot",
             ),
@@ -77,6 +78,8 @@ def update_years(indicator: str | None, year: Any):
     Output("map-summary", "children"),
     Output("map-url", "search"),
     Output("map-data-link", "href"),
+    Output(view.SOURCES_ID, "children"),
+    Output("map-figure-data", "value"),
     Input("map-indicator", "value"),
     Input("map-year", "value"),
     Input("map-outline", "value"),
@@ -95,4 +98,5 @@ def update(indicator: str | None, year: Any, outline: list[str] | None, lang: st
         view.summary(indicator, year, lang).children,
         search,
         href("/data", lang, indicators=indicator),
+        *view.source_parts(indicator, lang),
     )

@@ -215,3 +215,19 @@ def control_row(controls: Iterable[Control], lang: str, class_name: str, extra: 
         for c in controls
     ]
     return html.Div([*boxes, *extra], className=class_name)
+
+
+# The rows-per-page choices of every paged grid; a grid's page size must be one of them (AG
+# Grid shows a blank selector and warns, #94/#95, otherwise).
+GRID_PAGE_SIZES: tuple[int, ...] = (25, 50, 100)
+
+
+def grid_pagination(size: int) -> dict[str, Any]:
+    """`dashGridOptions` entries of a paged grid showing `size` rows (one of GRID_PAGE_SIZES)."""
+    if size not in GRID_PAGE_SIZES:
+        raise ValueError(f"page size {size} is not one of {GRID_PAGE_SIZES}")
+    return {
+        "pagination": True,
+        "paginationPageSize": size,
+        "paginationPageSizeSelector": list(GRID_PAGE_SIZES),
+    }

@@ -13,6 +13,7 @@ from dash import dcc, html
 from dashboard import figures, queries
 from dashboard.i18n import lang_of, t
 from dashboard.layout import definition_href, figure_block, grid_locale
+from dashboard.views.common import grid_pagination, presentation
 from dashboard.views.compare import Selection
 
 LOCALE_TAGS = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
@@ -103,11 +104,15 @@ def ranking_figure(selection: Selection, lang: str) -> go.Figure:
     )
 
 
-def _axis(indicator_id: str, lang: str) -> tuple[pd.DataFrame, str, int] | None:
-    """(latest municipal values, axis title, decimals) of an indicator; None without data or
-    for a region-level indicator (regions' figures are not plotted as municipalities')."""
+def _axis(
+    indicator_id: str, lang: str, year: int | None = None
+) -> tuple[pd.DataFrame, str, int] | None:
+    """(municipal values, axis title naming their year, decimals) of an indicator in `year`, or
+    in its newest year before `year` when it has none then (the latest without `year`); None
+    without data or for a region-level indicator (regions' figures are not plotted as
+    municipalities')."""
     meta = _meta(indicator_id, lang)
-    years = queries.indicator_years(indicator_id)
+    years = [y for y in queries.indicator_years(indicator_id) if year is None or y <= int(year)]
     if not years or queries.is_region_level(indicator_id):
         return None
     values = queries.municipal_values(indicator_id, years[-1], lang)
@@ -115,11 +120,15 @@ def _axis(indicator_id: str, lang: str) -> tuple[pd.DataFrame, str, int] | None:
     return values, f"{meta['label']}{unit}, {years[-1]}", meta["decimals"]
 
 
-@queries.memoised(64)  # the scatter does not depend on the indicator
-def scatter_figure(x: str, y: str, areas: tuple[str, ...], lang: str) -> go.Figure:
+@queries.memoised(64)  # the scatter does not depend on the ranking's indicator
+def scatter_figure(
+    x: str, y: str, areas: tuple[str, ...], lang: str, year: int | None = None
+) -> go.Figure:
+    """Every municipality by `x` and `y` in the chosen `year` (per axis the newest year not
+    after it, named in the axis title)."""
     axes = []
     for indicator_id in (x, y):
-        axis = _axis(indicator_id, lang)
+        axis = _axis(indicator_id, lang, year)
         if axis is None:
             title = t("compare.scatter_title", lang)
             why = (
@@ -166,8 +175,13 @@ def trend_figure(selection: Selection, lang: str) -> go.Figure:
     title = t("compare.trend_title", lang, label=meta["label"])
     if frame.dropna(subset=["value"]).empty:
         return figures.no_data_figure(t("common.no_data", lang), lang, title=title)
+    looks = figures.line_looks(
+        [*selection.areas, *regions],
+        selection.groups,
+        figures.COMPARISON.by_code(presentation().role_codes),
+    )
     return figures.compare_trend_figure(
-        frame, lang, title=title, unit=meta["unit"], decimals=meta["decimals"]
+        frame, lang, title=title, unit=meta["unit"], decimals=meta["decimals"], looks=looks
     )
 
 
@@ -205,6 +219,7 @@ def gap_row(row: Any, meta: pd.Series, lang: str) -> dict[str, Any]:
         "indicator_id": row.indicator_id,
         "indicator_link": markdown_link(meta["label"], definition_href(row.indicator_id, lang)),
         "unit": meta["unit"],
+        "decimals": decimals,
         "period": row.month.strftime("%Y-%m") if pd.notna(row.month) else str(int(row.year)),
         "value": _round(row.value, decimals),
         "peer_value": _round(row.peer_value, decimals),
@@ -234,13 +249,13 @@ def gap_rows(selection: Selection, lang: str) -> list[dict[str, Any]]:
     return first + [r for r in rows if r["indicator_id"] != selection.indicator]
 
 
-def number_formatter(lang: str) -> str:
-    """An AG Grid valueFormatter expression: numbers in the language's convention."""
+def number_formatter(lang: str, decimals: str = "params.data.decimals") -> str:
+    """An AG Grid valueFormatter expression: numbers in the language's convention with exactly
+    `decimals` decimals (a JS expression; by default the row's indicator's catalogue decimals),
+    trailing zeros kept ('13,0' beside '13,3')."""
     tag = LOCALE_TAGS[lang_of(lang)]
-    return (
-        "params.value == null ? '' : "
-        f"params.value.toLocaleString('{tag}', {{maximumFractionDigits: 3}})"
-    )
+    places = f"{{minimumFractionDigits: {decimals}, maximumFractionDigits: {decimals}}}"
+    return f"params.value == null ? '' : params.value.toLocaleString('{tag}', {places})"
 
 
 # (field, header locale key, further column properties): the gap grid's columns, in order.
@@ -263,7 +278,7 @@ GAP_COLUMNS: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("peer_value", "compare.col_peer", {"number": True}),
     ("peer_median", "compare.col_peer_median", {"number": True}),
     ("gap", "compare.col_gap", {"number": True}),
-    ("gap_pct", "compare.col_gap_pct", {"number": True}),
+    ("gap_pct", "compare.col_gap_pct", {"number": True, "decimals": "1"}),
     ("assessment", "compare.col_assessment", {}),
     ("rank", "compare.col_rank", {"width": 120}),
 )
@@ -271,16 +286,16 @@ GAP_COLUMNS: tuple[tuple[str, str, dict[str, Any]], ...] = (
 
 def gap_columns(peer: str, lang: str) -> list[dict[str, Any]]:
     peer_name = queries.area_name(peer, lang) or peer
-    number = {
-        "type": "numericColumn",
-        "filter": "agNumberColumnFilter",
-        "valueFormatter": {"function": number_formatter(lang)},
-    }
+    number = {"type": "numericColumn", "filter": "agNumberColumnFilter"}
     columns = []
     for name, key, extra in GAP_COLUMNS:
-        props = {k: v for k, v in extra.items() if k != "number"}
+        props = {k: v for k, v in extra.items() if k not in ("number", "decimals")}
         column = {"field": name, "headerName": t(key, lang, peer=peer_name), **props}
-        columns.append({**column, **number} if extra.get("number") else column)
+        if extra.get("number"):
+            places = extra.get("decimals", "params.data.decimals")
+            formatter = {"valueFormatter": {"function": number_formatter(lang, places)}}
+            column = {**column, **number, **formatter}
+        columns.append(column)
     return columns
 
 
@@ -289,7 +304,7 @@ def content(selection: Selection, lang: str) -> dict[str, Any]:
     sources = queries.sources_for([selection.indicator, selection.x, selection.y], lang)
     return {
         "ranking": ranking_figure(selection, lang),
-        "scatter": scatter_figure(selection.x, selection.y, selection.areas, lang),
+        "scatter": scatter_figure(selection.x, selection.y, selection.areas, lang, selection.year),
         "trend": trend_figure(selection, lang),
         "rows": gap_rows(selection, lang),
         "columns": gap_columns(selection.peer, lang),
@@ -314,8 +329,7 @@ def gap_grid(parts: dict[str, Any], lang: str) -> dag.AgGrid:
         columnDefs=parts["columns"],
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 100},
         dashGridOptions={
-            "pagination": True,
-            "paginationPageSize": 25,
+            **grid_pagination(25),
             "animateRows": False,
             "localeText": grid_locale(lang),
         },

@@ -23,6 +23,7 @@ from dashboard.views.common import (
     Known,
     as_year,
     control_row,
+    grid_pagination,
     named,
     options,
     query_codes,
@@ -200,8 +201,7 @@ def grid(rows: list, columns: list, lang: str) -> dag.AgGrid:
         columnDefs=columns,
         defaultColDef={"sortable": True, "filter": True, "resizable": True},
         dashGridOptions={
-            "pagination": True,
-            "paginationPageSize": 50,
+            **grid_pagination(50),
             "localeText": grid_locale(lang),
         },
         columnSize="autoSize",

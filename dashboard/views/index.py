@@ -125,16 +125,9 @@ def compare_section(
 # --------------------------------------------------------------------------- town page
 
 
-def rank_text(rank: Any, ranked: int, span: tuple[Any, Any] | None) -> str:
-    """'3 / 308', with the rank range '(1–7)' when `span` is given; '–' without a rank."""
-    text = "–" if pd.isna(rank) else f"{int(rank)} / {ranked}"
-    if span is not None and pd.notna(span[0]):
-        text += f" ({int(span[0])}–{int(span[1])})"
-    return text
-
-
 def index_rows(code: str, lang: str) -> list[dict[str, Any]]:
-    """The town's score and rank in every index (overall first), with its overall rank range."""
+    """The town's score, rank and (overall index only) rank range in every index, overall
+    first, each as its own text; `ranked` is the number of municipalities ranked overall."""
     rows = []
     ranges = services.rank_ranges().set_index("area_code")
     themes = queries.index_themes()
@@ -146,11 +139,18 @@ def index_rows(code: str, lang: str) -> list[dict[str, Any]]:
         overall = index_id == queries.OVERALL_INDEX
         theme = index_id.removeprefix("index_")
         label = t("index.index_score", lang) if overall else t(f"common.theme_{theme}", lang)
-        span = None
-        if overall and code in ranges.index:
-            span = (ranges.at[code, "rank_min"], ranges.at[code, "rank_max"])
-        rank = rank_text(row["rank"], scores["rank"].notna().sum(), span)
-        rows.append({"label": label, "score": fmt_number(row["score"], 2, lang), "rank": rank})
+        span = "–"
+        if overall and code in ranges.index and pd.notna(ranges.at[code, "rank_min"]):
+            span = f"{int(ranges.at[code, 'rank_min'])}–{int(ranges.at[code, 'rank_max'])}"
+        rows.append(
+            {
+                "label": label,
+                "score": fmt_number(row["score"], 2, lang),
+                "rank": "–" if pd.isna(row["rank"]) else str(int(row["rank"])),
+                "ranked": int(scores["rank"].notna().sum()),
+                "range": span,
+            }
+        )
     return rows
 
 
@@ -182,18 +182,31 @@ def peers_table(code: str, indicators: list[str] | None, lang: str) -> html.Tabl
     return html.Table([html.Thead(head), html.Tbody(body)], className="peers-table")
 
 
-def _index_table(rows: list[dict[str, Any]]) -> html.Table:
+def _index_table(rows: list[dict[str, Any]], lang: str) -> html.Table:
+    """Index, score, rank of N and rank range as a table with its column headers."""
+    ranked = rows[0]["ranked"] if rows else 0
+    left, right = {"textAlign": "left"}, {"textAlign": "right"}
+    head = html.Tr(
+        [
+            html.Th(t("index.col_index", lang), scope="col", style=left),
+            html.Th(t("index.col_score", lang), scope="col", className="num", style=right),
+            html.Th(t("index.col_rank", lang, n=ranked), scope="col", className="num", style=right),
+            html.Th(t("index.col_range", lang), scope="col", className="num", style=right),
+        ]
+    )
     cells = [
         html.Tr(
             [
-                html.Td(r["label"]),
-                html.Td(r["score"], className="num"),
-                html.Td(r["rank"], className="num"),
+                html.Th(r["label"], scope="row", style={**left, "fontWeight": "normal"}),
+                html.Td(r["score"], className="num", style=right),
+                html.Td(r["rank"], className="num", style=right),
+                html.Td(r["range"], className="num", style=right),
             ]
         )
         for r in rows
     ]
-    return html.Table([html.Tbody(cells)], className="index-table")
+    caption = html.Caption(t("index.table_caption", lang), className="visually-hidden")
+    return html.Table([caption, html.Thead(head), html.Tbody(cells)], className="index-table")
 
 
 def town_section(code: str, lang: str, pres: Presentation) -> html.Section:
@@ -208,7 +221,7 @@ def town_section(code: str, lang: str, pres: Presentation) -> html.Section:
     return html.Section(
         [
             html.H2(t("index.index_score", lang)),
-            _index_table(index_rows(code, lang)),
+            _index_table(index_rows(code, lang), lang),
             html.H2(t("index.peers_title", lang)),
             html.P(t("index.peers_help", lang), className="lead"),
             dcc.Store(id="town-peers-code", data={"code": code, "lang": lang}),

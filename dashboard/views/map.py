@@ -15,6 +15,7 @@ from dash import dcc, html
 
 from dashboard import figures, geo, queries
 from dashboard.i18n import fmt_value, t
+from dashboard.layout import data_action, source_line
 from dashboard.views.common import (
     Control,
     Known,
@@ -30,6 +31,7 @@ from pipeline.presentation import Presentation
 
 PAGE = "map"
 TOP_N = 5
+SOURCES_ID = "map-sources"  # the figure's source line, replaced when the indicator changes
 
 
 class MapSelection(NamedTuple):
@@ -98,10 +100,21 @@ def area_values(indicator: str, year: int, lang: str) -> pd.DataFrame:
 
 
 def map_title(indicator: str, year: int | None, lang: str) -> str:
+    """'<label>, <year>' (a region-level indicator's says the values are its regions'); the
+    label alone when there is no year to show."""
     label = _meta(indicator, lang)[0]
+    if year is None:
+        return label
     if queries.is_region_level(indicator):
         return t("map.region_title", lang, label=label, year=year)
     return f"{label}, {year}"
+
+
+def source_parts(indicator: str, lang: str) -> tuple[html.P, str]:
+    """The chosen indicator's source line and the source text its 'data' button carries."""
+    sources = queries.sources_for([indicator], lang)
+    button = data_action("map-figure", sources, lang).children[0]
+    return source_line(sources, lang), button.value
 
 
 def map_figure(selection: MapSelection, lang: str, pres: Presentation) -> go.Figure:
@@ -121,12 +134,14 @@ def map_figure(selection: MapSelection, lang: str, pres: Presentation) -> go.Fig
         for code in outline
     ]
     missing = values[values.value.isna()]
+    regional = queries.is_region_level(indicator)
     return figures.choropleth_figure(
         values,
         geo.display_url(),  # fetched once by the browser, not sent in every figure
         lang,
         title=title,
         unit=unit,
+        scale_title=t("map.region_scale", lang, unit=unit) if regional else unit,
         decimals=decimals,
         direction=direction,
         outlines=outlines,

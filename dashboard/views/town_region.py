@@ -171,7 +171,15 @@ def _stock_line(region: str, area: str, spec: RegionIndustrySpec, lang: str) -> 
     stock = fmt_number(float(latest.at[spec.stock, "value"]), 0, lang)
     return [
         html.P(
-            t("town_region.stock_line", lang, year=year, area=area, stock=stock, change=change),
+            t(
+                "town_region.stock_line_span",
+                lang,
+                year=year,
+                prev=year - 1,  # the change is the year-end stock minus the previous year-end's
+                area=area,
+                stock=stock,
+                change=change,
+            ),
             className="region-stock",
         )
     ]

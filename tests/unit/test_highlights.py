@@ -55,20 +55,24 @@ def test_unemployment_gap_direction_and_period():
     )
     (sentence,) = highlights.unemployment_gap(values, "en", PRES)
     assert "1.9 percentage points below" in sentence and "1/2025" in sentence
-    values.loc[0, "value"] = 14.0
-    assert "above" in highlights.unemployment_gap(values, "en", PRES)[0]
+    values.loc[0, "value"] = 14.0  # a weakness is no headline
+    assert highlights.unemployment_gap(values, "en", PRES) == []
+    values.loc[0, "value"] = 11.5  # not notably below
+    assert highlights.unemployment_gap(values, "en", PRES) == []
 
 
 def test_population_trend_over_ten_years():
     population = pd.DataFrame(
         {
             "year": [2012, 2013, 2023, 2040],
-            "value": [1000.0, 1000.0, 900.0, 800.0],
+            "value": [1000.0, 1000.0, 1100.0, 800.0],
             "kind": ["actual", "actual", "actual", "projection"],
         }
     )
     (sentence,) = highlights.population_trend(population, "en")
-    assert sentence.startswith("The population changed by −10.0 % from 2013 to 2023")
+    assert sentence.startswith("The population changed by +10.0 % from 2013 to 2023")
+    population.loc[2, "value"] = 900.0  # a falling population is no headline
+    assert highlights.population_trend(population, "en") == []
 
 
 def test_missing_values_give_no_sentence():
@@ -83,7 +87,7 @@ def test_real_town_highlights(warehouse_path, lang):
     sentences = highlights.town_highlights(
         queries.town_values("684", lang), lang, queries.population_history("684")
     )
-    assert 3 <= len(sentences) <= 6
+    assert 2 <= len(sentences) <= 6
     assert all("{" not in s and "nan" not in s.lower() for s in sentences)
     # Rauma's secondary-production share is well above the national share (2020 key figures).
     ratio = [s for s in sentences if "×" in s]

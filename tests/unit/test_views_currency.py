@@ -212,7 +212,7 @@ def test_highlights_name_the_year_the_projection_both_and_mark_stale_figures():
     base = {"month": pd.NaT, "value_SSS": 6.3, "value_network": None, "label": "L"}
     values = pd.DataFrame(
         [
-            {**base, "indicator_id": PRES.highlights.projection, "year": 2040, "value": -11.2,
+            {**base, "indicator_id": PRES.highlights.projection, "year": 2040, "value": 8.2,
              "first_year": 2024, "stale": False},
             {**base, "indicator_id": PRES.highlights.self_sufficiency, "year": 2020,
              "value": 109.1, "stale": True},
@@ -224,6 +224,8 @@ def test_highlights_name_the_year_the_projection_both_and_mark_stale_figures():
     assert "(2020, not current)" in jobs
     (fi,) = highlights.projection(values, "fi", PRES)
     assert "vuodesta 2024 vuoteen 2040" in fi
+    values.loc[0, "value"] = -11.2  # below the country's: no headline
+    assert highlights.projection(values, "en", PRES) == []
 
 
 def test_the_projection_legend_names_its_years():

@@ -100,7 +100,10 @@ def town_picker(picker_id: str, lang: str, **props: Any) -> dcc.Dropdown:
         {"label": row.name, "value": row.area_code}
         for row in queries.municipalities(lang).itertuples(index=False)
     ]
-    return dcc.Dropdown(id=picker_id, options=options, clearable=False, className="picker", **props)
+    labels = dropdown_labels(lang)
+    return dcc.Dropdown(
+        id=picker_id, options=options, clearable=False, className="picker", labels=labels, **props
+    )
 
 
 def query_list(value: Any) -> list[str]:

@@ -4,6 +4,8 @@ layout tree walked, every text child and text prop), publishers and licences tra
 
 from __future__ import annotations
 
+import functools
+
 import dash
 import pytest
 
@@ -43,6 +45,7 @@ def texts_of(node, out: list[str]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def layout_of(client, dependencies):
+    @functools.cache
     def layout_of(path: str, lang: str):
         body = routing_body(dependencies, path, f"?lang={lang}")
         response = client.post("/_dash-update-component", json=body)
@@ -125,3 +128,31 @@ def test_figure_source_lines_end_in_the_page_language(layout_of, dashboard_app, 
     texts = texts_of(layout_of("/town/140", lang), [])
     lines = [s for s in texts if s.endswith("CC BY 4.0.")]
     assert lines and all(s.endswith(native) for s in lines), lines[:3]
+
+
+def _dropdowns(node, out: list[dict]) -> list[dict]:
+    if isinstance(node, list):
+        for child in node:
+            _dropdowns(child, out)
+    elif isinstance(node, dict) and "props" in node:
+        if node.get("type") == "Dropdown":
+            out.append(node["props"])
+        for value in node["props"].values():
+            _dropdowns(value, out)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("lang", "count", "search"),
+    [("fi", "{num_selected} valittu", "Hae"), ("sv", "{num_selected} valda", "Sök")],
+)
+def test_every_dropdown_speaks_the_page_language(layout_of, dashboard_app, lang, count, search):
+    """dcc.Dropdown's own texts (the multi-select's 'N selected' summary, its search box) are
+    English unless its `labels` prop says otherwise."""
+    seen = {}
+    for path in page_paths():
+        for props in _dropdowns(layout_of(path, lang), []):
+            labels = props.get("labels") or {}
+            seen[f"{path} {props.get('id')}"] = (labels.get("selected_count"), labels.get("search"))
+    assert "/town/140 town-peers-indicators" in seen and "/town town-picker" in seen
+    assert {key: v for key, v in seen.items() if v != (count, search)} == {}

@@ -27,6 +27,8 @@ REPLACED = [
     ("sv", "ätverket för regionstäder"),
     ("sv", "egionstädernas nätverk"),
     ("sv", "Nätverkets regionstäder"),
+    ("fi", "Koropleetti"),
+    ("sv", "Koroplet"),
 ]
 
 
@@ -56,10 +58,20 @@ def test_replaced_phrases_are_gone(lang, phrase):
     assert not found
 
 
+@pytest.mark.parametrize(("lang", "stem"), [("fi", "ndikaattor"), ("sv", "ndikator")])
+def test_one_term_for_an_indicator_on_every_page(lang, stem):
+    """'tunnusluku' / 'nyckeltal', as the profile, the definitions and the exports say (THL's
+    own 'Sotkanet-indikaattori' in a source's name is a name, not our term)."""
+    texts = [e[lang] for page in pages() for e in load_page(page).values()]
+    assert not [s for s in texts if stem in s.lower()]
+    assert t("compare.indicator", lang) == {"fi": "Tunnusluku", "sv": "Nyckeltal"}[lang]
+
+
 def test_the_weights_reset_and_scale_in_finnish():
     assert t("index.weights_reset", "fi") == "Yhtä suuret painot"
     assert "1 = oletuspaino" in t("index.weights_help", "fi")
     assert t("index.weights_reset", "sv") == "Lika vikter"
+    assert t("town.highlights", "fi") == "Nostot"  # a heading: nominative
 
 
 def test_swedish_names_the_network_one_way():

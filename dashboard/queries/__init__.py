@@ -61,6 +61,7 @@ from dashboard.queries.runner import (
     warehouse_path,
 )
 from dashboard.queries.values import (
+    area_figures,
     comparison_columns,
     export_frame,
     group_latest_values,
@@ -88,6 +89,7 @@ __all__ = [
     "PEERS_PREFIX",
     "QueryError",
     "annual_values",
+    "area_figures",
     "area_codes",
     "area_name",
     "areas",

@@ -66,9 +66,6 @@ CHANGED_ON_PURPOSE: dict[str, str] = {
     "GET /data?lang=en": "the page's own title, description and Open Graph / Twitter tags, in its language",
     "GET /data?lang=fi": "the page's own title, description and Open Graph / Twitter tags, in its language",
     "GET /data?lang=sv": "the page's own title, description and Open Graph / Twitter tags, in its language",
-    "GET /embed/town/287?lang=en": "the page's own title, description and Open Graph / Twitter tags, in its language",
-    "GET /embed/town/287?lang=fi": "the page's own title, description and Open Graph / Twitter tags, in its language",
-    "GET /embed/town/287?lang=sv": "the page's own title, description and Open Graph / Twitter tags, in its language",
     "GET /map?lang=en": "the page's own title, description and Open Graph / Twitter tags, in its language",
     "GET /map?lang=fi": "the page's own title, description and Open Graph / Twitter tags, in its language",
     "GET /map?lang=sv": "the page's own title, description and Open Graph / Twitter tags, in its language",
@@ -105,12 +102,18 @@ CHANGED_ON_PURPOSE: dict[str, str] = {
     "layout /data?lang=en": "the page's own tab title; fi/sv source lines, terms and dropdown texts in the page's language",
     "layout /data?lang=fi": "the page's own tab title; fi/sv source lines, terms and dropdown texts in the page's language",
     "layout /data?lang=sv": "the page's own tab title; fi/sv source lines, terms and dropdown texts in the page's language",
-    "layout /embed/town/287?lang=en": "the page's own tab title; fi/sv source lines, terms and dropdown texts in the page's language",
-    "layout /embed/town/287?lang=fi": "the page's own tab title; fi/sv source lines, terms and dropdown texts in the page's language",
-    "layout /embed/town/287?lang=sv": "the page's own tab title; fi/sv source lines, terms and dropdown texts in the page's language",
     "layout /town?lang=en": "the page's own tab title; fi/sv source lines, terms and dropdown texts in the page's language",
     "layout /town?lang=fi": "the page's own tab title; fi/sv source lines, terms and dropdown texts in the page's language",
     "layout /town?lang=sv": "the page's own tab title; fi/sv source lines, terms and dropdown texts in the page's language",
+    # the statistics card is server-rendered HTML, no longer a Dash page (its Dash layout is now
+    # the not-found page); the "layout /town/<code>" answers above also change on purpose: the
+    # profile's snippet generator section ("Embed on your site")
+    "GET /embed/town/287?lang=en": "server-rendered statistics card instead of the Dash index",
+    "GET /embed/town/287?lang=fi": "server-rendered statistics card instead of the Dash index",
+    "GET /embed/town/287?lang=sv": "server-rendered statistics card instead of the Dash index",
+    "layout /embed/town/287?lang=en": "no Dash page at the card's path any more",
+    "layout /embed/town/287?lang=fi": "no Dash page at the card's path any more",
+    "layout /embed/town/287?lang=sv": "no Dash page at the card's path any more",
 }
 ADDED_TABLES: dict[str, str] = {}
 ADDED_COLUMNS: dict[tuple[str, str], str] = {}

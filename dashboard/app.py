@@ -61,12 +61,15 @@ from dash import dcc, html
 from dash._pages import PAGE_REGISTRY, _path_to_page
 from flask_compress import Compress
 
-from dashboard import api, cache, downloads, embeds, figure_data, geo, httpcache, queries
+from dashboard import api, cache, downloads, embeds, figure_data, geo, httpcache, pagemeta, queries
 from dashboard.i18n import lang_of, t
 from dashboard.layout import error_page
+from dashboard.pagemeta import image as pagemeta_image
 
 PACKAGE = Path(__file__).resolve().parent
 TITLE = "Seutu Invest In"
+# No "Updating..." tab title; the page meta tags are dashboard.pagemeta's (each town's image).
+TAB_AND_META: dict[str, Any] = {"update_title": None, "include_pages_meta": False}
 log = logging.getLogger(__name__)
 
 INDEX_STRING = """<!DOCTYPE html>
@@ -133,7 +136,7 @@ def create_app(
         assets_folder=str(PACKAGE / "assets"),
         assets_path_ignore=["vendor"],  # loaded by assets/plotly_preload.js
         title=TITLE,
-        update_title=None,
+        **TAB_AND_META,
         suppress_callback_exceptions=True,
         serve_locally=True,
         on_error=_callback_error,
@@ -286,6 +289,10 @@ def _interpolate_index(app: dash.Dash, **parts: str) -> str:
             f"<p>{html_lib.escape(t('common.not_found_body', lang))}</p>"
         )
     entry = entry.replace("Loading...", loading)
+    if flask.has_request_context():  # the page's own title, description and link preview
+        request = flask.request
+        title, metas = pagemeta.head_tags(request.path, request.url, request.url_root)
+        parts.update(title=html_lib.escape(title), metas=f"{parts['metas']}\n        {metas}")
     return dash._utils.interpolate_str(
         app.index_string,
         lang=lang,
@@ -344,8 +351,10 @@ def _wrap_page_layouts() -> None:
 
 
 def _serve_fast(server: flask.Flask, answers: cache.Answers) -> None:
-    """Compressed responses (flask-compress), the display boundaries and the answer cache."""
+    """Compressed responses (flask-compress), the display boundaries, the link-preview
+    pictures (`/og/…`) and the answer cache."""
     Compress(server)  # registered first, so its after_request runs after the answer cache's
+    pagemeta_image.install(server)
 
     @server.get(geo.DISPLAY_PATH)
     def boundaries() -> flask.Response:

@@ -29,7 +29,6 @@ NAV: tuple[tuple[str, str], ...] = (
     ("indicators", "/indicators"),
     ("about", "/about"),
 )
-LICENCE_TEXT = "Statistics Finland, CC BY 4.0"
 
 
 def href(path: str, lang: str, **params: Any) -> str:
@@ -101,7 +100,10 @@ def town_picker(picker_id: str, lang: str, **props: Any) -> dcc.Dropdown:
         {"label": row.name, "value": row.area_code}
         for row in queries.municipalities(lang).itertuples(index=False)
     ]
-    return dcc.Dropdown(id=picker_id, options=options, clearable=False, className="picker", **props)
+    labels = dropdown_labels(lang)
+    return dcc.Dropdown(
+        id=picker_id, options=options, clearable=False, className="picker", labels=labels, **props
+    )
 
 
 def query_list(value: Any) -> list[str]:
@@ -295,13 +297,13 @@ def source_text(sources: pd.DataFrame, lang: str) -> str:
 
 
 def source_line(sources: pd.DataFrame, lang: str) -> html.P:
-    """'Source: <title> (<table id>, updated <updated>); Statistics Finland, CC BY 4.0'."""
+    """'Source: <title> (<table id>, updated <updated>). Tilastokeskus, CC BY 4.0.'"""
     return html.P(
         [
             html.Span(t("common.source", lang) + ": ", className="source-label"),
             source_text(sources, lang),
             ". ",
-            LICENCE_TEXT + ".",
+            queries.licence_text(sources, lang) + ".",
         ],
         className="source-line",
     )
@@ -335,7 +337,7 @@ def data_action(figure_id: str, sources: pd.DataFrame, lang: str) -> html.Div:
             html.Button(
                 t("figure_data.button", lang),
                 id=f"{figure_id}-data",
-                value=f"{source_text(sources, lang)}. {LICENCE_TEXT}",
+                value=f"{source_text(sources, lang)}. {queries.licence_text(sources, lang)}",
                 n_clicks=0,
                 title=t("figure_data.button_title", lang),
                 className="figure-data",

@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import dash
 
+from dashboard import pagemeta
 from dashboard.i18n import lang_of
 from dashboard.layout import shell
 from dashboard.views import api_page
 
-dash.register_page(__name__, path="/api", title="Seutu Invest In", order=10)
+dash.register_page(
+    __name__,
+    path="/api",
+    title=pagemeta.title("api"),
+    description=pagemeta.description("api"),
+    order=10,
+)
 
 
 def layout(lang: str | None = None, **_ignored: object):

@@ -18,7 +18,7 @@ from typing import Any
 import dash
 from dash import ALL, Input, Output, State, callback, html
 
-from dashboard import queries
+from dashboard import pagemeta, queries
 from dashboard.i18n import lang_of, t
 from dashboard.layout import notice_parts, page_top, shell
 from dashboard.views import compare, compare_content, index
@@ -27,7 +27,14 @@ from dashboard.views.common import known, presentation, year_options
 PAGE = compare.PAGE
 WEIGHT = index.WEIGHT
 
-dash.register_page(__name__, path="/compare", name="compare", title="Seutu Invest In", order=2)
+dash.register_page(
+    __name__,
+    path="/compare",
+    name="compare",
+    title=pagemeta.title("compare"),
+    description=pagemeta.description("compare"),
+    order=2,
+)
 
 
 def layout(lang: str | None = None, **params: Any) -> html.Div:

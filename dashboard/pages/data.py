@@ -11,6 +11,7 @@ from typing import Any
 import dash
 from dash import Input, Output, State, callback, html
 
+from dashboard import pagemeta
 from dashboard.i18n import lang_of, t
 from dashboard.layout import notice_parts, page_top, shell
 from dashboard.views import data, data_downloads
@@ -18,7 +19,14 @@ from dashboard.views.common import known, presentation
 
 PAGE = data.PAGE
 
-dash.register_page(__name__, path="/data", name="data", title="Seutu Invest In", order=4)
+dash.register_page(
+    __name__,
+    path="/data",
+    name="data",
+    title=pagemeta.title("data"),
+    description=pagemeta.description("data"),
+    order=4,
+)
 
 
 def _selection(lang: str, params: dict[str, Any]):

@@ -12,7 +12,7 @@ from typing import Any
 import dash
 from dash import Input, Output, State, callback, html
 
-from dashboard import queries
+from dashboard import pagemeta, queries
 from dashboard.i18n import lang_of, t
 from dashboard.layout import dropdown_control, href, page_top, shell
 from dashboard.views import ecosystem
@@ -20,7 +20,14 @@ from dashboard.views.common import presentation
 
 PAGE = ecosystem.PAGE
 
-dash.register_page(__name__, path="/ecosystem", name="ecosystem", title="Seutu Invest In", order=6)
+dash.register_page(
+    __name__,
+    path="/ecosystem",
+    name="ecosystem",
+    title=pagemeta.title("ecosystem"),
+    description=pagemeta.description("ecosystem"),
+    order=6,
+)
 
 
 def layout(lang: str | None = None, theme: Any = None, **_ignored: Any) -> html.Div:

@@ -16,7 +16,7 @@ from typing import Any
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import queries
+from dashboard import pagemeta, queries
 from dashboard.i18n import lang_of, t
 from dashboard.layout import figure_block, href, page_top, shell
 from dashboard.views import map as view
@@ -24,7 +24,14 @@ from dashboard.views.common import known, presentation, year_options
 
 PAGE = view.PAGE
 
-dash.register_page(__name__, path="/map", name="map", title="Seutu Invest In", order=3)
+dash.register_page(
+    __name__,
+    path="/map",
+    name="map",
+    title=pagemeta.title("map"),
+    description=pagemeta.description("map"),
+    order=3,
+)
 
 
 def layout(lang: str | None = None, **params: Any) -> html.Div:

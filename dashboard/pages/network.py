@@ -14,7 +14,7 @@ from typing import Any
 import dash
 from dash import Input, Output, State, callback, html
 
-from dashboard import queries
+from dashboard import pagemeta, queries
 from dashboard.i18n import lang_of, t
 from dashboard.layout import dropdown_control, figure_block, href, page_top, shell
 from dashboard.views import network, network_shares
@@ -22,7 +22,14 @@ from dashboard.views.common import presentation, year_options
 
 PAGE = network.PAGE
 
-dash.register_page(__name__, path="/network", name="network", title="Seutu Invest In", order=5)
+dash.register_page(
+    __name__,
+    path="/network",
+    name="network",
+    title=pagemeta.title("network"),
+    description=pagemeta.description("network"),
+    order=5,
+)
 
 
 def layout(lang: str | None = None, year: Any = None, **_ignored: Any) -> html.Div:

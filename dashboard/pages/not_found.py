@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dash
 
+from dashboard import pagemeta
 from dashboard.i18n import lang_of, t
 from dashboard.layout import NAV, href, message, shell
 
@@ -17,5 +18,5 @@ def layout(lang: str | None = None, **_ignored: object):
 
 # Dash uses the page whose module name ends in "not_found_404" for unknown paths.
 dash.register_page(
-    "dashboard.pages.not_found_404", path="/404", title="404 – Seutu Invest In", layout=layout
+    "dashboard.pages.not_found_404", path="/404", title=pagemeta.title("not_found"), layout=layout
 )

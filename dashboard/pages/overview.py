@@ -8,13 +8,19 @@ from urllib.parse import parse_qs
 import dash
 from dash import Input, Output, State
 
-from dashboard import queries
+from dashboard import pagemeta, queries
 from dashboard.i18n import lang_of
 from dashboard.layout import href, shell
 from dashboard.views import overview
 from dashboard.views.common import presentation
 
-dash.register_page(__name__, path="/", title="Seutu Invest In", order=0)
+dash.register_page(
+    __name__,
+    path="/",
+    title=pagemeta.title("overview"),
+    description=pagemeta.description("overview"),
+    order=0,
+)
 
 
 def layout(lang: str | None = None, **_ignored: object):

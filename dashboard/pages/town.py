@@ -12,22 +12,17 @@ from urllib.parse import parse_qs
 import dash
 from dash import Input, Output, State
 
-from dashboard import queries
+from dashboard import pagemeta, queries
 from dashboard.i18n import lang_of
 from dashboard.layout import href
 from dashboard.views import index, town, town_embed
 from dashboard.views.common import presentation
 
-
-def _title(code: str | None = None, **_ignored: object) -> str:
-    name = queries.area_name(code, "fi") if queries.is_municipality(code) else None
-    return f"{name} – Seutu Invest In" if name else "Seutu Invest In"
-
-
 dash.register_page(
     __name__,
     path_template="/town/<code>",
-    title=_title,
+    title=pagemeta.title("town"),
+    description=pagemeta.description("town"),
     path_exists=lambda code=None, **_: queries.is_municipality(code),
 )
 
@@ -47,7 +42,11 @@ def picker_layout(lang: str | None = None, **_ignored: object):
 
 # `/town` alone is the picker, not a 404 (a second page from this module, like not_found's).
 dash.register_page(
-    "dashboard.pages.town_picker", path="/town", title="Seutu Invest In", layout=picker_layout
+    "dashboard.pages.town_picker",
+    path="/town",
+    title=pagemeta.title("town_picker"),
+    description=pagemeta.description("town_picker"),
+    layout=picker_layout,
 )
 
 

@@ -8,9 +8,9 @@ from typing import Any
 import pandas as pd
 
 from dashboard.cache import memoised
-from dashboard.i18n import lang_of
+from dashboard.i18n import lang_of, t
 from dashboard.queries.runner import run, with_cursor
-from pipeline.export import complete
+from pipeline.export import complete, texts
 
 
 @memoised(1)
@@ -93,8 +93,24 @@ def indicator_meta(indicator_id: str, lang: str) -> dict[str, Any] | None:
 
 
 def provenance(lang: str) -> pd.DataFrame:
-    """Every source: source_id, table_id, title, publisher, licence, citation, updated, fetched."""
-    return run("provenance", lang=lang_of(lang))
+    """Every source: source_id, table_id, title, publisher, licence, citation, updated, fetched;
+    the publisher, the licence and a table named in English in `lang` (`texts.name_in`)."""
+    lang = lang_of(lang)
+    frame = run("provenance", lang=lang).copy()
+    for column in ("table_id", "publisher", "licence"):
+        frame[column] = frame[column].map(lambda value: texts.name_in(value, lang))
+    return frame
+
+
+def licence_text(sources: pd.DataFrame, lang: str) -> str:
+    """'<publishers>, <licence>' of `sources` (rows of `provenance(lang)`; each licence once,
+    after its publishers); Statistics Finland's CC BY 4.0 where there are no sources."""
+    by_licence: dict[str, list[str]] = {}
+    for row in sources.itertuples(index=False):
+        names = by_licence.setdefault(str(row.licence), [])
+        names += [] if row.publisher in names else [str(row.publisher)]
+    parts = [f"{', '.join(names)}, {licence}" for licence, names in by_licence.items()]
+    return "; ".join(parts) or t("common.licence_default", lang)
 
 
 def sources_for(indicator_ids: Iterable[str], lang: str) -> pd.DataFrame:

@@ -16,5 +16,6 @@ def content(lang: str) -> list:
     return [
         html.H1(t("api.heading", lang)),
         html.P(t("api.lead", lang), className="lead"),
+        html.P(t("api.credit", lang)),
         dcc.Markdown(EXAMPLES.read_text(encoding="utf-8"), className="api-examples"),
     ]

@@ -19,7 +19,7 @@ from dash import dcc, html
 
 from dashboard import figures, queries, services
 from dashboard.i18n import fmt_number, lang_of, t
-from dashboard.layout import figure_block, href
+from dashboard.layout import dropdown_labels, figure_block, href
 from pipeline.presentation import Presentation
 
 WEIGHT = "index-weight"
@@ -226,7 +226,13 @@ def town_section(code: str, lang: str, pres: Presentation) -> html.Section:
             html.P(t("index.peers_help", lang), className="lead"),
             dcc.Store(id="town-peers-code", data={"code": code, "lang": lang}),
             html.Label(t("index.peer_indicators", lang), htmlFor="town-peers-indicators"),
-            dcc.Dropdown(id="town-peers-indicators", options=choices, value=profile, multi=True),
+            dcc.Dropdown(
+                id="town-peers-indicators",
+                options=choices,
+                value=profile,
+                multi=True,
+                labels=dropdown_labels(lang),
+            ),
             html.Div(peers_table(code, None, lang), id="town-peers-table"),
             dcc.Link(t("index.compare_with_peers", lang), href=compare, className="button"),
         ],

@@ -258,7 +258,8 @@ def profile(code: str, lang: str, pres: Presentation) -> html.Div:
     )
     population = queries.population_history(code)
     headlines = headline_rows(values, pres)
-    tables = ", ".join(sorted(set(queries.sources_for(values.indicator_id, lang).table_id)))
+    sources = queries.sources_for(values.indicator_id, lang)
+    tables = ", ".join(sorted(set(sources.table_id)))
     sections = [
         _head(code, info, lang),
         _highlights(town_highlights(values, lang, population, pres=pres), lang),
@@ -280,7 +281,7 @@ def profile(code: str, lang: str, pres: Presentation) -> html.Div:
         embed_section(code, lang, pres),
         coverage.coverage_section(lang, pres, "town-as-of", "theme-section as-of-section"),
         html.P(
-            [t("common.source", lang), ": ", tables, ". Statistics Finland, CC BY 4.0."],
+            [t("common.source", lang), ": ", tables, f". {queries.licence_text(sources, lang)}."],
             className="source-line",
         ),
     ]

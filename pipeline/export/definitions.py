@@ -63,6 +63,7 @@ def definitions(
     frame["direction"] = frame["direction"].map(lambda d: texts.text("directions", d, lang))
     frame["aggregation"] = frame["aggregation"].map(lambda r: texts.text("rules", r, lang))
     frame["levels"] = frame["indicator_id"].map(lambda i: texts.levels(kinds.get(i, []), lang))
+    frame["citation"] = frame["citation"].map(lambda c: texts.citation_in(c, lang))
     tables = _source_tables(con, lang)
     frame["source_details"] = frame["sources"].map(
         lambda text: "; ".join(tables.get(s.strip(), s.strip()) for s in str(text).split(","))
@@ -92,7 +93,10 @@ def _source_tables(con: duckdb.DuckDBPyConnection, lang: str) -> dict[str, str]:
     for row in provenance.itertuples():
         stated = isinstance(row.updated, str) and row.updated
         when = f"{updated} {row.updated}" if stated else not_stated
-        out[row.source_id] = f"{row.table_id} ({row.publisher}, {row.licence}; {when})"
+        table, publisher, licence = (
+            texts.name_in(v, lang) for v in (row.table_id, row.publisher, row.licence)
+        )
+        out[row.source_id] = f"{table} ({publisher}, {licence}; {when})"
     return out
 
 

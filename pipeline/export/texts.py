@@ -24,6 +24,35 @@ def text(section: str, key: str, lang: str, **values: object) -> str:
     return entry.get(lang, entry["en"]).format(**values)
 
 
+@functools.cache
+def _names_by_english() -> dict[str, dict[str, str]]:
+    return {entry["en"]: entry for entry in _texts().get("names", {}).values()}
+
+
+def name_in(english: object, lang: str) -> object:
+    """A publisher, licence or table name that the sources give in English, in `lang`
+    (`texts.yaml` section `names`); any other value as given."""
+    entry = _names_by_english().get(english) if isinstance(english, str) else None
+    return english if entry is None else entry.get(lang, english)
+
+
+@functools.cache
+def _phrases(lang: str) -> tuple[tuple[str, str], ...]:
+    entries = [*_texts().get("names", {}).values(), *_texts().get("phrases", {}).values()]
+    pairs = {e["en"]: e.get(lang, e["en"]) for e in entries}
+    return tuple(sorted(pairs.items(), key=lambda pair: -len(pair[0])))
+
+
+def citation_in(citation: object, lang: str) -> object:
+    """A catalogue citation (written in English) in `lang`: its known English names and words
+    (`names`, `phrases`) replaced, longest first; table codes stay."""
+    if not isinstance(citation, str) or lang == "en":
+        return citation
+    for english, localised in _phrases(lang):
+        citation = citation.replace(english, localised)
+    return citation
+
+
 def header(column: str, lang: str) -> str:
     """A column's header in `lang` (a column without a translation keeps its id)."""
     return text("columns", column, lang)

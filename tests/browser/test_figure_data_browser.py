@@ -42,7 +42,7 @@ def test_the_ranking_csv_is_the_redrawn_bars(driver, base_url, download_dir):
     assert list(bars["Nimi"]) == plotted["y"]
     assert list(bars["Arvo"]) == pytest.approx(plotted["x"])
     assert table["Kuvio"].eq(plotted["title"]).all()
-    assert table["Lähde"].str.contains("Statistics Finland").all()
+    assert table["Lähde"].str.contains("Tilastokeskus").all()
 
 
 def test_the_gap_grid_links_indicators_and_sorts_by_label(driver, base_url):

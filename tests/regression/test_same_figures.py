@@ -50,6 +50,61 @@ CHANGED_ON_PURPOSE: dict[str, str] = {
     "layout /town/832?lang=en": "data action under each figure; indicator labels link to /indicators#<id>",
     "layout /town/832?lang=fi": "data action under each figure; indicator labels link to /indicators#<id>",
     "layout /town/832?lang=sv": "data action under each figure; indicator labels link to /indicators#<id>",
+    # page titles, link previews, source lines and wording in the page's language
+    "GET /?lang=en": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /?lang=fi": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /?lang=sv": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /about?lang=en": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /about?lang=fi": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /about?lang=sv": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /compare?areas=140,740&indicator=tertiary_share&lang=en": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /compare?areas=140,740&indicator=tertiary_share&lang=fi": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /compare?areas=140,740&indicator=tertiary_share&lang=sv": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /compare?lang=en": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /compare?lang=fi": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /compare?lang=sv": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /data?lang=en": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /data?lang=fi": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /data?lang=sv": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /map?lang=en": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /map?lang=fi": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /map?lang=sv": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /network?lang=en": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /network?lang=fi": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /network?lang=sv": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /town/091?lang=en": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /town/091?lang=fi": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /town/091?lang=sv": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /town/140?lang=en": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /town/140?lang=fi": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /town/140?lang=sv": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /town/684?lang=en": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /town/684?lang=fi": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /town/684?lang=sv": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /town/832?lang=en": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /town/832?lang=fi": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /town/832?lang=sv": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /town?lang=en": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /town?lang=fi": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "GET /town?lang=sv": "the page's own title, description and Open Graph / Twitter tags, in its language",
+    "callback ..compare-groups.options...compare-peer.options.. @ /compare?areas=140,740&indicator=tertiary_share&lang=sv": "the network group's Swedish name 'Regionstadsnätverket' (core.areas.name_sv, a label)",
+    "callback ..compare-groups.options...compare-peer.options.. @ /compare?lang=sv": "the network group's Swedish name 'Regionstadsnätverket' (core.areas.name_sv, a label)",
+    "callback ..data-grid.rowData...data-grid.columnDefs...data-count.children...data-url.search...data-notices.children...data-notices.className.. @ /data?lang=fi": "column headers 'Tunnusluku' / 'Nyckeltal' (one term for an indicator); rows unchanged",
+    "callback ..data-grid.rowData...data-grid.columnDefs...data-count.children...data-url.search...data-notices.children...data-notices.className.. @ /data?lang=sv": "column headers 'Tunnusluku' / 'Nyckeltal' (one term for an indicator); rows unchanged",
+    "callback ..network-figure.figure...network-table-wrap.children...network-url.search.. @ /network?lang=sv": "the network group's Swedish name 'Regionstadsnätverket' (core.areas.name_sv, a label)",
+    "callback data-download.data @ /data?lang=sv": "the network group's Swedish name in the area_name column (a label)",
+    "layout /?lang=en": "the page's own tab title; fi/sv source lines, terms and dropdown texts in the page's language",
+    "layout /?lang=fi": "the page's own tab title; fi/sv source lines, terms and dropdown texts in the page's language",
+    "layout /?lang=sv": "the page's own tab title; fi/sv source lines, terms and dropdown texts in the page's language",
+    "layout /about?lang=en": "the page's own tab title; fi/sv source lines, terms and dropdown texts in the page's language",
+    "layout /about?lang=fi": "the page's own tab title; fi/sv source lines, terms and dropdown texts in the page's language",
+    "layout /about?lang=sv": "the page's own tab title; fi/sv source lines, terms and dropdown texts in the page's language",
+    "layout /data?lang=en": "the page's own tab title; fi/sv source lines, terms and dropdown texts in the page's language",
+    "layout /data?lang=fi": "the page's own tab title; fi/sv source lines, terms and dropdown texts in the page's language",
+    "layout /data?lang=sv": "the page's own tab title; fi/sv source lines, terms and dropdown texts in the page's language",
+    "layout /town?lang=en": "the page's own tab title; fi/sv source lines, terms and dropdown texts in the page's language",
+    "layout /town?lang=fi": "the page's own tab title; fi/sv source lines, terms and dropdown texts in the page's language",
+    "layout /town?lang=sv": "the page's own tab title; fi/sv source lines, terms and dropdown texts in the page's language",
     # the statistics card is server-rendered HTML, no longer a Dash page (its Dash layout is now
     # the not-found page); the "layout /town/<code>" answers above also change on purpose: the
     # profile's snippet generator section ("Embed on your site")
@@ -65,6 +120,10 @@ CHANGED_ON_PURPOSE: dict[str, str] = {
 }
 ADDED_TABLES: dict[str, str] = {}
 ADDED_COLUMNS: dict[tuple[str, str], str] = {}
+# Tables whose digest changes on purpose by a label only (table -> which cells and why).
+CHANGED_TABLES: dict[str, str] = {
+    "core.areas": "name_sv of the group 'network' only: 'Regionstadsnätverket' (text review)",
+}
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +136,11 @@ def test_every_core_table_is_unchanged(warehouse_path, baseline):
     assert set(ADDED_TABLES) <= set(now)
     now = {t: digest for t, digest in now.items() if t not in ADDED_TABLES}
     assert sorted(now) == sorted(baseline["tables"])
-    changed = {t: (baseline["tables"][t], now[t]) for t in now if now[t] != baseline["tables"][t]}
+    changed = {
+        t: (baseline["tables"][t], now[t])
+        for t in now
+        if now[t] != baseline["tables"][t] and t not in CHANGED_TABLES
+    }
     assert not changed
 
 

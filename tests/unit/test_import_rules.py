@@ -78,6 +78,7 @@ ALLOWED: dict[str, set[str]] = {
     "dashboard.pages": {
         "dashboard.i18n",
         "dashboard.layout",
+        "dashboard.pagemeta",
         "dashboard.queries",
         "dashboard.views",
         "pipeline.export",
@@ -90,6 +91,8 @@ ALLOWED: dict[str, set[str]] = {
     "dashboard.figure_data": {"dashboard.figures", "dashboard.i18n", "dashboard.layout"},
     # server-rendered embeds (no Dash): plain Flask routes and pure HTML renderers
     "dashboard.embeds": {"dashboard.i18n", "dashboard.queries", "pipeline.content"},
+    # every page's title, description and link-preview picture (PNG, /og/…)
+    "dashboard.pagemeta": {"dashboard.embeds", "dashboard.i18n", "dashboard.queries"},
     "dashboard.app": {
         "dashboard.api",
         "dashboard.cache",
@@ -100,6 +103,7 @@ ALLOWED: dict[str, set[str]] = {
         "dashboard.httpcache",
         "dashboard.i18n",
         "dashboard.layout",
+        "dashboard.pagemeta",
         "dashboard.queries",
         "dashboard.rediscache",
     },

@@ -10,6 +10,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 import dash
+import flask
 from dash import Input, Output, State
 
 from dashboard import queries
@@ -19,8 +20,22 @@ from dashboard.views import index, town
 from dashboard.views.common import presentation
 
 
+def request_lang() -> str:
+    """The language of the page being drawn: `lang` of the page request's query or, in Dash's
+    page callback, of the location's search (Dash gives a page title the path variables only,
+    and the printed page's header shows the title)."""
+    if not flask.has_request_context():
+        return lang_of(None)
+    lang = flask.request.args.get("lang")
+    body = flask.request.get_json(silent=True) if flask.request.is_json else None
+    for item in (body or {}).get("inputs", []) if lang is None else []:
+        if isinstance(item, dict) and item.get("property") == "search":
+            lang = parse_qs(str(item.get("value") or "").lstrip("?")).get("lang")
+    return lang_of(lang)
+
+
 def _title(code: str | None = None, **_ignored: object) -> str:
-    name = queries.area_name(code, "fi") if queries.is_municipality(code) else None
+    name = queries.area_name(code, request_lang()) if queries.is_municipality(code) else None
     return f"{name} – Seutu Invest In" if name else "Seutu Invest In"
 
 

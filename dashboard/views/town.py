@@ -18,7 +18,7 @@ from dashboard import queries
 from dashboard.highlights import town_highlights
 from dashboard.i18n import fmt_number, fmt_period, fmt_signed, fmt_value, t
 from dashboard.layout import definition_link, href, message, shell, town_picker
-from dashboard.views import coverage, index, town_charts, town_region
+from dashboard.views import coverage, index, town_charts, town_print, town_region
 from dashboard.views.common import comparisons
 from dashboard.views.town_charts import period
 from dashboard.views.town_ecosystem import ecosystem_sections
@@ -260,6 +260,7 @@ def profile(code: str, lang: str, pres: Presentation) -> html.Div:
     tables = ", ".join(sorted(set(queries.sources_for(values.indicator_id, lang).table_id)))
     sections = [
         _head(code, info, lang),
+        town_print.header(code, info, lang),
         _highlights(town_highlights(values, lang, population, pres=pres), lang),
         html.Section(
             [
@@ -274,6 +275,7 @@ def profile(code: str, lang: str, pres: Presentation) -> html.Div:
         *theme_sections(values, lang, pres),
         index.town_section(code, lang, pres),
         *ecosystem_sections(code, lang, pres),
+        town_print.back(code, values, lang, pres, theme_cells),
         *rdi_sections(code, lang, pres),
         *town_region.region_sections(code, lang, pres),
         coverage.coverage_section(lang, pres, "town-as-of", "theme-section as-of-section"),

@@ -12,56 +12,88 @@
     orientation: "h", traceorder: "normal", x: 0, xanchor: "left", y: 1.0, yanchor: "bottom",
     font: { size: 7 },
   };
-  let saved = null; // [graph, its screen layout] while the print layout is drawn
+  let printing = false;
+  const screens = new Map(); // graph -> its layout on screen, while printing
 
   function plotly() {
     const p = window.Plotly;
-    return p && typeof p.relayout === "function" ? p : null;
+    return p && typeof p.react === "function" ? p : null;
   }
 
   function printSize(gd) {
     const style = window.getComputedStyle(gd.closest(".graph") || gd);
     const width = parseFloat(style.getPropertyValue("--print-width"));
     const height = parseFloat(style.getPropertyValue("--print-height"));
-    return width > 0 && height > 0 ? [width * PX_PER_MM, height * PX_PER_MM] : null;
+    if (!(width > 0 && height > 0)) {
+      return null;
+    }
+    return [Math.floor(width * PX_PER_MM), Math.floor(height * PX_PER_MM)];
   }
 
-  // Plotly.react, not relayout: dcc.Graph answers a relayout event by drawing its figure again.
-  function toPrint() {
+  function printLayout(layout, size) {
+    const print = JSON.parse(JSON.stringify(layout));
+    return Object.assign(print, PRINT_LAYOUT, {
+      width: size[0],
+      height: size[1],
+      title: Object.assign({}, print.title, { text: "", subtitle: { text: "" } }),
+      margin: Object.assign({}, print.margin, PRINT_MARGIN),
+      font: Object.assign({}, print.font, { size: 9 }),
+      legend: Object.assign({}, print.legend, PRINT_LEGEND),
+    });
+  }
+
+  // Plotly.react, not relayout: dcc.Graph answers a relayout event by drawing its figure
+  // again. When it draws a chart again while printing anyway, `plotly_afterplot` refits it.
+  function fit(gd) {
     const Plotly = plotly();
-    if (saved || !Plotly) {
+    const size = printSize(gd);
+    if (!Plotly || !size || !gd.layout) {
       return;
     }
-    saved = [];
+    if (gd.layout.width === size[0] && gd.layout.height === size[1]) {
+      return;
+    }
+    screens.set(gd, JSON.parse(JSON.stringify(gd.layout)));
+    Plotly.react(gd, gd.data, printLayout(gd.layout, size));
+  }
+
+  function fitAll() {
     document.querySelectorAll(".figure-block .js-plotly-plot").forEach(function (gd) {
-      const size = printSize(gd);
-      if (!size || !gd.layout) {
-        return;
+      if (!gd.__printWatched && typeof gd.on === "function") {
+        gd.__printWatched = true;
+        gd.on("plotly_afterplot", function () {
+          if (printing) {
+            fit(gd);
+          }
+        });
       }
-      const screen = JSON.parse(JSON.stringify(gd.layout));
-      const print = JSON.parse(JSON.stringify(gd.layout));
-      Object.assign(print, PRINT_LAYOUT, {
-        width: Math.floor(size[0]),
-        height: Math.floor(size[1]),
-        title: Object.assign({}, print.title, { text: "", subtitle: { text: "" } }),
-        margin: Object.assign({}, print.margin, PRINT_MARGIN),
-        font: Object.assign({}, print.font, { size: 9 }),
-        legend: Object.assign({}, print.legend, PRINT_LEGEND),
-      });
-      saved.push([gd, screen]);
-      Plotly.react(gd, gd.data, print);
+      fit(gd);
     });
+  }
+
+  // A chart Dash mounts anew while printing (a late page update) is fitted too.
+  const observer = new MutationObserver(function () {
+    if (printing) {
+      fitAll();
+    }
+  });
+
+  function toPrint() {
+    printing = true;
+    fitAll();
+    observer.observe(document.body, { childList: true, subtree: true });
   }
 
   function toScreen() {
     const Plotly = plotly();
-    if (!saved || !Plotly) {
-      return;
+    printing = false;
+    observer.disconnect();
+    if (Plotly) {
+      screens.forEach(function (layout, gd) {
+        Plotly.react(gd, gd.data, layout);
+      });
     }
-    saved.forEach(function (entry) {
-      Plotly.react(entry[0], entry[0].data, entry[1]);
-    });
-    saved = null;
+    screens.clear();
   }
 
   window.addEventListener("beforeprint", toPrint);

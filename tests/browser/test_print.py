@@ -77,12 +77,10 @@ def date_text(day: datetime.date, lang: str) -> str:
     )
 
 
-def number(text: str) -> float:
-    """A tick label as a number: '25 000', '15 %', '1,234.5', '12,5'."""
+def number(text: str, lang: str) -> float:
+    """A tick label as a number: '25 000', '15 %', '12,5' (fi, sv); '25,000', '12.5' (en)."""
     plain = re.sub(r"[\s\u00a0\u202f%€]", "", text).replace("−", "-")
-    if "," in plain and "." in plain:
-        plain = plain.replace(",", "")
-    return float(plain.replace(",", "."))
+    return float(plain.replace(",", "") if lang == "en" else plain.replace(",", "."))
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +106,13 @@ def _open_print_view(driver, url: str) -> None:
     )
     driver.execute_cdp_cmd("Emulation.setScrollbarsHidden", {"hidden": True})  # as on paper
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    # the media query's change event comes with the next frame: print.js then redraws the charts
+    fitted = " && ".join(
+        f"document.querySelector('#{c} .main-svg').getBoundingClientRect().right"
+        f" <= {PRINTABLE_WIDTH_PX}"
+        for c in CHARTS
+    )
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script(f"return {fitted};"))
 
 
 def _close_print_view(driver) -> None:
@@ -123,7 +128,7 @@ for (const e of document.querySelectorAll('#main *')) {
   if (!e.getClientRects().length || e.closest('.visually-hidden')) continue;
   const r = e.getBoundingClientRect();
   if (r.width && (r.right > width + 1 || r.left < -1)) {
-    out.push(['outside', e.tagName, e.className.baseVal ?? e.className, Math.round(r.left),
+    out.push(['outside', e.tagName, e.closest('[id]') && e.closest('[id]').id, Math.round(r.left),
               Math.round(r.right), width]);
   }
 }
@@ -183,17 +188,17 @@ return out;
 """
 
 
-def _check_ticks(ticks: dict, max_population: float, last_year: int) -> None:
+def _check_ticks(ticks: dict, max_population: float, last_year: int, lang: str) -> None:
     for chart in CHARTS:
         clipped = [text for axis in ("x", "y") for text, inside in ticks[chart][axis] if not inside]
         assert not clipped, f"{chart}: tick labels cut at the chart's edge: {clipped}"
     for chart in ("town-population", "town-unemployment"):
-        values = [number(text) for text, _ in ticks[chart]["y"]]
+        values = [number(text, lang) for text, _ in ticks[chart]["y"]]
         assert len(values) >= 3, (chart, ticks[chart]["y"])
         steps = {round(b - a, 6) for a, b in zip(values, values[1:], strict=False)}
         assert len(steps) == 1 and min(steps) > 0, f"{chart}: y ticks not evenly spaced {values}"
         assert all(float(v).is_integer() for v in values), f"{chart}: y ticks {values}"
-    population = [number(text) for text, _ in ticks["town-population"]["y"]]
+    population = [number(text, lang) for text, _ in ticks["town-population"]["y"]]
     step = population[1] - population[0]
     assert population[0] == 0 and population[-1] + step > max_population >= population[-1] - step
     years = [text for text, _ in ticks["town-population"]["x"]]
@@ -209,6 +214,9 @@ def test_the_printed_profile_is_two_pages_with_every_section(
         f"SELECT name_{lang} FROM core.areas WHERE area_code = ?", [code]
     ).fetchone()[0]
     built = warehouse.execute("SELECT built_at FROM core.build_info").fetchone()[0]
+    newest = warehouse.execute(
+        "SELECT max(substr(updated, 1, 10)) FROM core.provenance"
+    ).fetchone()[0]
     peer = warehouse.execute(
         f"SELECT a.name_{lang} FROM core.peers p JOIN core.areas a ON a.area_code = p.peer_code"
         " WHERE p.area_code = ? ORDER BY p.rank LIMIT 1",
@@ -247,12 +255,13 @@ def test_the_printed_profile_is_two_pages_with_every_section(
     assert found["index_rows"][0][2] == f"{overall[0]} / {overall[1]}"
     assert len(found["peers"]) == print_profile["peers"] and found["peers"][0].endswith(peer)
     assert found["as_of"] and date_text(built.date(), lang) in found["as_of"][0]
+    assert date_text(datetime.date.fromisoformat(newest), lang) in found["as_of"][0]
     assert found["url"] == [url]
     src, natural_width, shown_width = found["qr"]
     assert src.startswith("data:image/svg+xml") and natural_width > 0 and shown_width >= 60
     assert found["sources"] and "11re" in found["sources"][0]
     assert not found["interactive"], f"printed interactive parts: {found['interactive']}"
-    _check_ticks(ticks, max_population, last_year)
+    _check_ticks(ticks, max_population, last_year, lang)
 
     for paper in PAPERS:
         pdf = print_to_pdf(driver, paper)

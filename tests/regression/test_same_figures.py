@@ -66,9 +66,6 @@ CHANGED_ON_PURPOSE: dict[str, str] = {
     "GET /data?lang=en": "assets/print.js (the printed profile's charts) in every page's scripts",
     "GET /data?lang=fi": "assets/print.js (the printed profile's charts) in every page's scripts",
     "GET /data?lang=sv": "assets/print.js (the printed profile's charts) in every page's scripts",
-    "GET /embed/town/287?lang=en": "assets/print.js (the printed profile's charts) in every page's scripts",
-    "GET /embed/town/287?lang=fi": "assets/print.js (the printed profile's charts) in every page's scripts",
-    "GET /embed/town/287?lang=sv": "assets/print.js (the printed profile's charts) in every page's scripts",
     "GET /map?lang=en": "assets/print.js (the printed profile's charts) in every page's scripts",
     "GET /map?lang=fi": "assets/print.js (the printed profile's charts) in every page's scripts",
     "GET /map?lang=sv": "assets/print.js (the printed profile's charts) in every page's scripts",
@@ -90,6 +87,15 @@ CHANGED_ON_PURPOSE: dict[str, str] = {
     "GET /town?lang=en": "assets/print.js (the printed profile's charts) in every page's scripts",
     "GET /town?lang=fi": "assets/print.js (the printed profile's charts) in every page's scripts",
     "GET /town?lang=sv": "assets/print.js (the printed profile's charts) in every page's scripts",
+    # the statistics card is server-rendered HTML, no longer a Dash page (its Dash layout is now
+    # the not-found page); the "layout /town/<code>" answers above also change on purpose: the
+    # profile's snippet generator section ("Embed on your site")
+    "GET /embed/town/287?lang=en": "server-rendered statistics card instead of the Dash index",
+    "GET /embed/town/287?lang=fi": "server-rendered statistics card instead of the Dash index",
+    "GET /embed/town/287?lang=sv": "server-rendered statistics card instead of the Dash index",
+    "layout /embed/town/287?lang=en": "no Dash page at the card's path any more",
+    "layout /embed/town/287?lang=fi": "no Dash page at the card's path any more",
+    "layout /embed/town/287?lang=sv": "no Dash page at the card's path any more",
 }
 ADDED_TABLES: dict[str, str] = {}
 ADDED_COLUMNS: dict[tuple[str, str], str] = {}

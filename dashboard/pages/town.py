@@ -1,8 +1,8 @@
 """Town profile `/town/<code>` for any municipality of the 2025 division, and `/town` to pick one.
 
 Headline figures with their trend and the gap to the comparison groups, highlights, charts, one
-table per theme, index scores and peers (content: `dashboard.views.town`). assets/print.css
-turns the page into a clean A4 investor profile.
+table per theme, index scores and peers (content: `dashboard.views.town`). assets/print.css,
+print.js and `dashboard.views.town_print` turn the page into a two-page investor profile.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from dashboard import queries
 from dashboard.highlights import town_highlights
 from dashboard.i18n import fmt_number, fmt_period, fmt_signed, fmt_value, t
 from dashboard.layout import definition_link, href, message, shell, town_picker
-from dashboard.views import coverage, index, town_charts, town_region
+from dashboard.views import coverage, index, town_charts, town_print, town_region
 from dashboard.views.common import comparisons
 from dashboard.views.town_charts import period
 from dashboard.views.town_ecosystem import ecosystem_sections
@@ -262,6 +262,7 @@ def profile(code: str, lang: str, pres: Presentation) -> html.Div:
     tables = ", ".join(sorted(set(sources.table_id)))
     sections = [
         _head(code, info, lang),
+        town_print.header(code, info, lang),
         _highlights(town_highlights(values, lang, population, pres=pres), lang),
         html.Section(
             [
@@ -276,6 +277,7 @@ def profile(code: str, lang: str, pres: Presentation) -> html.Div:
         *theme_sections(values, lang, pres),
         index.town_section(code, lang, pres),
         *ecosystem_sections(code, lang, pres),
+        town_print.back(code, values, lang, pres, theme_cells),
         *rdi_sections(code, lang, pres),
         *town_region.region_sections(code, lang, pres),
         embed_section(code, lang, pres),

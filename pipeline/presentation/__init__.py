@@ -31,6 +31,7 @@ from pipeline.presentation.specs import (
     HighlightSpec,
     OverviewSpec,
     PeerProfile,
+    PrintSpec,
     ProfileSpec,
     RdiSpec,
     RegionIndustrySpec,
@@ -59,6 +60,7 @@ class Presentation:
     path: Path | None = None
     rdi: RdiSpec | None = None
     network_shares: SharesSpec | None = None
+    print_profile: PrintSpec | None = None
 
     @property
     def country(self) -> str:
@@ -232,6 +234,16 @@ def _currency(reader: _Reader, doc: Any) -> CurrencySpec:
     return CurrencySpec(years)
 
 
+def _print_profile(reader: _Reader, doc: Any) -> PrintSpec | None:
+    if "print_profile" not in doc:
+        return None
+    node, at = reader.section(doc, "print_profile", PrintSpec.__dataclass_fields__)
+    peers = get_int(node, "peers", at)
+    if peers < 1:
+        raise at.error("peers must be at least 1", line_of(node, "peers", 0))
+    return PrintSpec(reader.indicator_list(node, "indicators", at), peers)
+
+
 def parse_presentation(text: str, catalogue: Catalogue, file: str = "<string>") -> Presentation:
     """Parse and check presentation yaml text against `catalogue`."""
     doc = load_yaml(text, file, CatalogueError)
@@ -240,6 +252,7 @@ def parse_presentation(text: str, catalogue: Catalogue, file: str = "<string>") 
     top_keys += ("network_weight", "peer_profile", "defaults", "highlights", "currency")
     top_keys += ("rdi", "network_shares")
     top_keys += ("region_industry",)
+    top_keys += ("print_profile",)
     check_mapping(doc, reader.top, top_keys)
     duplicate = first_duplicate(doc)
     if duplicate:
@@ -279,6 +292,7 @@ def parse_presentation(text: str, catalogue: Catalogue, file: str = "<string>") 
         rdi=_rdi(reader, doc),
         network_shares=_shares(reader, doc, catalogue),
         region_industry=_region_industry(reader, doc),
+        print_profile=_print_profile(reader, doc),
     )
 
 

@@ -117,3 +117,12 @@ class RegionIndustrySpec:
             self.enterprise_stock_change,
         )
         return frozenset({i for m in maps for i in m.values()} | {self.startups, self.stock})
+
+
+@dataclass(frozen=True)
+class PrintSpec:
+    """The printed profile's second page: the rows of its indicator table (grouped by theme in
+    the theme order) and how many similar towns it lists."""
+
+    indicators: tuple[str, ...]
+    peers: int

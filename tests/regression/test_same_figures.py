@@ -105,6 +105,7 @@ CHANGED_ON_PURPOSE: dict[str, str] = {
     "layout /town?lang=en": "the page's own tab title; fi/sv source lines, terms and dropdown texts in the page's language",
     "layout /town?lang=fi": "the page's own tab title; fi/sv source lines, terms and dropdown texts in the page's language",
     "layout /town?lang=sv": "the page's own tab title; fi/sv source lines, terms and dropdown texts in the page's language",
+    # the printed profile: print.js among the assets; the profile's title in the page's language
     # the statistics card is server-rendered HTML, no longer a Dash page (its Dash layout is now
     # the not-found page); the "layout /town/<code>" answers above also change on purpose: the
     # profile's snippet generator section ("Embed on your site")

@@ -69,8 +69,19 @@
       const node = gd.querySelector(".g-" + axis._id + "title text");
       const text = axis.title && axis.title.text;
       if (plain(text) && tooWide(node, svg)) {
-        const room = name[0] === "x" ? layout.width - 40 : layout.height - 80;
+        // an axis title is centred on its axis: the room is twice the shorter side of it
+        const centre = axis._offset + axis._length / 2;
+        const whole = name[0] === "x" ? layout.width : layout.height;
+        const room = 2 * Math.min(centre, whole - centre) - 12;
         update[name + ".title.text"] = wrap(text, charsIn(node, room)).join("<br>");
+      }
+      const turned = Array.from(gd.querySelectorAll("." + axis._id + "tick text")).some((t) =>
+        /rotate\((?!0[,)])/.test(t.getAttribute("transform") || "")
+      );
+      if (turned && axis.type !== "category" && axis.tickangle !== 0) {
+        // plotly turns crowded number or year labels; fewer labels read level instead
+        update[name + ".tickangle"] = 0;
+        update[name + ".nticks"] = Math.max(2, Math.floor(axis._length / 56));
       }
       const cats = axis._categories;
       if (axis.type !== "category" || !cats || !cats.length || axis.tickmode === "array") continue;

@@ -37,12 +37,20 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The suite in parallel processes (pytest-xdist: one warehouse, server and browser per process;
+# a test file stays in one process), then the load tests alone, so that their throughput and
+# memory figures are not measured beside the rest of the suite.
+TEST_WORKERS ?= auto
+XDIST := -n $(TEST_WORKERS) --maxprocesses 4 --dist loadfile
+
 test: lint data/warehouse.duckdb
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q $(XDIST) -m 'not load'
+	$(BIN)/pytest -q -m load
 
 # The suite without the wheel install test (tests/integration/test_install.py).
 test-fast: lint data/warehouse.duckdb
-	$(BIN)/pytest -q -m 'not install'
+	$(BIN)/pytest -q $(XDIST) -m 'not install and not load'
+	$(BIN)/pytest -q -m load
 
 fetch: $(STAMP)
 	$(BIN)/investin fetch

@@ -1,6 +1,6 @@
 """`make bench`: run every benchmark, print the results table, write bench/results.json.
 
-    python -m bench [--only parse,build,fetch,latency,render] [--repeats N] [--quick]
+    python -m bench [--only parse,build,growth,fetch,latency,render] [--repeats N] [--quick]
 
 Every timing is a median over repeated runs beside a reference measured in the same run. A
 benchmark that cannot run (a missing browser, say) is reported as "not run" with the reason; the
@@ -23,12 +23,13 @@ import psutil
 from bench.common import WAREHOUSE, Result, not_run
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
-BENCHES = ("parse", "build", "fetch", "latency", "render")
+BENCHES = ("parse", "build", "growth", "fetch", "latency", "render")
 
 
 def _plan(repeats: int | None, quick: bool) -> dict[str, tuple[str, str, Callable[[], list]]]:
     from bench.build import bench_build
     from bench.fetch import bench_fetch
+    from bench.growth import bench_growth
     from bench.latency import Load, bench_latency
     from bench.parse import bench_parse
     from bench.render import bench_render
@@ -38,8 +39,17 @@ def _plan(repeats: int | None, quick: bool) -> dict[str, tuple[str, str, Callabl
 
     loads = [Load(1, 4, 10.0), Load(16, 2, 20.0)] if quick else None
     return {
-        "parse": ("parse the projection file", ">= 10x pyjstat", lambda: [bench_parse(n(5))]),
+        "parse": (
+            "parse two large json-stat files",
+            "<= 4x json.loads, >= 10x pyjstat",
+            lambda: bench_parse(n(5)),
+        ),
         "build": ("investin build", "< 5 s", lambda: [bench_build(n(3))]),
+        "growth": (
+            "build steps at 3x areas and 3x areas x 3x years",
+            "linear or better",
+            lambda: bench_growth(((1, 1), (3, 1)) if quick else ((1, 1), (3, 1), (3, 3))),
+        ),
         "fetch": ("investin fetch", "bounded requests", lambda: bench_fetch(n(3))),
         "latency": (
             "server latency and memory",

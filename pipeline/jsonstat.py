@@ -6,8 +6,10 @@ dimension id), one ``<id>_label`` column per dimension, ``value`` (float, NaN fo
 
 Dataset metadata (label, source, updated, roles, dimension labels) is attached as a
 :class:`JsonStatMeta` in ``frame.attrs["jsonstat"]``; :func:`jsonstat_meta` reads it back.
-The index columns are built with ``np.repeat``/``np.tile`` over ``size`` (no per-cell Python loop),
-which is what makes the reader several times faster than pyjstat (see ``bench/jsonstat_bench.py``).
+The index columns are built with ``np.repeat``/``np.tile`` over ``size`` (no per-cell Python loop)
+and each column is its dimension's few categories taken by position (a string array's `take`,
+not one Python string object per cell), which keeps the reader within a few times the cost of
+``json.loads`` itself (see ``bench/jsonstat_bench.py``).
 """
 
 from __future__ import annotations
@@ -185,7 +187,7 @@ def _to_float(cells: list[Any], index: np.ndarray | None = None) -> np.ndarray:
     if kinds <= {int, float, type(None)}:
         out = np.array(cells, dtype=float)
         nan = np.isnan(out)
-        if nan.sum() == cells.count(None):
+        if not nan.any() or nan.sum() == cells.count(None):
             return out
         bad = next(i for i, c in enumerate(cells) if c is not None and nan[i])
     else:
@@ -259,8 +261,11 @@ def _frame(
     data: dict[str, Any] = {}
     for dim_id, dim_codes, dim_labels in zip(ids, codes, labels, strict=True):
         pos = positions[dim_id]
-        data[dim_id] = np.asarray(dim_codes, dtype=object)[pos]
-        data[f"{dim_id}_label"] = np.asarray(dim_labels, dtype=object)[pos]
+        data[dim_id] = pd.array(list(dim_codes), dtype="str").take(pos)
+        same = list(dim_labels) == list(dim_codes)  # years: the label is the code
+        data[f"{dim_id}_label"] = (
+            data[dim_id] if same else pd.array(list(dim_labels), dtype="str").take(pos)
+        )
     data["value"] = values
     if status is not None:
         data["status"] = status

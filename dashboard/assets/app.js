@@ -29,3 +29,15 @@ dagfuncs.byIndicatorLabel = function (valueA, valueB, nodeA, nodeB) {
   const b = (nodeB && nodeB.data && nodeB.data.indicator) || "";
   return a.localeCompare(b);
 };
+
+// The profile's embed preview (dashboard/views/town_embed.py): the card posts its height
+// ({type: "investin-embed-height"}); size the preview frame by it, as the snippet does.
+window.addEventListener("message", function (event) {
+  const frame = document.getElementById("town-embed-preview");
+  if (!frame || event.source !== frame.contentWindow || event.origin !== window.location.origin) {
+    return;
+  }
+  if (event.data && event.data.type === "investin-embed-height") {
+    frame.style.height = Math.min(Math.max(Number(event.data.height) || 0, 100), 3000) + "px";
+  }
+});

@@ -17,6 +17,7 @@ import flask
 from markupsafe import Markup, escape
 
 MAX_AGE_S = 3600  # an hour: a web editor's change to the content shows within it
+STALE_S = 86400  # a CDN may serve a stale card for a day while it revalidates (docs/deploy.md)
 MESSAGE_TYPE = "investin-embed-height"
 STYLE = (
     "*{box-sizing:border-box}"
@@ -27,12 +28,17 @@ STYLE = (
     "h1{font-size:1.15em;margin:0 0 2px}h2{font-size:1em;margin:0 0 8px;color:#3e4c59}"
     "ul{margin:0 0 8px;padding-left:1.1em}li{margin:0 0 6px}p{margin:0 0 8px}"
     "a{color:#0b5cad}.muted,.src{color:#52606d;font-size:.87em}.src{margin:0}"
+    "dl{margin:6px 0 8px}.fig{margin:0 0 10px}dt{color:#3e4c59;font-size:.93em}dd{margin:0}"
+    ".num{font-size:1.3em;font-weight:700;color:#1f2933}.area{color:#52606d;font-size:.87em}"
 )
 SCRIPT = (
     "(function(){function s(){parent.postMessage({type:'" + MESSAGE_TYPE + "',"
     "height:Math.ceil(document.documentElement.getBoundingClientRect().height)},'*')}"
     "addEventListener('load',s);addEventListener('resize',s)})();"
 )
+
+# Names the frame's markup in the cards' ETags: new CSS or script is a new card on the same build.
+VERSION = hashlib.sha256((STYLE + SCRIPT).encode("utf-8")).hexdigest()[:12]
 
 
 def _hash(text: str) -> str:
@@ -74,8 +80,9 @@ def etag_of(*parts: str) -> str:
 
 
 def respond(html_text: str, etag: str, lang: str, status: int = 200) -> flask.Response:
-    """The embed's response: cached for `MAX_AGE_S`, `ETag` `etag` (weak: the compressed and
-    plain bytes are the same card), 304 without a body when the request's If-None-Match has it."""
+    """The embed's response: cached for `MAX_AGE_S` (and `STALE_S` while revalidating), `ETag`
+    `etag` (weak: the compressed and plain bytes are the same card), 304 without a body when the
+    request's If-None-Match has it."""
     if status == 200 and flask.request.if_none_match.contains_weak(etag):
         response = flask.Response(status=304)
     else:
@@ -84,5 +91,6 @@ def respond(html_text: str, etag: str, lang: str, status: int = 200) -> flask.Re
     response.set_etag(etag, weak=True)
     response.cache_control.public = True
     response.cache_control.max_age = MAX_AGE_S
+    response.cache_control.stale_while_revalidate = STALE_S
     response.headers["Content-Security-Policy"] = policy()
     return response

@@ -15,7 +15,7 @@ from dash import Input, Output, State
 from dashboard import queries
 from dashboard.i18n import lang_of
 from dashboard.layout import href
-from dashboard.views import index, town
+from dashboard.views import index, town, town_embed
 from dashboard.views.common import presentation
 
 
@@ -82,3 +82,40 @@ def open_town(code: str | None, search: str | None):
 def update_peers(indicators, state):
     """The peers on the indicators the user picked."""
     return index.peers_table(state["code"], list(indicators or []), state["lang"])
+
+
+@dash.callback(
+    Output("town-embed-preview", "src"),
+    Output("town-embed-preview", "style"),
+    Output("town-embed-code", "value"),
+    Output("town-embed-note", "children"),
+    Output("town-embed-indicators-box", "style"),
+    Input("town-embed-card", "value"),
+    Input("town-embed-indicators", "value"),
+    Input("town-embed-lang", "value"),
+    Input("town-embed-width", "value"),
+    Input("town-embed-script", "value"),
+    State("town-embed-state", "data"),
+    prevent_initial_call=True,
+)
+def update_embed(card, indicators, card_lang, width, script, state):
+    """The snippet generator's preview and code for the controls' values."""
+    code = state.get("code") if isinstance(state, dict) else None
+    if not queries.is_municipality(code):
+        return (dash.no_update,) * 5
+    pres = presentation()
+    made = town_embed.card_state(
+        code,
+        card,
+        indicators if isinstance(indicators, list) else [],
+        card_lang,
+        width,
+        script,
+        root=town_embed.site_root(),
+        known=set(queries.indicator_ids()),
+        defaults=pres.embed_defaults,
+        page_lang=lang_of(state.get("lang")),
+    )
+    style = {"width": "100%", "maxWidth": f"{made['width']}px", "height": "480px"}
+    shown = {} if made["statistics"] else {"display": "none"}
+    return made["src"], style, made["code"], made["note"], shown

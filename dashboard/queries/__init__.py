@@ -60,6 +60,7 @@ from dashboard.queries.runner import (
     warehouse_path,
 )
 from dashboard.queries.values import (
+    area_figures,
     comparison_columns,
     export_frame,
     group_latest_values,
@@ -87,6 +88,7 @@ __all__ = [
     "PEERS_PREFIX",
     "QueryError",
     "annual_values",
+    "area_figures",
     "area_codes",
     "area_name",
     "areas",

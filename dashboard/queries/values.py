@@ -261,6 +261,12 @@ def town_values(code: str, lang: str) -> pd.DataFrame:
     return out.sort_values("indicator_id", key=lambda s: s.map(order)).reset_index(drop=True)
 
 
+def area_figures(area_codes: Sequence[str], indicator_ids: Sequence[str]) -> pd.DataFrame:
+    """Every value of `indicator_ids` for `area_codes` (municipalities or groups) from
+    core.all_values: indicator_id, area_code, year, month, value, source_id, complete."""
+    return run("area_figures", areas=list(area_codes), indicators=list(indicator_ids))
+
+
 def warm_up() -> None:
     """Run once at server start what most pages need (areas, catalogue, latest values)."""
     for lang in ("fi", "sv", "en"):

@@ -22,6 +22,7 @@ from dashboard.views import coverage, index, town_charts, town_region
 from dashboard.views.common import comparisons
 from dashboard.views.town_charts import period
 from dashboard.views.town_ecosystem import ecosystem_sections
+from dashboard.views.town_embed import embed_section
 from dashboard.views.town_rdi import rdi_sections
 from pipeline.presentation import Presentation
 
@@ -276,6 +277,7 @@ def profile(code: str, lang: str, pres: Presentation) -> html.Div:
         *ecosystem_sections(code, lang, pres),
         *rdi_sections(code, lang, pres),
         *town_region.region_sections(code, lang, pres),
+        embed_section(code, lang, pres),
         coverage.coverage_section(lang, pres, "town-as-of", "theme-section as-of-section"),
         html.P(
             [t("common.source", lang), ": ", tables, ". Statistics Finland, CC BY 4.0."],

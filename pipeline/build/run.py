@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from pipeline.build import areas, groups, indices, mergers, metadata, staging, values
 from pipeline.build.registry import CoreTables
 from pipeline.build.report import BuildError, BuildReport, Problems
 from pipeline.catalogue import Catalogue
 from pipeline.presentation import Presentation, load_presentation
+from pipeline.snapshot import Manifest
 
 LANGS = ("fi", "sv", "en")
 
@@ -80,6 +83,23 @@ def _build(
     with report.timed("raw+staging"):
         staged = staging.load_sources(con, catalogue, snapshot_dir, division)
     _raise_if(problems + staged.problems)
+    build_core(con, catalogue, shown, (snapshot_dir, manifest), division, staged.staging, report)
+
+
+def build_core(
+    con,
+    catalogue: Catalogue,
+    shown: Presentation,
+    snapshot: tuple[Path, Manifest],
+    division: areas.Division,
+    staged: Mapping[str, pd.DataFrame],
+    report: BuildReport,
+) -> None:
+    """The steps after staging: every `core` table from the staged frames (`staged`: source id
+    → staging frame, also in `con`'s staging schema) on `division`, validated, then written to
+    `con`. `snapshot` is the snapshot folder and its manifest. Also the entry of the growth
+    benchmark, which passes a synthetic, scaled-up division and staging."""
+    snapshot_dir, manifest = snapshot
     tables = CoreTables(
         municipalities=division.codes,
         bounds={i.id: i.bounds for i in catalogue.indicators if i.bounds is not None},
@@ -88,7 +108,7 @@ def _build(
     area_rows, members = areas.areas_tables(catalogue, division, snapshot_dir, shown.role_groups)
     problems = tables.add("areas", area_rows) + tables.add("group_members", members)
     with report.timed("indicator values"):
-        found = values.indicator_values(catalogue, staged.staging, division)
+        found = values.indicator_values(catalogue, staged, division)
     with report.timed("group values"):
         group_rows, group_problems = groups.group_values(
             catalogue, found.values, found.published, members, area_rows

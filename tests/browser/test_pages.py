@@ -14,7 +14,15 @@ from dashboard.i18n import t
 
 pytestmark = pytest.mark.browser
 
-PAGES = ("/", "/town/140", "/compare", "/map", "/data", "/network", "/about", "/embed/town/140")
+PAGES = (
+    "/",
+    "/town/140",
+    "/compare",
+    "/map",
+    "/data",
+    "/network",
+    "/about",
+)  # embeds: test_embed_browser.py
 MY_PAGES = {"/compare": "compare", "/map": "map", "/data": "data", "/network": "network"}
 TIMEOUT = 30
 

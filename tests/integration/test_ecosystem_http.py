@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import queries
+from dashboard import httpcache, queries
 from dashboard.views import ecosystem, town_ecosystem
 from pipeline.presentation import load_presentation
 
@@ -69,7 +69,7 @@ def test_card_headers_etag_and_framing(client):
     response = client.get("/embed/services/678?lang=sv")
     etag = response.headers["ETag"]
     assert etag.startswith('W/"')
-    assert response.headers["Cache-Control"] == "public, max-age=3600"
+    assert response.headers["Cache-Control"] == httpcache.EMBED
     assert "X-Frame-Options" not in response.headers
     policy = response.headers["Content-Security-Policy"]
     assert "frame-ancestors *" in policy and "default-src 'none'" in policy

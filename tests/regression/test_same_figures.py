@@ -50,6 +50,15 @@ CHANGED_ON_PURPOSE: dict[str, str] = {
     "layout /town/832?lang=en": "data action under each figure; indicator labels link to /indicators#<id>",
     "layout /town/832?lang=fi": "data action under each figure; indicator labels link to /indicators#<id>",
     "layout /town/832?lang=sv": "data action under each figure; indicator labels link to /indicators#<id>",
+    # the statistics card is server-rendered HTML, no longer a Dash page (its Dash layout is now
+    # the not-found page); the "layout /town/<code>" answers above also change on purpose: the
+    # profile's snippet generator section ("Embed on your site")
+    "GET /embed/town/287?lang=en": "server-rendered statistics card instead of the Dash index",
+    "GET /embed/town/287?lang=fi": "server-rendered statistics card instead of the Dash index",
+    "GET /embed/town/287?lang=sv": "server-rendered statistics card instead of the Dash index",
+    "layout /embed/town/287?lang=en": "no Dash page at the card's path any more",
+    "layout /embed/town/287?lang=fi": "no Dash page at the card's path any more",
+    "layout /embed/town/287?lang=sv": "no Dash page at the card's path any more",
     # phones: every page's HTML loads assets/phone.js; the network shares are horizontal bars
     "GET /?lang=en": "the page loads assets/phone.js (figures refitted on phones)",
     "GET /?lang=fi": "the page loads assets/phone.js (figures refitted on phones)",
@@ -66,9 +75,6 @@ CHANGED_ON_PURPOSE: dict[str, str] = {
     "GET /data?lang=en": "the page loads assets/phone.js (figures refitted on phones)",
     "GET /data?lang=fi": "the page loads assets/phone.js (figures refitted on phones)",
     "GET /data?lang=sv": "the page loads assets/phone.js (figures refitted on phones)",
-    "GET /embed/town/287?lang=en": "the page loads assets/phone.js (figures refitted on phones)",
-    "GET /embed/town/287?lang=fi": "the page loads assets/phone.js (figures refitted on phones)",
-    "GET /embed/town/287?lang=sv": "the page loads assets/phone.js (figures refitted on phones)",
     "GET /map?lang=en": "loads assets/phone.js; the map's frame is Finland's extent, colour bar below",
     "GET /map?lang=fi": "loads assets/phone.js; the map's frame is Finland's extent, colour bar below",
     "GET /map?lang=sv": "loads assets/phone.js; the map's frame is Finland's extent, colour bar below",

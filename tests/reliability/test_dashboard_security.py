@@ -178,11 +178,13 @@ def test_every_response_carries_the_security_headers(client, dependencies):
         assert headers.get("X-Content-Type-Options") == "nosniff", url
         assert headers.get("Referrer-Policy") == "strict-origin-when-cross-origin", url
         csp = _directives(headers.get("Content-Security-Policy", ""))
-        assert csp.get("default-src") == ["'self'"] and csp.get("object-src") == ["'none'"], url
-        if url.startswith("/embed/"):
+        if url.startswith("/embed/"):  # server-rendered: nothing but its own inline blocks
+            assert csp.get("default-src") == ["'none'"], url
             assert csp.get("frame-ancestors") == ["*"], url
             assert "X-Frame-Options" not in headers, url
         else:
+            assert csp.get("default-src") == ["'self'"], url
+            assert csp.get("object-src") == ["'none'"], url
             assert headers.get("X-Frame-Options") == "DENY", url
             assert csp.get("frame-ancestors") == ["'none'"], url
         assert response.status_code < 500, url
@@ -216,7 +218,7 @@ def _directives(header: str) -> dict[str, list[str]]:
 
 
 def test_the_csp_restricts_every_kind_of_resource(client):
-    for url in ("/", "/town/684", "/embed/town/684", "/_dash-layout", "/no/such/page"):
+    for url in ("/", "/town/684", "/_dash-layout", "/no/such/page"):
         csp = _directives(client.get(url).headers["Content-Security-Policy"])
         for name in ("default-src", "style-src", "img-src", "connect-src", "font-src"):
             assert "'self'" in csp.get(name, []), (url, name, csp)
@@ -225,6 +227,16 @@ def test_the_csp_restricts_every_kind_of_resource(client):
         scripts = csp.get("script-src", [])
         assert "'self'" in scripts and "'unsafe-inline'" not in scripts, url
         assert "'unsafe-eval'" not in scripts and "*" not in csp.get("default-src", []), url
+
+
+def test_the_embeds_allow_only_their_own_inline_style_and_script(client):
+    for url in ("/embed/town/684", "/embed/town/999", "/embed/services/678"):
+        csp = _directives(client.get(url).headers["Content-Security-Policy"])
+        assert csp.get("default-src") == ["'none'"], url
+        for name in ("script-src", "style-src"):
+            (source,) = csp[name]
+            assert source.startswith("'sha256-"), (url, name, csp)
+        assert csp.get("base-uri") == ["'none'"] and csp.get("frame-ancestors") == ["*"], url
 
 
 def test_the_inline_scripts_of_a_page_are_allowed_by_their_hashes(client):

@@ -118,7 +118,7 @@ def _outputs(output: str):
 
 def callback_templates(base: str, deps: list[dict]) -> list[tuple[str, dict]]:
     """(name, body) of every server-side callback whose inputs a rendered page holds."""
-    pages = ["/", "/compare", "/map", "/data", "/network", "/town/684", "/embed/town/684"]
+    pages = ["/", "/compare", "/map", "/data", "/network", "/town/684"]
     components: dict[str, dict] = {}
     for page in pages:
         body = routing_body(deps, page, "?lang=fi")

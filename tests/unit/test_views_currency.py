@@ -1,7 +1,7 @@
 """How current each figure is: the staleness rule (threshold from presentation.yaml), the marks
-on headlines, cards, the embed card and highlights, both years of every change, and the newest
-year and month the coverage view and the latest-value query pick (on the small warehouse, whose
-rows are listed by hand in tests/small_warehouse.py)."""
+on headlines, cards and highlights (the statistics card's in test_embed_town.py), both years of
+every change, and the newest year and month the coverage view and the latest-value query pick
+(on the small warehouse, whose rows are listed by hand in tests/small_warehouse.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from dashboard import highlights
-from dashboard.views import coverage, embed, town, town_charts
+from dashboard.views import coverage, town, town_charts
 from pipeline import DEFAULT_PRESENTATION
 from pipeline.catalogue import CatalogueError
 from pipeline.presentation import load_presentation, parse_presentation
@@ -206,14 +206,6 @@ def test_theme_cells_mark_a_stale_period():
     cells = town.theme_cells(dict(_row("x", stale=True)), "sv", PRES)
     assert cells[1] == "2020, inte aktuell"
     assert town.theme_cells(dict(_row("x")), "sv", PRES)[1] == "2020"
-
-
-def test_the_embed_card_names_the_year_and_marks_a_stale_one():
-    values = pd.DataFrame([_row("a", stale=True), _row("b", year=2025)]).assign(
-        indicator_id=["a", "b"]
-    )
-    rows = embed.value_rows(values.set_index("indicator_id"), ["a", "b"], "en", PRES)
-    assert "(2020, not current)" in _text(rows[0]) and "(2025)" in _text(rows[2])
 
 
 def test_highlights_name_the_year_the_projection_both_and_mark_stale_figures():

@@ -1,4 +1,4 @@
-"""The smaller views (data, map, network, overview, embed) and the shared control rows, on
+"""The smaller views (data, map, network, overview) and the shared control rows, on
 hand-made frames and a small `Known`."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard.views import common, data, embed, network, overview
+from dashboard.views import common, data, network, overview
 from dashboard.views import map as map_view
 from dashboard.views.common import Control, Known
 from pipeline.presentation import load_presentation
@@ -160,11 +160,3 @@ def test_overview_total_without_the_country_is_none():
         {"group_code": [PRES.network], "year": [2023], "month": [None], "value": [1.0]}
     )
     assert overview.network_total(groups, PRES) is None
-
-
-def test_embed_chosen_indicators():
-    known = {"a", "b", "c"}
-    assert embed.chosen_indicators("b,x,a,b", known, PRES) == (["b", "a"], ["x"])
-    assert embed.chosen_indicators(None, known, PRES) == (list(PRES.embed_defaults), [])
-    many = ",".join(["a"] * 30)
-    assert embed.chosen_indicators(many, known, PRES)[0] == ["a"]

@@ -10,7 +10,7 @@ import pytest
 
 import pipeline
 from dashboard import figures
-from dashboard.views import common, compare, data, embed, network, overview, town
+from dashboard.views import common, compare, data, network, overview, town
 from dashboard.views import map as map_view
 from dashboard.views.common import Known
 from pipeline.catalogue import parse_catalogue
@@ -144,24 +144,3 @@ def test_network_shares_order_the_renamed_groups(pres):
     names = {"verkosto": "V", "yliopistot": "Y"}
     frame = network.share_frame(shares, names, "en", pres)
     assert list(frame.group) == ["V", "Y"]
-
-
-def test_embed_country_value_from_the_renamed_column(pres):
-    values = pd.DataFrame(
-        {
-            "indicator_id": ["population", "tertiary_share"],
-            "label": ["Population", "Tertiary"],
-            "year": [2023, 2023],
-            "month": [None, None],
-            "value": [100.0, 30.0],
-            "value_FIN": [5_000_000.0, 33.0],
-            "decimals": [0, 1],
-            "unit": ["", "%"],
-            "aggregation": ["sum", "ratio"],
-        }
-    ).set_index("indicator_id")
-    rows = embed.value_rows(values, ["tertiary_share", "population"], "en", pres)
-    tertiary = rows[1].children  # <dd>: value, country span
-    assert tertiary[0] == "30.0\u00a0%"
-    assert "33.0" in tertiary[1].children
-    assert rows[3].children[1] is None  # a count has no country comparison

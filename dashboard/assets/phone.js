@@ -62,7 +62,9 @@
     if (extra) update["margin.t"] = ((gd.layout.margin && gd.layout.margin.t) || 56) + extra;
   }
 
+  // The extra height (px) that wrapped category labels need: two lines in each band.
   function axes(gd, svg, layout, update) {
+    let extra = 0;
     for (const name of Object.keys(layout)) {
       const axis = layout[name];
       if (!/^[xy]axis\d*$/.test(name) || !axis || !axis._id) continue;
@@ -92,7 +94,26 @@
       update[name + ".tickvals"] = cats.slice();
       update[name + ".ticktext"] = cats.map((c) => wrap(c, max).slice(0, 2).join("<br>"));
       update[name + ".tickfont.size"] = LABEL_SIZE;
+      const band = axis._length / cats.length;
+      if (update[name + ".ticktext"].some((t) => t.indexOf("<br>") >= 0) && band < 34) {
+        extra += Math.ceil((34 - band) * cats.length);
+      }
     }
+    return extra;
+  }
+
+  // A wrapped title block that reaches into the plot: the top margin grows by the overlap
+  // (plotly centres the title in the margin, so the growth is measured, a few times at most).
+  const cleared = new WeakMap();
+  function clearTitle(gd, svg, layout, update) {
+    if ("margin.t" in update || "title.text" in update || "title.subtitle.text" in update) return;
+    const blocks = Array.from(gd.querySelectorAll(".gtitle, .gtitle-subtitle"));
+    const bottom = Math.max(...blocks.map((b) => b.getBoundingClientRect().bottom), -Infinity);
+    const top = svg.getBoundingClientRect().top + layout._size.t;
+    const times = cleared.get(gd.layout) || 0;
+    if (!blocks.length || bottom <= top - 4 || times >= 3) return;
+    cleared.set(gd.layout, times + 1);
+    update["margin.t"] = ((gd.layout.margin && gd.layout.margin.t) || 56) + bottom - top + 8;
   }
 
   function legend(gd, svg) {
@@ -112,20 +133,23 @@
   // A long legend below the plot (a compare trend of many towns) squeezes the plot and scrolls
   // on a phone: the figure grows by the legend's hidden part instead.
   const grown = new WeakSet();
-  function grow(gd, layout) {
+  function grow(gd, layout, labels) {
     const box = gd.querySelector(".legend .bg");
     const items = Array.from(gd.querySelectorAll(".legend .traces"));
-    if (!box || items.length < 2 || grown.has(gd.layout)) return null;
+    if (!box || items.length < 2 || grown.has(gd.layout)) return labels ? resize(gd, layout.height + labels) : null;
     const ys = items.map((item) => item.getBoundingClientRect());
     const full = Math.max(...ys.map((r) => r.bottom)) - Math.min(...ys.map((r) => r.top)) + 12;
     const shown = Number(box.getAttribute("height")) || 0;
     const wanted = Math.max(full - shown, full - layout.height * 0.3, 0);
-    if (wanted < 20) return null;
+    if (wanted < 20) return labels ? resize(gd, layout.height + labels) : null;
     grown.add(gd.layout);
-    const height = Math.round(layout.height + wanted);
+    return resize(gd, layout.height + wanted + labels);
+  }
+
+  function resize(gd, height) {
     const holder = gd.closest(".dash-graph") || gd;
-    holder.style.height = height + "px";
-    return height;
+    holder.style.height = Math.round(height) + "px";
+    return Math.round(height);
   }
 
   function fit(gd) {
@@ -134,9 +158,10 @@
     if (!NARROW.matches || !layout || !svg || gd._phoneFitting || !window.Plotly) return;
     const update = {};
     titles(gd, svg, layout, update);
-    axes(gd, svg, layout, update);
+    const labels = axes(gd, svg, layout, update);
+    clearTitle(gd, svg, layout, update);
     const names = legend(gd, svg);
-    const height = grow(gd, layout);
+    const height = grow(gd, layout, labels);
     if (height) update.height = height;
     if (!names && !Object.keys(update).length) return;
     gd._phoneFitting = true;

@@ -157,28 +157,16 @@ def coverage_lead(lang: str, pres: Presentation) -> list[html.P]:
     return text
 
 
-class _Same:
-    """A key part that is equal only to itself: the presentation (one object per process,
-    whose mappings are not hashable) as part of a memo key."""
-
-    def __init__(self, value: object) -> None:
-        self.value = value
-
-    def __hash__(self) -> int:
-        return id(self.value)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Same) and other.value is self.value
-
-
 def coverage_section(lang: str, pres: Presentation, section_id: str, class_name: str):
     """The "data as of" section: heading, lead and table. The same for every town (it lists
     the catalogue's indicators), so it is made once per language and warehouse."""
-    return _coverage_section(lang, _Same(pres), section_id, class_name)
+    return _coverage_section(lang, queries.Same(pres), section_id, class_name)
 
 
 @queries.memoised(16)
-def _coverage_section(lang: str, same: _Same, section_id: str, class_name: str) -> html.Section:
+def _coverage_section(
+    lang: str, same: queries.Same, section_id: str, class_name: str
+) -> html.Section:
     pres = same.value
     return html.Section(
         [

@@ -90,7 +90,15 @@ def test_grid_locale(lang, page, of, thousands, decimal):
 @pytest.mark.parametrize("updated", [float("nan"), None, pd.NaT, "", "nan", "None"])
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 def test_source_line_without_a_date_says_no_nan(updated, lang):
-    sources = pd.DataFrame({"title": ["Väestö"], "table_id": ["11re"], "updated": [updated]})
+    sources = pd.DataFrame(
+        {
+            "title": ["Väestö"],
+            "table_id": ["11re"],
+            "updated": [updated],
+            "publisher": ["Tilastokeskus"],
+            "licence": ["CC BY 4.0"],
+        }
+    )
     line = layout.source_line(sources, lang)
     text = " ".join(str(part) for part in line.children)
     assert "11re" in text

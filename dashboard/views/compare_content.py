@@ -11,12 +11,10 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard import figures, queries
-from dashboard.i18n import lang_of, t
+from dashboard.i18n import t
 from dashboard.layout import definition_href, figure_block, grid_locale
-from dashboard.views.common import grid_pagination, presentation
+from dashboard.views.common import grid_pagination, number_formatter, presentation
 from dashboard.views.compare import Selection
-
-LOCALE_TAGS = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
 
 
 def _meta(indicator_id: str, lang: str) -> dict[str, Any]:
@@ -247,15 +245,6 @@ def gap_rows(selection: Selection, lang: str) -> list[dict[str, Any]]:
     rows = [dict(row) for row in _gap_rows(selection.areas, selection.peer, lang)]
     first = [r for r in rows if r["indicator_id"] == selection.indicator]
     return first + [r for r in rows if r["indicator_id"] != selection.indicator]
-
-
-def number_formatter(lang: str, decimals: str = "params.data.decimals") -> str:
-    """An AG Grid valueFormatter expression: numbers in the language's convention with exactly
-    `decimals` decimals (a JS expression; by default the row's indicator's catalogue decimals),
-    trailing zeros kept ('13,0' beside '13,3')."""
-    tag = LOCALE_TAGS[lang_of(lang)]
-    places = f"{{minimumFractionDigits: {decimals}, maximumFractionDigits: {decimals}}}"
-    return f"params.value == null ? '' : params.value.toLocaleString('{tag}', {places})"
 
 
 # (field, header locale key, further column properties): the gap grid's columns, in order.

@@ -104,18 +104,20 @@ def ranking_figure(selection: Selection, lang: str) -> go.Figure:
 
 def _axis(
     indicator_id: str, lang: str, year: int | None = None
-) -> tuple[pd.DataFrame, str, int] | None:
-    """(municipal values, axis title naming their year, decimals) of an indicator in `year`, or
-    in its newest year before `year` when it has none then (the latest without `year`); None
-    without data or for a region-level indicator (regions' figures are not plotted as
-    municipalities')."""
+) -> tuple[pd.DataFrame, str, int, figures.ChartUnit] | None:
+    """(municipal values in the chart unit, axis title naming their year, decimals, the chart
+    unit) of an indicator in `year`, or in its newest year before `year` when it has none then
+    (the latest without `year`); None without data or for a region-level indicator (regions'
+    figures are not plotted as municipalities')."""
     meta = _meta(indicator_id, lang)
     years = [y for y in queries.indicator_years(indicator_id) if year is None or y <= int(year)]
     if not years or queries.is_region_level(indicator_id):
         return None
-    values = queries.municipal_values(indicator_id, years[-1], lang)
-    unit = f" ({meta['unit']})" if meta["unit"] else ""
-    return values, f"{meta['label']}{unit}, {years[-1]}", meta["decimals"]
+    chart = figures.chart_unit(meta["unit"], lang)
+    values = chart.scaled(queries.municipal_values(indicator_id, years[-1], lang), ["value"])
+    unit = f" ({chart.label})" if chart.label else ""
+    title = f"{meta['label']}{unit}, {years[-1]}"
+    return values, title, chart.decimals(meta["decimals"]), chart
 
 
 @queries.memoised(64)  # the scatter does not depend on the ranking's indicator
@@ -136,7 +138,7 @@ def scatter_figure(
             )
             return figures.no_data_figure(t(why, lang), lang, title=title)
         axes.append(axis)
-    (x_values, x_title, x_decimals), (y_values, y_title, y_decimals) = axes
+    (x_values, x_title, x_decimals, x_unit), (y_values, y_title, y_decimals, y_unit) = axes
     frame = x_values[["area_code", "name", "value"]].rename(columns={"value": "x"})
     frame = frame.merge(y_values[["area_code", "value"]].rename(columns={"value": "y"}))
     return figures.compare_scatter_figure(
@@ -149,6 +151,7 @@ def scatter_figure(
         x_decimals=x_decimals,
         y_decimals=y_decimals,
         others_label=t("compare.other_municipalities", lang),
+        units={"x": x_unit, "y": y_unit},
     )
 
 

@@ -145,6 +145,20 @@ def memoised(maxsize: int = 64) -> Callable[[Callable], Callable]:
     return wrap
 
 
+class Same:
+    """A memo key part equal only to itself: an object of one per process whose fields are not
+    hashable (the presentation, with its mappings) as part of a `memoised` function's key."""
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __hash__(self) -> int:
+        return id(self.value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Same) and other.value is self.value
+
+
 def invalidate() -> None:
     """Forget every result and memoised value (the warehouse changed)."""
     RESULTS.clear()

@@ -70,6 +70,12 @@ def _values_layer(
             "tickformat": fmt,
             "thickness": 14,
             "len": 0.6,
+            # below the map, not beside it: on a phone a side bar takes a fifth of the width
+            "orientation": "h",
+            "y": 0,
+            "yanchor": "top",
+            "x": 0,
+            "xanchor": "left",
         },
         hovertemplate=f"%{{text}}: %{{z:{fmt}}} {unit}<extra></extra>",
         showlegend=False,
@@ -130,6 +136,11 @@ def _shapes_of(geojson: dict | str, feature_id_key: str) -> Shapes:
     return shapes
 
 
+# The mainland, Åland and the northernmost fells with a little room (degrees).
+LON_RANGE = [19.1, 31.6]
+LAT_RANGE = [59.6, 70.2]
+
+
 def choropleth_figure(
     frame: pd.DataFrame,
     geojson: dict | str,
@@ -163,12 +174,16 @@ def choropleth_figure(
     fig.add_trace(_values_layer(data, geojson, feature_id_key, unit, fmt, direction, scale_title))
     for label, outlined, colour in outlines:
         fig.add_traces(_outline_layers(label, shapes(outlined), colour, feature_id_key))
-    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
+    # Finland's extent as the axis ranges (not fitbounds): the frame then takes the country's
+    # shape and the map fills the figure's width, instead of a square world frame around it.
+    fig.update_geos(
+        visible=False, projection_type="mercator", lonaxis_range=LON_RANGE, lataxis_range=LAT_RANGE
+    )
     base_layout(fig, title, lang, height=780)
     fig.update_layout(
         hovermode="closest",
         dragmode=False,
-        margin={"l": 0, "r": 0, "t": 56, "b": 0},
+        margin={"l": 0, "r": 0, "t": 56, "b": 64},
         legend={
             "orientation": "h",
             "yanchor": "top",

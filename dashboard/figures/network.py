@@ -13,7 +13,8 @@ from dashboard.figures.common import PALETTE, base_layout
 def national_share_figure(
     frame: pd.DataFrame, lang: str, *, title: str, colours: Mapping[str, str] | None = None
 ) -> go.Figure:
-    """Grouped bars: each group's share (%) of the national total per measure.
+    """Grouped horizontal bars: each group's share (%) of the national total per measure (the
+    measures' names read across, also on a phone, and the figure grows with them).
 
     `frame`: measure (label), group (label), group_code, share (0–100); `colours` maps group
     codes to bar colours (other groups take the palette in order).
@@ -24,21 +25,27 @@ def national_share_figure(
         name = str(rows["group"].iloc[0])
         fig.add_trace(
             go.Bar(
-                x=rows["measure"],
-                y=rows["share"],
+                x=rows["share"],
+                y=rows["measure"],
+                orientation="h",
                 name=name,
                 marker_color=colours.get(code, PALETTE[index % len(PALETTE)]),
-                texttemplate="%{y:.1f} %",
+                texttemplate="%{x:.1f} %",
                 textposition="outside",
                 cliponaxis=False,
-                hovertemplate=f"{name}<br>%{{x}}: %{{y:.1f}} %<extra></extra>",
+                hovertemplate=f"{name}<br>%{{y}}: %{{x:.1f}} %<extra></extra>",
             )
         )
-    base_layout(fig, title, lang, height=440)
+    measures = frame["measure"].nunique()
+    base_layout(
+        fig, title, lang, height=max(300, 28 * frame["group_code"].nunique() * measures + 150)
+    )
     fig.update_layout(
         barmode="group",
         hovermode="closest",
-        yaxis={"title": {"text": "%"}, "rangemode": "tozero", "automargin": True},
+        margin={"r": 48},
+        xaxis={"title": {"text": "%"}, "rangemode": "tozero"},
+        yaxis={"automargin": True, "autorange": "reversed", "type": "category"},
     )
     return fig
 

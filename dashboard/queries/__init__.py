@@ -14,7 +14,7 @@ Pages import this package (`from dashboard import queries`); caching is `dashboa
 function in the module of its kind.
 """
 
-from dashboard.cache import memoised
+from dashboard.cache import Same, memoised
 from dashboard.queries.content import (
     content_digest,
     content_path,
@@ -126,6 +126,7 @@ __all__ = [
     "members_of_groups",
     "groups_of_areas",
     "memoised",
+    "Same",
     "monthly_comparison",
     "municipal_values",
     "region_values_by_municipality",

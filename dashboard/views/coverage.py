@@ -140,7 +140,16 @@ def coverage_lead(lang: str, pres: Presentation) -> list[html.P]:
 
 
 def coverage_section(lang: str, pres: Presentation, section_id: str, class_name: str):
-    """The "data as of" section: heading, lead and table."""
+    """The "data as of" section: heading, lead and table. The same for every town (it lists
+    the catalogue's indicators), so it is made once per language and warehouse."""
+    return _coverage_section(lang, queries.Same(pres), section_id, class_name)
+
+
+@queries.memoised(16)
+def _coverage_section(
+    lang: str, same: queries.Same, section_id: str, class_name: str
+) -> html.Section:
+    pres = same.value
     return html.Section(
         [
             html.H2(t("common.as_of_title", lang)),

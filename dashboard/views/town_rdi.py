@@ -29,7 +29,16 @@ def region_rows(
     region: str, indicator_ids: tuple[str, ...], lang: str, pres: Presentation
 ) -> pd.DataFrame:
     """Per indicator with a value for `region`: its latest year, the region's value and the
-    country's value in that same year (NaN when the country has none that year)."""
+    country's value in that same year (NaN when the country has none that year). The same
+    for every town of the region, so made once per region, language and warehouse."""
+    return _region_rows(region, tuple(indicator_ids), lang, queries.Same(pres)).copy()
+
+
+@queries.memoised(256)
+def _region_rows(
+    region: str, indicator_ids: tuple[str, ...], lang: str, same: queries.Same
+) -> pd.DataFrame:
+    pres = same.value
     meta = queries.indicators(lang).set_index("indicator_id")
     rows = []
     for indicator_id in indicator_ids:
@@ -108,7 +117,14 @@ def level_blocks(code: str, lang: str, pres: Presentation) -> list:
 def comparison_frame(lang: str, pres: Presentation) -> pd.DataFrame:
     """The large regions holding a network town or a university city: region_code, name, the
     towns of each role there, and each indicator's value in the latest year every such region
-    has (columns `<indicator>` and `<indicator>:year`)."""
+    has (columns `<indicator>` and `<indicator>:year`). The same for every town: made once per
+    language and warehouse."""
+    return _comparison_frame(lang, queries.Same(pres)).copy()
+
+
+@queries.memoised(8)
+def _comparison_frame(lang: str, same: queries.Same) -> pd.DataFrame:
+    pres = same.value
     spec = pres.rdi
     members = queries.members_of_groups([pres.network, pres.university_cities])
     towns = queries.areas(lang).set_index("area_code").name

@@ -185,6 +185,18 @@ def _stock_line(region: str, area: str, spec: RegionIndustrySpec, lang: str) -> 
     ]
 
 
+@queries.memoised(128)
+def _region_body(region: str, area: str, lang: str, same: queries.Same) -> list:
+    """The figures of `region`'s section: the same for every town of the region, so made once
+    per region, language and warehouse."""
+    pres = same.value
+    spec = pres.region_industry
+    return [
+        *_specialisation_block(region, area, spec, lang),
+        *_dynamics_block(region, area, spec, lang, pres),
+    ]
+
+
 def region_sections(code: str, lang: str, pres: Presentation) -> list:
     """The profile's section on the town's region; [] without a region or its figures."""
     spec = pres.region_industry
@@ -193,8 +205,7 @@ def region_sections(code: str, lang: str, pres: Presentation) -> list:
     if spec is None or not region or region not in info.index:
         return []
     area = area_label(str(info.name[region]), lang)
-    body = _specialisation_block(region, area, spec, lang)
-    body += _dynamics_block(region, area, spec, lang, pres)
+    body = _region_body(region, area, lang, queries.Same(pres))
     if not body:
         return []
     town = str(info.name[code])

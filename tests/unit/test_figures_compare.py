@@ -101,6 +101,11 @@ def test_national_share_figure_has_one_bar_trace_per_group():
     assert fig.data[0].marker.color == "#111111"
     assert fig.data[1].marker.color == figures.PALETTE[1]  # no colour given: the palette's
     assert fig.layout.barmode == "group"
+    # horizontal: the measures' names read across on a phone instead of rotating
+    assert {trace.orientation for trace in fig.data} == {"h"}
+    assert list(fig.data[0].y) == ["Väestö", "Työpaikat"]
+    assert list(fig.data[1].x) == [51.9, 60.0]
+    assert fig.layout.yaxis.autorange == "reversed"  # the first measure on top
 
 
 def test_no_data_figure_says_why():

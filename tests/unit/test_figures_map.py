@@ -67,7 +67,11 @@ def test_choropleth_is_tile_free_with_outlines_and_unit():
     assert list(missing.locations) == ["091"]
     assert outline.marker.line.color == figures.OUTLINE_COLOURS.network
     assert outline.marker.line.width > values.marker.line.width
-    assert fig.layout.geo.fitbounds == "locations"
+    # Finland's extent, not fitbounds: the frame takes the country's shape (a phone-wide map)
+    lon, lat = fig.layout.geo.lonaxis.range, fig.layout.geo.lataxis.range
+    assert lon[0] < 19.5 < 31.5 < lon[1] and lat[0] < 59.8 < 70.0 < lat[1]
+    assert not fig.layout.geo.fitbounds
+    assert values.colorbar.orientation == "h"  # below the map, not taking its width
     assert fig.layout.geo.visible is False
 
 

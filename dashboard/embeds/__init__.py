@@ -20,7 +20,6 @@ import hashlib
 from typing import Any
 
 import flask
-import pandas as pd
 
 from dashboard import queries
 from dashboard.embeds import oembed, page, services, town
@@ -34,14 +33,6 @@ def build_id() -> str:
     """16 hex digits naming the warehouse build (`core.build_info`)."""
     info = queries.build_info()
     return hashlib.sha256(repr(sorted(info.items())).encode("utf-8")).hexdigest()[:16]
-
-
-def _cutoff(pres: Any) -> int | None:
-    """The earliest current year under the warehouse's build time (None when unknown)."""
-    built = queries.build_info().get("built_at")
-    return (
-        None if built is None or pd.isna(built) else pres.currency.cutoff(pd.Timestamp(built).year)
-    )
 
 
 def town_card(code: str, lang: str, asked: object, root: str) -> flask.Response:
@@ -79,7 +70,7 @@ def town_card(code: str, lang: str, asked: object, root: str) -> flask.Response:
         lang,
         places=places,
         region_name=str(info.name.get(region, "")),
-        cutoff=_cutoff(pres),
+        cutoff=queries.build_cutoff(pres),
     )
     name = str(info.name[code])
     body = town.card_body(

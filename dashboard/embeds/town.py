@@ -21,15 +21,9 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from dashboard.i18n import fmt_date, fmt_period, fmt_value, t
+from dashboard.queries.currency import is_stale
 
 MAX_INDICATORS = 8
-# The publishers of core.provenance (in English there) named in the card's language.
-PUBLISHERS = {
-    "Statistics Finland": "embed.publisher_statfin",
-    "Ministry of Economic Affairs and Employment / Statistics Finland": "embed.publisher_tem",
-    "THL Sotkanet (Statistics Finland data)": "embed.publisher_thl",
-    "Statistics Finland (National Land Survey of Finland data)": "embed.publisher_nls",
-}
 
 _ENV = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)  # noqa: S701 - autoescape on
 CARD_SOURCE = """<article class="card" lang="{{ lang }}" aria-label="{{ name }}">
@@ -86,14 +80,6 @@ def chosen_indicators(
     chosen = [i for i in dict.fromkeys(ids) if i in known][:MAX_INDICATORS]
     unknown = [i[:40] for i in ids if i not in known]
     return chosen or list(defaults), unknown
-
-
-def is_stale(year: Any, cutoff: int | None) -> bool:
-    """Whether a figure of `year` is before the build's cutoff (`Currency.cutoff`); the same
-    rule as `dashboard.views.coverage.is_stale`."""
-    if cutoff is None or year is None or pd.isna(year):
-        return False
-    return int(year) < cutoff
 
 
 def period_mark(year: Any, month: Any, cutoff: int | None, lang: str) -> str:
@@ -164,12 +150,6 @@ def figures(
     return out
 
 
-def publisher_name(publisher: Any, lang: str) -> str:
-    """A publisher of core.provenance in `lang` (one not in `PUBLISHERS` as given)."""
-    key = PUBLISHERS.get(str(publisher))
-    return t(key, lang) if key else str(publisher)
-
-
 def source_text(shown: Sequence[Figure], provenance: pd.DataFrame, lang: str) -> str:
     """'tyonv 12r5 (updated 25 Feb 2025); Kuntien avainluvut 2022. Statistics Finland, CC BY
     4.0': the tables of the figures shown, each once, then their publishers by licence, in the
@@ -185,7 +165,7 @@ def source_text(shown: Sequence[Figure], provenance: pd.DataFrame, lang: str) ->
         updated = str(src.updated)[:10] if pd.notna(src.updated) and src.updated else ""
         date = t("embed.updated", lang, date=fmt_date(updated, lang)) if updated else ""
         tables[f"{src.table_id} ({date})" if date else str(src.table_id)] = None
-        licences.setdefault(str(src.licence), {})[publisher_name(src.publisher, lang)] = None
+        licences.setdefault(str(src.licence), {})[str(src.publisher)] = None
     if not tables:
         return ""
     credits = [f"{'; '.join(names)}, {licence}" for licence, names in licences.items()]

@@ -29,9 +29,11 @@ from dashboard.figures.index import rank_range_figure
 from dashboard.figures.map import choropleth_figure, direction_colorscale
 from dashboard.figures.network import national_share_figure, share_trend_figure
 from dashboard.figures.town import monthly_lines, population_figure, structure_bars
+from dashboard.figures.units import ChartUnit, chart_unit
 
 __all__ = [
     "ByRole",
+    "ChartUnit",
     "COMPARISON",
     "FONT",
     "OUTLINE_COLOURS",
@@ -40,6 +42,7 @@ __all__ = [
     "SUBJECT",
     "TEMPLATE",
     "base_layout",
+    "chart_unit",
     "choropleth_figure",
     "compare_ranking_figure",
     "compare_scatter_figure",

@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures.common import PALETTE, SUBJECT, base_layout, number_format, with_gaps
+from dashboard.figures.units import ChartUnit, chart_unit, mark_source_units
 
 GROUP_BAR = "#8C8C8C"  # group aggregates: neutral grey, hatched
 OTHERS = "rgba(110, 110, 110, 0.40)"  # the municipalities that are not chosen
@@ -86,15 +87,17 @@ def compare_ranking_figure(
     `frame`: name, value, kind ("group" rows are aggregates, drawn grey and hatched).
     `medians`: name, value of each group's member median, drawn as dashed vertical lines.
     """
-    data = frame.dropna(subset=["value"])
+    chart = chart_unit(unit, lang)
+    data = chart.scaled(frame.dropna(subset=["value"]), ["value"])
     # Plotly draws the first category at the bottom: put the best last.
     data = data.sort_values("value", ascending=direction != "lower_is_better")
-    fmt = number_format(decimals)
+    fmt, unit = number_format(chart.decimals(decimals)), chart.label
     fig = go.Figure(_ranking_bars(data, fmt, unit))
     if group_label and data["kind"].eq("group").any():
         fig.add_trace(_group_legend(group_label))
     if medians is not None:
-        fig.add_traces(_median_lines(medians, median_label, fmt, unit))
+        fig.add_traces(_median_lines(chart.scaled(medians, ["value"]), median_label, fmt, unit))
+    mark_source_units(fig, {"value": chart, "x": chart})
     base_layout(fig, title, lang, height=max(340, 26 * len(data) + 170))
     fig.update_layout(
         hovermode="closest",
@@ -120,8 +123,10 @@ def compare_scatter_figure(
     x_decimals: int = 1,
     y_decimals: int = 1,
     others_label: str = "",
+    units: Mapping[str, ChartUnit] | None = None,
 ) -> go.Figure:
-    """All municipalities (`area_code, name, x, y`) in grey, the chosen ones named."""
+    """All municipalities (`area_code, name, x, y`) in grey, the chosen ones named. `units`:
+    the `ChartUnit` of an axis ('x', 'y') whose values are plotted scaled (`figures.units`)."""
     data = frame.dropna(subset=["x", "y"])
     chosen = data["area_code"].isin(set(highlight))
     hover = (
@@ -153,6 +158,7 @@ def compare_scatter_figure(
         )
     )
     base_layout(fig, title, lang, height=480)
+    mark_source_units(fig, units or {})
     fig.update_layout(
         hovermode="closest",
         xaxis={"title": {"text": x_title}, "automargin": True},
@@ -174,9 +180,10 @@ def compare_trend_figure(
     dash) `looks` gives its code (groups dashed without it). `period` is a date (monthly
     series) or an integer year (annual series, drawn with whole-year ticks); a year or month
     without a value is a gap in the line, never bridged."""
-    fmt = number_format(decimals)
-    fig = go.Figure()
-    data = frame.dropna(subset=["value"])
+    chart = chart_unit(unit, lang)
+    fmt, unit = number_format(chart.decimals(decimals)), chart.label
+    fig = mark_source_units(go.Figure(), {"y": chart})
+    data = chart.scaled(frame.dropna(subset=["value"]), ["value"])
     if "area_code" not in data:  # looks are by code; a frame without codes goes by name
         data = data.assign(area_code=data["name"])
     for (code, name, kind), series in data.groupby(["area_code", "name", "kind"], sort=False):

@@ -20,6 +20,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.basedatatypes import BaseFigure
 
+from dashboard.figures.units import source_units
+
 COLUMNS = ("series", "label", "area", "x", "y", "value", "low", "high")
 
 
@@ -76,9 +78,10 @@ def _xy_rows(trace: Mapping[str, Any]) -> pd.DataFrame:
 
 def figure_rows(figure: go.Figure | Mapping[str, Any]) -> pd.DataFrame:
     """The plotted points of `figure`, one row each, in trace order (columns of `COLUMNS`
-    that any trace fills)."""
+    that any trace fills), in the source unit where the figure plots a scaled one."""
+    figure = _as_dict(figure)
     parts = []
-    for trace in _as_dict(figure).get("data", []):
+    for trace in figure.get("data", []):
         role = _role(trace)
         if role == "skip":
             continue
@@ -93,19 +96,26 @@ def figure_rows(figure: go.Figure | Mapping[str, Any]) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame(columns=["series", "value"])
     frame = pd.concat(parts, ignore_index=True)
+    for column, (factor, _source, _label) in source_units(figure.get("layout") or {}).items():
+        if column in frame:
+            frame[column] = pd.to_numeric(frame[column]) * factor
     columns = [c for c in COLUMNS if c in frame and frame[c].notna().any()]
     return frame[columns]
 
 
 def axis_titles(figure: go.Figure | Mapping[str, Any]) -> dict[str, str]:
-    """{'x': the x axis title, 'y': ...} where the figure names its axes."""
+    """{'x': the x axis title, 'y': ...} where the figure names its axes; a column the figure
+    plots in a scaled unit is titled with its source unit ('value': '1 000 €')."""
     layout = _as_dict(figure).get("layout", {})
+    units = source_units(layout)
     titles = {}
     for axis in ("x", "y"):
         title = (layout.get(f"{axis}axis") or {}).get("title") or {}
         text = title.get("text") if isinstance(title, Mapping) else title
         if text:
             titles[axis] = str(text)
+    for column, (_factor, source, label) in units.items():
+        titles[column] = titles[column].replace(label, source) if column in titles else source
     return titles
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures.common import base_layout, number_format
+from dashboard.figures.units import chart_unit, mark_source_units
 
 NO_DATA = "#D9D9D9"
 Shapes = Callable[[dict | Iterable[str]], tuple[dict | str, list[str]]]
@@ -156,16 +157,18 @@ def choropleth_figure(
 ) -> go.Figure:
     """Municipal values (`area_code, name, value`) on the boundaries in `geojson`.
 
-    `scale_title`: the colour bar's title (default `unit`); `outlines`: (legend label, FeatureCollection of the outlined municipalities, colour), each a
+    `unit`: the catalogue unit (thousands of euros are drawn in millions, `figures.units`);
+    `scale_title`: the colour bar's title (default the drawn unit); `outlines`: (legend label, FeatureCollection of the outlined municipalities, colour), each a
     transparent choropleth with a thick border; `missing`: (label, FeatureCollection) drawn grey.
     The map is tile-free: a hidden `geo` base map fitted to the drawn municipalities.
     `geojson` may be a URL (plotly.js fetches it once); outlines and missing may then give
     municipality codes instead of collections and share it, which keeps the figures small.
     """
-    data = frame.dropna(subset=["value"])
-    fmt = number_format(decimals)
+    chart = chart_unit(unit, lang)
+    data = chart.scaled(frame.dropna(subset=["value"]), ["value"])
+    fmt, unit = number_format(chart.decimals(decimals)), chart.label
     shapes = _shapes_of(geojson, feature_id_key)
-    fig = go.Figure()
+    fig = mark_source_units(go.Figure(), {"value": chart})
     if missing is not None and shapes(missing[1])[1]:
         fig.add_trace(_missing_layer(missing[0], shapes(missing[1]), feature_id_key))
     fig.add_trace(_values_layer(data, geojson, feature_id_key, unit, fmt, direction, scale_title))

@@ -9,7 +9,8 @@ tab title) in the `_pages_location.search` input of its body.
 `head_tags(path)` is what the served HTML's `<head>` carries (`dashboard.app` puts it in the
 index): `<title>`, the description and the Open Graph / Twitter card tags, with `og:image` a
 picture of the town's headline card (`/og/town/<code>.png`, drawn by `dashboard.pagemeta.image`) on
-a profile and the site's card elsewhere. Dash's own page meta tags are switched off
+a profile and the site's card elsewhere; a profile also names its oEmbed answer
+(`<link rel="alternate" type="application/json+oembed">`, `oembed_link`). Dash's own page meta tags are switched off
 (`include_pages_meta=False`): they cannot vary the image by town.
 """
 
@@ -18,13 +19,14 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 import flask
 import pandas as pd
 from dash._pages import _path_to_page
 
 from dashboard import queries
+from dashboard.embeds import oembed
 from dashboard.i18n import fmt_period, fmt_value, lang_of, t
 
 BRAND = "Seutu Invest In"
@@ -120,6 +122,18 @@ def _page_of(path: str) -> tuple[str, dict]:
     return name, variables or {}
 
 
+def oembed_link(code: str, lang: str, root: str, title: str) -> str:
+    """The oEmbed discovery link of town `code`'s profile in `lang` (https://oembed.com,
+    section 4): the endpoint's absolute URL asking for the profile's card as JSON."""
+    root = root.rstrip("/")
+    profile = f"{root}/town/{code}?lang={lang}"
+    endpoint = f"{root}{oembed.PATH}?{urlencode({'url': profile, 'format': 'json'})}"
+    return (
+        '<link rel="alternate" type="application/json+oembed" '
+        f'href="{html.escape(endpoint, quote=True)}" title="{html.escape(title, quote=True)}">'
+    )
+
+
 def head_tags(path: str, url: str, root: str) -> tuple[str, str]:
     """(title, meta tags' HTML) of the page at `path` (`url` the whole address, `root` the
     site's) in the request's language."""
@@ -152,4 +166,6 @@ def head_tags(path: str, url: str, root: str) -> tuple[str, str]:
         f'<meta {kind}="{name}" content="{html.escape(value, quote=True)}">'
         for kind, name, value in tags
     )
+    if town:
+        markup += "\n        " + oembed_link(str(code), lang, root, title_value)
     return title_value, markup

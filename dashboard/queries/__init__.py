@@ -6,6 +6,7 @@ connection per process, with small Python shaping beside them.
 - `lookups`: areas, groups, the indicator catalogue, provenance.
 - `values`: indicator values as the pages show them (series, one year, latest values).
 - `indices`: the stored composite indices and peers, the `peers:<code>` groups.
+- `currency`: the staleness rule (`is_stale`, `cutoff_year`, `build_cutoff`) pages and embeds share.
 - `content`: the ecosystem content file (`content/ecosystem.yaml`), not a warehouse table.
 
 Pages import this package (`from dashboard import queries`); caching is `dashboard.cache`'s
@@ -20,6 +21,7 @@ from dashboard.queries.content import (
     ecosystem,
     use_content_file,
 )
+from dashboard.queries.currency import build_cutoff, cutoff_year, is_stale
 from dashboard.queries.indices import (
     OVERALL_INDEX,
     PEERS_PREFIX,
@@ -93,12 +95,14 @@ __all__ = [
     "area_codes",
     "area_name",
     "areas",
+    "build_cutoff",
     "build_id",
     "build_info",
     "comparison_columns",
     "configure",
     "content_digest",
     "content_path",
+    "cutoff_year",
     "ecosystem",
     "export_frame",
     "group_latest_values",
@@ -110,6 +114,7 @@ __all__ = [
     "index_values",
     "indicator_coverage",
     "is_region_level",
+    "is_stale",
     "indicator_ids",
     "indicator_meta",
     "indicator_years",

@@ -17,7 +17,7 @@ from dash import html
 
 from dashboard import queries
 from dashboard.figures import ByRole
-from dashboard.i18n import t
+from dashboard.i18n import lang_of, t
 from dashboard.layout import dropdown_control
 from pipeline.presentation import Presentation, load_presentation
 
@@ -231,3 +231,15 @@ def grid_pagination(size: int) -> dict[str, Any]:
         "paginationPageSize": size,
         "paginationPageSizeSelector": list(GRID_PAGE_SIZES),
     }
+
+
+LOCALE_TAGS = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}  # number conventions of the grids
+
+
+def number_formatter(lang: str, decimals: str = "params.data.decimals") -> str:
+    """An AG Grid valueFormatter expression: numbers in the language's convention with exactly
+    `decimals` decimals (a JS expression; by default the row's indicator's catalogue decimals),
+    trailing zeros kept ('13,0' beside '13,3')."""
+    tag = LOCALE_TAGS[lang_of(lang)]
+    places = f"{{minimumFractionDigits: {decimals}, maximumFractionDigits: {decimals}}}"
+    return f"params.value == null ? '' : params.value.toLocaleString('{tag}', {places})"

@@ -11,12 +11,10 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard import figures, queries
-from dashboard.i18n import lang_of, t
+from dashboard.i18n import t
 from dashboard.layout import definition_href, figure_block, grid_locale
-from dashboard.views.common import grid_pagination, presentation
+from dashboard.views.common import grid_pagination, number_formatter, presentation
 from dashboard.views.compare import Selection
-
-LOCALE_TAGS = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
 
 
 def _meta(indicator_id: str, lang: str) -> dict[str, Any]:
@@ -106,18 +104,20 @@ def ranking_figure(selection: Selection, lang: str) -> go.Figure:
 
 def _axis(
     indicator_id: str, lang: str, year: int | None = None
-) -> tuple[pd.DataFrame, str, int] | None:
-    """(municipal values, axis title naming their year, decimals) of an indicator in `year`, or
-    in its newest year before `year` when it has none then (the latest without `year`); None
-    without data or for a region-level indicator (regions' figures are not plotted as
-    municipalities')."""
+) -> tuple[pd.DataFrame, str, int, figures.ChartUnit] | None:
+    """(municipal values in the chart unit, axis title naming their year, decimals, the chart
+    unit) of an indicator in `year`, or in its newest year before `year` when it has none then
+    (the latest without `year`); None without data or for a region-level indicator (regions'
+    figures are not plotted as municipalities')."""
     meta = _meta(indicator_id, lang)
     years = [y for y in queries.indicator_years(indicator_id) if year is None or y <= int(year)]
     if not years or queries.is_region_level(indicator_id):
         return None
-    values = queries.municipal_values(indicator_id, years[-1], lang)
-    unit = f" ({meta['unit']})" if meta["unit"] else ""
-    return values, f"{meta['label']}{unit}, {years[-1]}", meta["decimals"]
+    chart = figures.chart_unit(meta["unit"], lang)
+    values = chart.scaled(queries.municipal_values(indicator_id, years[-1], lang), ["value"])
+    unit = f" ({chart.label})" if chart.label else ""
+    title = f"{meta['label']}{unit}, {years[-1]}"
+    return values, title, chart.decimals(meta["decimals"]), chart
 
 
 @queries.memoised(64)  # the scatter does not depend on the ranking's indicator
@@ -138,7 +138,7 @@ def scatter_figure(
             )
             return figures.no_data_figure(t(why, lang), lang, title=title)
         axes.append(axis)
-    (x_values, x_title, x_decimals), (y_values, y_title, y_decimals) = axes
+    (x_values, x_title, x_decimals, x_unit), (y_values, y_title, y_decimals, y_unit) = axes
     frame = x_values[["area_code", "name", "value"]].rename(columns={"value": "x"})
     frame = frame.merge(y_values[["area_code", "value"]].rename(columns={"value": "y"}))
     return figures.compare_scatter_figure(
@@ -151,6 +151,7 @@ def scatter_figure(
         x_decimals=x_decimals,
         y_decimals=y_decimals,
         others_label=t("compare.other_municipalities", lang),
+        units={"x": x_unit, "y": y_unit},
     )
 
 
@@ -247,15 +248,6 @@ def gap_rows(selection: Selection, lang: str) -> list[dict[str, Any]]:
     rows = [dict(row) for row in _gap_rows(selection.areas, selection.peer, lang)]
     first = [r for r in rows if r["indicator_id"] == selection.indicator]
     return first + [r for r in rows if r["indicator_id"] != selection.indicator]
-
-
-def number_formatter(lang: str, decimals: str = "params.data.decimals") -> str:
-    """An AG Grid valueFormatter expression: numbers in the language's convention with exactly
-    `decimals` decimals (a JS expression; by default the row's indicator's catalogue decimals),
-    trailing zeros kept ('13,0' beside '13,3')."""
-    tag = LOCALE_TAGS[lang_of(lang)]
-    places = f"{{minimumFractionDigits: {decimals}, maximumFractionDigits: {decimals}}}"
-    return f"params.value == null ? '' : params.value.toLocaleString('{tag}', {places})"
 
 
 # (field, header locale key, further column properties): the gap grid's columns, in order.

@@ -1,11 +1,12 @@
-"""How current each figure is: the staleness rule, the marks the pages put on figures that are not
-current, and the "data as of" table of the town profile and the About page.
+"""How current each figure is: the marks the pages put on figures that are not current, and the
+"data as of" table of the town profile and the About page. The staleness rule itself is
+`dashboard.queries.currency`'s (the embeds use the same one).
 
 The rule: a figure whose year is before `Presentation.currency.cutoff(build year)` (the build's
 year from core.build_info minus `currency.stale_after_years` in presentation.yaml) is not
 current. Pages mark it with its year and never hide it. Which years the warehouse holds comes
 from `queries.indicator_coverage` (the core.indicator_coverage view); no year is written here.
-`cutoff_year`, `is_stale`, `with_currency`, `coverage_rows` and `coverage_cells` are pure.
+`with_currency`, `coverage_rows` and `coverage_cells` are pure.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dash import html
 from dashboard import queries
 from dashboard.i18n import fmt_period, t
 from dashboard.layout import present
+from dashboard.queries.currency import build_cutoff, cutoff_year, is_stale
 from pipeline.presentation import Presentation
 
 # The data-as-of table's column headers, in the order `coverage_cells` returns the cells.
@@ -29,26 +31,6 @@ COVERAGE_COLUMNS = (
     "common.as_of_col_updated",
     "common.as_of_col_status",
 )
-
-
-def cutoff_year(built_at: Any, pres: Presentation) -> int | None:
-    """The earliest year that still counts as current for a build at `built_at` (None when the
-    build time is unknown: then nothing is marked)."""
-    if built_at is None or pd.isna(built_at):
-        return None
-    return pres.currency.cutoff(pd.Timestamp(built_at).year)
-
-
-def build_cutoff(pres: Presentation) -> int | None:
-    """`cutoff_year` of the warehouse the pages read."""
-    return cutoff_year(queries.build_info().get("built_at"), pres)
-
-
-def is_stale(year: Any, cutoff: int | None) -> bool:
-    """True when `year` (a figure's year, or an indicator's newest year) is before `cutoff`."""
-    if cutoff is None or year is None or pd.isna(year):
-        return False
-    return int(year) < cutoff
 
 
 def with_currency(values: pd.DataFrame, coverage: pd.DataFrame, cutoff: int | None) -> pd.DataFrame:

@@ -8,6 +8,7 @@ is `dashboard.views.data_downloads`'s. `parse_params`, `column_defs` and `grid_r
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 import dash_ag_grid as dag
@@ -25,6 +26,7 @@ from dashboard.views.common import (
     control_row,
     grid_pagination,
     named,
+    number_formatter,
     options,
     query_codes,
     quoted,
@@ -35,7 +37,8 @@ from pipeline.presentation import Presentation
 
 PAGE = "data"
 MAX_GRID_ROWS = 5000
-LOCALE_TAGS = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
+INDEX_DECIMALS = 2  # composite index scores (ids outside the catalogue), as the profile shows them
+COUNT_COLUMNS = ("n_values", "n_members")  # whole numbers
 YEARS = range(1972, 2041)  # the year dropdowns' range
 
 
@@ -136,10 +139,15 @@ def export_selection(selection: DataSelection, lang: str):
 # --------------------------------------------------------------------------- table
 
 
-def column_defs(frame: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
-    """Grid columns for the export frame's columns, headers translated where known."""
+def column_defs(
+    frame: pd.DataFrame, lang: str, decimals: Mapping[str, int] | None = None
+) -> list[dict[str, Any]]:
+    """Grid columns for the export frame's columns, headers translated where known. Numbers show
+    their indicator's catalogue `decimals` (by indicator id) with trailing zeros kept: the long
+    frame's `value` by the row's `decimals` field (`grid_rows`), a wide frame's indicator
+    column by its id."""
     strings = load_page(PAGE)
-    tag = LOCALE_TAGS[lang_of(lang)]
+    decimals = decimals or {}
     columns = []
     for name in frame.columns:
         key = f"col_{name}"
@@ -148,20 +156,26 @@ def column_defs(frame: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
             "headerName": t(f"data.{key}", lang) if key in strings else str(name),
         }
         if pd.api.types.is_numeric_dtype(frame[name]) and name != "year":
+            if name == "value":
+                places = "params.data.decimals"
+            elif name in COUNT_COLUMNS:
+                places = "0"
+            else:
+                places = str(decimals.get(str(name), INDEX_DECIMALS))
             column.update(
                 type="numericColumn",
                 filter="agNumberColumnFilter",
-                valueFormatter={
-                    "function": "params.value == null ? '' : "
-                    f"params.value.toLocaleString('{tag}', {{maximumFractionDigits: 6}})"
-                },
+                valueFormatter={"function": number_formatter(lang, places)},
             )
         columns.append(column)
     return columns
 
 
-def grid_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """JSON-safe records (dates as ISO text, missing values as null)."""
+def grid_rows(
+    frame: pd.DataFrame, decimals: Mapping[str, int] | None = None
+) -> list[dict[str, Any]]:
+    """JSON-safe records (dates as ISO text, missing values as null); in the long frame each row
+    also carries its indicator's `decimals` for the value column's format."""
     shown = frame.head(MAX_GRID_ROWS).copy()
     for name in shown.columns:
         if pd.api.types.is_datetime64_any_dtype(shown[name]):
@@ -169,7 +183,17 @@ def grid_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
         elif shown[name].dtype == object:
             shown[name] = shown[name].map(lambda v: v.isoformat() if hasattr(v, "isoformat") else v)
     shown = shown.astype(object).where(shown.notna(), None)
-    return shown.to_dict("records")
+    records = shown.to_dict("records")
+    if decimals is not None and {"indicator_id", "value"} <= set(shown.columns):
+        for record in records:
+            record["decimals"] = decimals.get(str(record["indicator_id"]), INDEX_DECIMALS)
+    return records
+
+
+def catalogue_decimals() -> dict[str, int]:
+    """Each catalogue indicator's decimals, by id."""
+    frame = queries.indicators("fi")
+    return {str(i): int(d) for i, d in zip(frame.indicator_id, frame.decimals, strict=True)}
 
 
 def table_content(selection: DataSelection, lang: str) -> tuple[list, list, str, list[str]]:
@@ -191,7 +215,8 @@ def table_content(selection: DataSelection, lang: str) -> tuple[list, list, str,
     count = t("data.row_count", lang, n=rows)
     if rows > MAX_GRID_ROWS:
         count = t("data.row_count_capped", lang, n=rows, shown=MAX_GRID_ROWS)
-    return grid_rows(frame), column_defs(frame, lang), count, missing
+    decimals = catalogue_decimals()
+    return grid_rows(frame, decimals), column_defs(frame, lang, decimals), count, missing
 
 
 def grid(rows: list, columns: list, lang: str) -> dag.AgGrid:

@@ -141,7 +141,9 @@ def map_figure(selection: MapSelection, lang: str, pres: Presentation) -> go.Fig
         lang,
         title=title,
         unit=unit,
-        scale_title=t("map.region_scale", lang, unit=unit) if regional else unit,
+        scale_title=t("map.region_scale", lang, unit=figures.chart_unit(unit, lang).label)
+        if regional
+        else None,
         decimals=decimals,
         direction=direction,
         outlines=outlines,

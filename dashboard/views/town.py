@@ -22,7 +22,7 @@ from dashboard.views import coverage, index, town_charts, town_print, town_regio
 from dashboard.views.common import comparisons
 from dashboard.views.town_charts import period
 from dashboard.views.town_ecosystem import ecosystem_sections
-from dashboard.views.town_embed import embed_section
+from dashboard.views.town_embed import EMBED_SECTION, embed_section
 from dashboard.views.town_rdi import rdi_sections
 from pipeline.presentation import Presentation
 
@@ -196,13 +196,8 @@ def _tools(code: str, lang: str) -> html.Div:
             html.Label(t("town.choose", lang), htmlFor="town-picker"),
             town_picker("town-picker", lang, value=code),
             html.Button(t("town.print", lang), id="town-print", className="print", n_clicks=0),
-            html.A(
-                t("town.embed_link", lang),
-                href=href(f"/embed/town/{code}", lang),
-                className="button",
-                target="_blank",
-                rel="noopener",
-            ),
+            # to the snippet generator further down this page (copy code, preview, options)
+            html.A(t("town.embed_link", lang), href=f"#{EMBED_SECTION}", className="button"),
             dcc.Location(id="town-url", refresh="callback-nav"),
         ],
         className="town-tools",

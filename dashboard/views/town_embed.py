@@ -30,6 +30,8 @@ from dashboard.i18n import LANG_NAMES, lang_of, t
 from dashboard.layout import dropdown_control
 from pipeline.presentation import Presentation
 
+EMBED_SECTION = "town-embed"  # the generator section's id: the profile's tool button links here
+
 
 def site_root() -> str:
     """'https://host' of the request being answered ('' outside a request)."""
@@ -199,5 +201,5 @@ def embed_section(code: str, lang: str, pres: Presentation) -> html.Section:
             _panes(first, lang),
         ],
         className="theme-section embed-generator no-print",
-        id="town-embed",
+        id=EMBED_SECTION,
     )

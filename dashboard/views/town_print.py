@@ -40,6 +40,7 @@ TABLE_COLUMNS = (
     "town.col_university",
     "town.col_country",
 )
+PRINT_SHORT_HEADERS = {"town.col_university": "town_print.col_university_short"}
 INDEX_COLUMNS = (
     "town_print.index_col",
     "town_print.score_col",
@@ -141,6 +142,13 @@ def _label(record: dict[str, Any], region: str, lang: str) -> list:
     return label
 
 
+def _header(key: str, lang: str) -> str | html.Abbr:
+    """A column header; one too long for its narrow printed column as its short form, the full
+    name in the title."""
+    short = PRINT_SHORT_HEADERS.get(key)
+    return html.Abbr(t(short, lang), title=t(key, lang)) if short else t(key, lang)
+
+
 def indicator_table(
     values: pd.DataFrame,
     region: str,
@@ -150,7 +158,7 @@ def indicator_table(
 ) -> html.Table:
     """One table, a heading row per theme; `cells` gives a row's value, period and group cells
     (the screen's theme tables' `theme_cells`, so both show the same numbers)."""
-    head = html.Thead(html.Tr([html.Th(t(key, lang), scope="col") for key in TABLE_COLUMNS]))
+    head = html.Thead(html.Tr([html.Th(_header(key, lang), scope="col") for key in TABLE_COLUMNS]))
     kinds = ["label-col", "value-col", "period-col"] + ["group-col"] * (len(TABLE_COLUMNS) - 3)
     columns = html.Colgroup([html.Col(className=kind) for kind in kinds])
     body = []

@@ -182,8 +182,9 @@ def peers_table(code: str, indicators: list[str] | None, lang: str) -> html.Tabl
     return html.Table([html.Thead(head), html.Tbody(body)], className="peers-table")
 
 
-def _index_table(rows: list[dict[str, Any]], lang: str) -> html.Table:
-    """Index, score, rank of N and rank range as a table with its column headers."""
+def _index_table(rows: list[dict[str, Any]], lang: str) -> html.Div:
+    """Index, score, rank of N and rank range as a table with its column headers (in a box
+    that scrolls sideways on a screen narrower than the headers)."""
     ranked = rows[0]["ranked"] if rows else 0
     left, right = {"textAlign": "left"}, {"textAlign": "right"}
     head = html.Tr(
@@ -206,7 +207,8 @@ def _index_table(rows: list[dict[str, Any]], lang: str) -> html.Table:
         for r in rows
     ]
     caption = html.Caption(t("index.table_caption", lang), className="visually-hidden")
-    return html.Table([caption, html.Thead(head), html.Tbody(cells)], className="index-table")
+    table = html.Table([caption, html.Thead(head), html.Tbody(cells)], className="index-table")
+    return html.Div(table, className="table-wrap")
 
 
 def town_section(code: str, lang: str, pres: Presentation) -> html.Section:

@@ -75,7 +75,7 @@ def test_the_map_csv_is_the_plotted_municipalities_and_the_warehouse_values(
     figure, table, source = download(client, "map-figure", map_layout(lang="fi"), "fi")
     values = next(t for t in figure.data if t.colorbar.title.text is not None)
     assert list(table["Aluekoodi"]) == list(values.locations)  # the coloured layer, in order
-    assert table["Lähde"].eq(source).all() and "Statistics Finland" in source
+    assert table["Lähde"].eq(source).all() and "Tilastokeskus" in source
     title = figure.layout.title.text
     assert table["Kuvio"].eq(title).all()
     # independent oracle: the warehouse's municipal values of the map's indicator and year

@@ -16,6 +16,16 @@ from pathlib import Path
 from pipeline.snapshot import sha256_file
 
 
+def component_text(component) -> str:
+    """Every string in a Dash component tree, joined."""
+    if isinstance(component, str | int | float):
+        return str(component)
+    if isinstance(component, list | tuple):
+        return "".join(component_text(c) for c in component)
+    children = getattr(component, "children", None)
+    return "" if children is None else component_text(children)
+
+
 def routing_body(deps: list[dict], path: str, search: str) -> dict:
     """The `/_dash-update-component` payload of Dash's page-routing callback (the one that
     builds a page layout) for `path` and `search`; `deps` is `/_dash-dependencies`."""

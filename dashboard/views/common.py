@@ -243,3 +243,15 @@ def number_formatter(lang: str, decimals: str = "params.data.decimals") -> str:
     tag = LOCALE_TAGS[lang_of(lang)]
     places = f"{{minimumFractionDigits: {decimals}, maximumFractionDigits: {decimals}}}"
     return f"params.value == null ? '' : params.value.toLocaleString('{tag}', {places})"
+
+
+# Locale keys of the theme tables' column headers: indicator, value, period, then the
+# comparison groups in `comparisons` order.
+THEME_COLUMNS = (
+    "town.col_indicator",
+    "town.col_value",
+    "town.col_period",
+    "town.col_network",
+    "town.col_university",
+    "town.col_country",
+)

@@ -19,7 +19,7 @@ from dashboard.highlights import town_highlights
 from dashboard.i18n import fmt_number, fmt_period, fmt_signed, fmt_value, t
 from dashboard.layout import definition_link, href, message, shell, town_picker
 from dashboard.views import coverage, index, town_charts, town_print, town_region
-from dashboard.views.common import comparisons
+from dashboard.views.common import THEME_COLUMNS, comparisons
 from dashboard.views.town_charts import period
 from dashboard.views.town_ecosystem import ecosystem_sections
 from dashboard.views.town_embed import EMBED_SECTION, embed_section
@@ -126,18 +126,6 @@ def theme_cells(row: dict[str, Any], lang: str, pres: Presentation) -> list[str]
         comparable = row.aggregation != "sum" and pd.notna(value)
         cells.append(fmt_number(value, row.decimals, lang) if comparable else "–")
     return cells
-
-
-# Locale keys of the theme tables' column headers: indicator, value, period, then the
-# comparison groups in `comparisons` order.
-THEME_COLUMNS = (
-    "town.col_indicator",
-    "town.col_value",
-    "town.col_period",
-    "town.col_network",
-    "town.col_university",
-    "town.col_country",
-)
 
 
 def _theme_table(rows: pd.DataFrame, lang: str, pres: Presentation) -> html.Div:

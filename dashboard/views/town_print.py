@@ -26,20 +26,12 @@ from dash import html
 from dashboard import queries, services
 from dashboard.i18n import fmt_date, fmt_number, t
 from dashboard.layout import href, present
+from dashboard.views.common import THEME_COLUMNS
 from pipeline.presentation import Presentation
 
 # QR module size and quiet zone of the SVG (print.css sets its printed size).
 QR_SCALE = 2
 QR_BORDER = 2
-# Column headers of the indicator table: indicator, value, period, then the comparison groups.
-TABLE_COLUMNS = (
-    "town.col_indicator",
-    "town.col_value",
-    "town.col_period",
-    "town.col_network",
-    "town.col_university",
-    "town.col_country",
-)
 PRINT_SHORT_HEADERS = {"town.col_university": "town_print.col_university_short"}
 INDEX_COLUMNS = (
     "town_print.index_col",
@@ -158,14 +150,14 @@ def indicator_table(
 ) -> html.Table:
     """One table, a heading row per theme; `cells` gives a row's value, period and group cells
     (the screen's theme tables' `theme_cells`, so both show the same numbers)."""
-    head = html.Thead(html.Tr([html.Th(_header(key, lang), scope="col") for key in TABLE_COLUMNS]))
-    kinds = ["label-col", "value-col", "period-col"] + ["group-col"] * (len(TABLE_COLUMNS) - 3)
+    head = html.Thead(html.Tr([html.Th(_header(key, lang), scope="col") for key in THEME_COLUMNS]))
+    kinds = ["label-col", "value-col", "period-col"] + ["group-col"] * (len(THEME_COLUMNS) - 3)
     columns = html.Colgroup([html.Col(className=kind) for kind in kinds])
     body = []
     for theme, rows in print_rows(values, pres):
         body.append(
             html.Tr(
-                html.Th(t(f"common.theme_{theme}", lang), colSpan=len(TABLE_COLUMNS)),
+                html.Th(t(f"common.theme_{theme}", lang), colSpan=len(THEME_COLUMNS)),
                 className="theme-row",
             )
         )

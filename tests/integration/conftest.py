@@ -16,7 +16,7 @@ _ROOT = str(Path(__file__).resolve().parents[2])
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
-from tests.helpers import REDIS_SERVER, redis_server  # noqa: E402
+from tests.helpers import REDIS_SERVER, queries_on, redis_server  # noqa: E402
 from tests.replay_server import ReplayServer  # noqa: E402
 
 
@@ -47,6 +47,13 @@ def con(warehouse_path) -> Iterator[duckdb.DuckDBPyConnection]:
     connection = duckdb.connect(str(warehouse_path), read_only=True)
     yield connection
     connection.close()
+
+
+@pytest.fixture(scope="module")
+def queries(warehouse_path):
+    """`dashboard.queries` pointed at the session's warehouse, one per test module."""
+    with queries_on(warehouse_path) as queries:
+        yield queries
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,6 @@ import re
 import duckdb
 import pytest
 
-from tests.helpers import queries_on
-
 SPAN = re.compile(r"\((\d{4}) → (\d{4})\)")
 
 YEARS_SQL = """
@@ -28,12 +26,6 @@ def years(warehouse_path) -> dict[tuple[str, str], list[int]]:
     with duckdb.connect(str(warehouse_path), read_only=True) as con:
         rows = con.execute(YEARS_SQL).fetchall()
     return {(i, a): list(y) for i, a, y in rows}
-
-
-@pytest.fixture(scope="module")
-def queries(warehouse_path):
-    with queries_on(warehouse_path) as queries:
-        yield queries
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])

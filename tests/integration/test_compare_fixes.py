@@ -6,24 +6,9 @@ things checked (what the browser draws), never recomputed with the code under te
 
 from __future__ import annotations
 
-import duckdb
 import pytest
 
-from tests.helpers import queries_on
-
 X, Y = "tertiary_share", "unemployment_rate"  # the presentation's default scatter axes
-
-
-@pytest.fixture(scope="module")
-def con(warehouse_path):
-    with duckdb.connect(str(warehouse_path), read_only=True) as connection:
-        yield connection
-
-
-@pytest.fixture(scope="module")
-def queries(warehouse_path):
-    with queries_on(warehouse_path) as queries:
-        yield queries
 
 
 def _years(con, indicator: str) -> list[int]:

@@ -13,7 +13,7 @@ import sys
 import duckdb
 import pytest
 
-from tests.helpers import queries_on
+from tests.helpers import component_text, queries_on
 
 REGIONAL = "gdp_per_capita"  # published only for regions (a test of the map's region mode)
 BEFORE = "unemployment_rate"
@@ -51,15 +51,6 @@ def page(dashboard_app, warehouse_path):
         yield sys.modules[module]
 
 
-def _text(component) -> str:
-    if isinstance(component, str | int | float):
-        return str(component)
-    if isinstance(component, list | tuple):
-        return "".join(_text(c) for c in component)
-    children = getattr(component, "children", None)
-    return "" if children is None else _text(children)
-
-
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 def test_switching_to_a_regional_indicator(page, oracle, lang):
     options, year = page.update_years(REGIONAL, 2024)  # 2024: the previous indicator's year
@@ -74,7 +65,7 @@ def test_switching_to_a_regional_indicator(page, oracle, lang):
             tr for tr in figure.data if tr.type == "choropleth" and tr.showscale is not False
         ]
         assert SCALE_WORD[lang] in values.colorbar.title.text.lower()
-        text = _text(sources)
+        text = component_text(sources)
         assert all(table in text for table in oracle["own"]), text
         assert all(table in data_source for table in oracle["own"]), data_source
         stray = oracle["before"] - oracle["own"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from tests.helpers import queries_on
+from tests.helpers import component_text, queries_on
 
 CODE = "140"
 HEADER_WORDS = {
@@ -18,15 +18,6 @@ HEADER_WORDS = {
     "sv": ("Poäng", "Placering", "variation"),
     "en": ("Score", "Rank", "range"),
 }
-
-
-def _text(component) -> str:
-    if isinstance(component, str | int | float):
-        return str(component)
-    if isinstance(component, list | tuple):
-        return "".join(_text(c) for c in component)
-    children = getattr(component, "children", None)
-    return "" if children is None else _text(children)
 
 
 def _find(component, class_name: str):
@@ -68,18 +59,18 @@ def test_index_block_is_a_labelled_table(warehouse_path, stored, lang):
     table = _find(section, "index-table")
     parts = {type(c).__name__: c for c in table.children}
     head, body = parts["Thead"], parts["Tbody"]
-    headers = [_text(th) for th in head.children.children]
+    headers = [component_text(th) for th in head.children.children]
     assert len(headers) == 4 and all(headers), headers
     for word, header in zip(HEADER_WORDS[lang], headers[1:], strict=True):
         assert word.lower() in header.lower(), (word, header)
     score, rank, ranked = stored["index_overall"]
     assert str(ranked) in headers[2]  # 'Rank of 308'
-    overall = [_text(td) for td in body.children[0].children]
+    overall = [component_text(td) for td in body.children[0].children]
     assert overall[1] == fmt_number(score, 2, lang)
     assert overall[2] == str(int(rank))
     low, high = (int(x) for x in overall[3].split("–"))
     assert low <= rank <= high
     assert len(body.children) == stored["n"]
     for row in body.children:
-        cells = [_text(td) for td in row.children]
+        cells = [component_text(td) for td in row.children]
         assert len(cells) == 4 and "/" not in cells[2], cells

@@ -9,22 +9,7 @@ members in core.group_members.
 
 from __future__ import annotations
 
-import duckdb
 import pytest
-
-from tests.helpers import queries_on
-
-
-@pytest.fixture(scope="module")
-def con(warehouse_path):
-    with duckdb.connect(str(warehouse_path), read_only=True) as connection:
-        yield connection
-
-
-@pytest.fixture(scope="module")
-def queries(warehouse_path):
-    with queries_on(warehouse_path) as queries:
-        yield queries
 
 
 def _selection(con, indicator: str):

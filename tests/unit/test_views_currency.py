@@ -13,20 +13,11 @@ from dashboard.views import coverage, town, town_charts
 from pipeline import DEFAULT_PRESENTATION
 from pipeline.catalogue import CatalogueError
 from pipeline.presentation import load_presentation, parse_presentation
+from tests.helpers import component_text
 
 PRES = load_presentation()
 YEARS = PRES.currency.stale_after_years
 TEXT = DEFAULT_PRESENTATION.read_text(encoding="utf-8")
-
-
-def _text(component) -> str:
-    """Every string in a Dash component tree, joined."""
-    if isinstance(component, str | int | float):
-        return str(component)
-    if isinstance(component, list | tuple):
-        return "".join(_text(c) for c in component)
-    children = getattr(component, "children", None)
-    return "" if children is None else _text(children)
 
 
 # --------------------------------------------------------------------------- the rule
@@ -194,11 +185,11 @@ def test_a_projection_names_its_first_and_last_year():
 
 def test_a_headline_shows_its_year_and_a_stale_one_says_so():
     current = town._headline(_row("x", year=2025, prev_year=2024), "en", PRES)
-    assert "(2025)" in _text(current) and "Not current" not in _text(current)
+    assert "(2025)" in component_text(current) and "Not current" not in component_text(current)
     assert current.className == "headline"
     stale = town._headline(_row("x", stale=True), "fi", PRES)
-    assert "(2020)" in _text(stale)
-    assert "Ei ajantasainen: aineiston uusin tieto on vuodelta 2020" in _text(stale)
+    assert "(2020)" in component_text(stale)
+    assert "Ei ajantasainen: aineiston uusin tieto on vuodelta 2020" in component_text(stale)
     assert stale.className == "headline stale"
 
 

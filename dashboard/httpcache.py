@@ -17,7 +17,8 @@ ones), and If-None-Match compares weakly anyway.
 - pages (`/`, `/town/…`, …): a short `max-age`: a new build shows within minutes;
 - the embed card (`/embed/…`): an hour, and a CDN may serve a stale copy for a day while it
   revalidates: an embed sits on other sites' pages, which are read far more than ours;
-- `/api/…` answers (none yet): an hour;
+- `/api/…` answers: their own (`dashboard/api/respond.py`: ten minutes, an ETag of the build
+  and the request), or an hour for one that sets none;
 - Dash's own JSON (`/_dash-layout`, `/_dash-dependencies`): like pages;
 - callback POSTs (`/_dash-update-component`): `no-store` (the answer cache has them);
 - downloads, assets, Dash's component bundles: left to their routes (which set an ETag and a

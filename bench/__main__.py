@@ -1,6 +1,6 @@
 """`make bench`: run every benchmark, print the results table, write bench/results.json.
 
-    python -m bench [--only parse,build,growth,fetch,latency,render] [--repeats N] [--quick]
+    python -m bench [--only parse,build,growth,fetch,cold,latency,render] [--repeats N] [--quick]
 
 Every timing is a median over repeated runs beside a reference measured in the same run. A
 benchmark that cannot run (a missing browser, say) is reported as "not run" with the reason; the
@@ -23,11 +23,12 @@ import psutil
 from bench.common import WAREHOUSE, Result, not_run
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
-BENCHES = ("parse", "build", "growth", "fetch", "latency", "render")
+BENCHES = ("parse", "build", "growth", "fetch", "cold", "latency", "render")
 
 
 def _plan(repeats: int | None, quick: bool) -> dict[str, tuple[str, str, Callable[[], list]]]:
     from bench.build import bench_build
+    from bench.cold import bench_cold
     from bench.fetch import bench_fetch
     from bench.growth import bench_growth
     from bench.latency import Load, bench_latency
@@ -51,6 +52,11 @@ def _plan(repeats: int | None, quick: bool) -> dict[str, tuple[str, str, Callabl
             lambda: bench_growth(((1, 1), (3, 1)) if quick else ((1, 1), (3, 1), (3, 3))),
         ),
         "fetch": ("investin fetch", "bounded requests", lambda: bench_fetch(n(3))),
+        "cold": (
+            "profile layout of every town, each once",
+            "p95 <= 60 ms, <= 12x echo",
+            lambda: bench_cold(limit=40 if quick else None),
+        ),
         "latency": (
             "server latency and memory",
             "p95 < 150 ms",

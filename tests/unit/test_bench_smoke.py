@@ -110,3 +110,11 @@ def test_the_echo_callback_answers_with_its_input_on_the_bench_app_only(dependen
     answer = app.server.test_client().post("/_dash-update-component", json=ECHO_BODY)
     assert answer.get_json()["response"]["bench-echo-out"]["data"] == 1
     assert not [d for d in dependencies if "bench-echo" in d["output"]]  # not in create_app
+
+
+def test_cold_profile_bench_runs_on_three_towns(warehouse_path):
+    from bench.cold import bench_cold
+
+    cold, warm = bench_cold(warehouse=warehouse_path, limit=3)
+    assert len(cold.values["cold_s"]) == 3 and len(warm.values["warm_s"]) == 3
+    assert min(cold.values["bytes"]) > 10_000  # a whole profile layout, not an error answer

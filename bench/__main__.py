@@ -62,7 +62,7 @@ def _plan(repeats: int | None, quick: bool) -> dict[str, tuple[str, str, Callabl
             "p95 < 150 ms",
             lambda: bench_latency(loads=loads),
         ),
-        "render": ("first render of a profile", "< 2 s", lambda: [bench_render(n(3))]),
+        "render": ("first render of a profile", "< 1.2 s", lambda: [bench_render(n(3))]),
     }
 
 

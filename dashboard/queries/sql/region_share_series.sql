@@ -1,3 +1,5 @@
+-- Sums are rounded far below any shown decimal (see share_series.sql: the same data gives the
+-- same answer from any build).
 -- For an indicator published only for regions ($indicator), each of the $groups' share (%) of
 -- the whole country ($country) in every year: the sum over the regions of the catalogue group
 -- $region_group that hold at least one member of the group, divided by the country's value.
@@ -16,8 +18,8 @@ vals AS (
 ),
 country AS (SELECT year, value AS total FROM vals WHERE group_code = $country)
 SELECT h.role AS group_code, $indicator AS indicator_id, v.year,
-       sum(v.value) AS group_total, k.total AS country_total,
-       100.0 * sum(v.value) / nullif(k.total, 0) AS share,
+       round(sum(v.value), 6) AS group_total, k.total AS country_total,
+       round(100.0 * sum(v.value) / nullif(k.total, 0), 10) AS share,
        count(*) AS n_values, s.n_members
 FROM held h
 JOIN vals v ON v.group_code = h.region

@@ -7,20 +7,21 @@ from __future__ import annotations
 from dash import html
 
 from dashboard.views import town_print
+from dashboard.views.common import THEME_COLUMNS
 
 
 def _head_cells(lang: str) -> list:
-    return [town_print._header(key, lang) for key in town_print.TABLE_COLUMNS]
+    return [town_print._header(key, lang) for key in THEME_COLUMNS]
 
 
 def test_the_swedish_header_is_short_with_the_full_name_in_its_title():
-    cell = _head_cells("sv")[town_print.TABLE_COLUMNS.index("town.col_university")]
+    cell = _head_cells("sv")[THEME_COLUMNS.index("town.col_university")]
     assert isinstance(cell, html.Abbr)
     assert cell.children == "Univ.-städer" and cell.title == "Universitetsstäder"
 
 
 def test_the_finnish_header_breaks_only_between_yliopisto_and_kaupungit():
-    cell = _head_cells("fi")[town_print.TABLE_COLUMNS.index("town.col_university")]
+    cell = _head_cells("fi")[THEME_COLUMNS.index("town.col_university")]
     assert cell.children == "Yliopisto\u00adkaupungit" and cell.title == "Yliopistokaupungit"
 
 

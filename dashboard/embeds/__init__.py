@@ -16,7 +16,6 @@ the statistics card, `services` for the services card) so that every card render
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import flask
@@ -29,12 +28,6 @@ SERVICES_PATH = "/embed/services/<code>"
 TOWN_PATH = "/embed/town/<code>"
 
 
-def build_id() -> str:
-    """16 hex digits naming the warehouse build (`core.build_info`)."""
-    info = queries.build_info()
-    return hashlib.sha256(repr(sorted(info.items())).encode("utf-8")).hexdigest()[:16]
-
-
 def town_card(code: str, lang: str, asked: object, root: str) -> flask.Response:
     """The statistics card of `code` (304 when the request's If-None-Match names it)."""
     pres = queries.presentation()
@@ -44,7 +37,7 @@ def town_card(code: str, lang: str, asked: object, root: str) -> flask.Response:
         "town",
         town.VERSION,
         page.VERSION,
-        build_id(),
+        queries.build_id(),
         root,
         code[:40],
         lang,
@@ -121,7 +114,9 @@ def install(server: flask.Flask) -> None:
     def services_card(code: str) -> flask.Response:
         lang = lang_of(flask.request.args.get("lang"))
         content = queries.ecosystem()
-        etag = page.etag_of("services", build_id(), queries.content_digest(), code[:40], lang)
+        etag = page.etag_of(
+            "services", queries.build_id(), queries.content_digest(), code[:40], lang
+        )
         if code not in {m.code for m in content.municipalities}:
             body = services.unknown_body(code, lang)
             html_text = page.document(lang, t("ecosystem.card_unknown", lang), body)

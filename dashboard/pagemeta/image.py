@@ -21,7 +21,6 @@ import flask
 from PIL import Image, ImageDraw, ImageFont
 
 from dashboard import queries
-from dashboard.embeds import build_id
 from dashboard.embeds.page import etag_of
 from dashboard.i18n import lang_of, t
 from dashboard.pagemeta import BRAND, IMAGE_SIZE, SITE_IMAGE, TOWN_IMAGE, headline_sources
@@ -139,7 +138,7 @@ def _png(build: str, code: str | None, lang: str) -> bytes:
 
 
 def _respond(code: str | None, lang: str) -> flask.Response:
-    build = build_id()
+    build = queries.build_id()
     etag = etag_of("og", build, code or "site", lang)
     if flask.request.if_none_match.contains_weak(etag):
         response = flask.Response(status=304)

@@ -6,22 +6,28 @@ dimension id), one ``<id>_label`` column per dimension, ``value`` (float, NaN fo
 
 Dataset metadata (label, source, updated, roles, dimension labels) is attached as a
 :class:`JsonStatMeta` in ``frame.attrs["jsonstat"]``; :func:`jsonstat_meta` reads it back.
-The index columns are built with ``np.repeat``/``np.tile`` over ``size`` (no per-cell Python loop)
-and each column is its dimension's few categories taken by position (a string array's `take`,
-not one Python string object per cell), which keeps the reader within a few times the cost of
-``json.loads`` itself (see ``bench/jsonstat_bench.py``).
+Where the time goes, and why it is small: text is parsed with orjson (several times faster than
+``json.loads``; both round every number correctly, so the floats are the same, which
+tests/unit/test_jsonstat_fast.py checks on the bundled files); a value list of plain numbers is
+converted in one C loop (``array("d", ...)``); and each code or label column is written as
+Arrow string buffers by ``bytes`` repetition and one ``cumsum`` over the row-major
+repeat/tile pattern of ``size`` (no per-cell Python object, no gather). See
+``bench/jsonstat_bench.py``: the reader stays within a few times ``json.loads`` of the text.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import orjson
 import pandas as pd
+import pyarrow as pa
 
 __all__ = [
     "MISSING_MARKERS",
@@ -75,8 +81,14 @@ def jsonstat_meta(frame: pd.DataFrame) -> JsonStatMeta:
 
 
 def _load(obj: Any) -> Any:
+    """JSON text → objects. orjson refuses what the stdlib accepts or reports in its own way
+    (NaN literals, numbers beyond a double, lone surrogates, a byte-order mark): such text goes
+    to ``json.loads``, so it reads, or fails, exactly as it did before orjson."""
     if isinstance(obj, bytes | bytearray | str):
-        return json.loads(obj)
+        try:
+            return orjson.loads(obj)
+        except orjson.JSONDecodeError:
+            return json.loads(obj)
     return obj
 
 
@@ -183,6 +195,9 @@ def _to_float(cells: list[Any], index: np.ndarray | None = None) -> np.ndarray:
     Any other cell (text such as "NA" or "NaN", a NaN literal, true/false) is an error naming
     the cell's position (`index[i]` for sparse values) and its content.
     """
+    plain = _plain_numbers(cells)
+    if plain is not None:
+        return plain
     kinds = set(map(type, cells))
     if kinds <= {int, float, type(None)}:
         out = np.array(cells, dtype=float)
@@ -199,6 +214,24 @@ def _to_float(cells: list[Any], index: np.ndarray | None = None) -> np.ndarray:
         f"value cell {position}: {quote(cells[bad])} is neither a number nor one of the "
         f"publisher's missing-value markers ({', '.join(MISSING_MARKERS)})"
     )
+
+
+def _plain_numbers(cells: list[Any]) -> np.ndarray | None:
+    """The common case in one C loop: every cell an int or a float that is not NaN. None when
+    any cell is something else (null, text, a NaN float, a bool), for `_to_float` to sort out.
+
+    ``array("d")`` refuses None and text but takes a bool as 0/1, so the cells equal to 0 or 1
+    (few, and found by numpy) are looked at for a bool."""
+    try:
+        out = np.frombuffer(array("d", cells), dtype=np.float64)
+    except (TypeError, OverflowError):
+        return None
+    if np.isnan(out).any():
+        return None
+    zero_or_one = np.flatnonzero((out == 0.0) | (out == 1.0))
+    if zero_or_one.size and bool in set(map(type, map(cells.__getitem__, zero_or_one.tolist()))):
+        return None
+    return out
 
 
 def _mixed_to_float(cells: list[Any]) -> tuple[np.ndarray, int | None]:
@@ -239,14 +272,28 @@ def _status(raw: Any, n: int) -> np.ndarray | None:
     return out
 
 
-def _index_columns(ids: Sequence[str], sizes: Sequence[int]) -> dict[str, np.ndarray]:
-    """Positions of each dimension's category for every cell in row-major order."""
-    cols: dict[str, np.ndarray] = {}
-    for i, dim_id in enumerate(ids):
-        outer = int(np.prod(sizes[:i], dtype=np.int64))
-        inner = int(np.prod(sizes[i + 1 :], dtype=np.int64))
-        cols[dim_id] = np.tile(np.repeat(np.arange(sizes[i]), inner), outer)
-    return cols
+_STR = pd.api.types.pandas_dtype("str")  # the frame's code/label dtype (Arrow-backed strings)
+
+
+def _index_column(categories: Sequence[str], inner: int, outer: int) -> Any:
+    """One dimension's column for every cell in row-major order: each category repeated
+    `inner` times (the cells of the later dimensions), that block repeated `outer` times (the
+    cells of the earlier ones). Written straight into Arrow's large_string buffers, the same
+    array ``pd.array(categories, dtype="str").take(positions)`` gives, at memcpy cost. Codes
+    that are not text (an index list of numbers or nulls) take pandas' own conversion."""
+    if getattr(_STR, "storage", None) != "pyarrow" or set(map(type, categories)) - {str}:
+        positions = np.tile(np.repeat(np.arange(len(categories)), inner), outer)
+        return pd.array(list(categories), dtype=_STR).take(positions)
+    encoded = [c.encode("utf-8") for c in categories]
+    block = b"".join(code * inner for code in encoded)
+    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+    n = len(encoded) * inner * outer
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.tile(np.repeat(lengths, inner), outer), out=offsets[1:])
+    strings = pa.LargeStringArray.from_buffers(
+        n, pa.py_buffer(offsets), pa.py_buffer(block * outer)
+    )
+    return pd.arrays.ArrowStringArray(pa.chunked_array([strings]), dtype=_STR)
 
 
 def _frame(
@@ -257,15 +304,13 @@ def _frame(
     values: np.ndarray,
     status: np.ndarray | None,
 ) -> pd.DataFrame:
-    positions = _index_columns(ids, sizes)
     data: dict[str, Any] = {}
-    for dim_id, dim_codes, dim_labels in zip(ids, codes, labels, strict=True):
-        pos = positions[dim_id]
-        data[dim_id] = pd.array(list(dim_codes), dtype="str").take(pos)
+    for i, (dim_id, dim_codes, dim_labels) in enumerate(zip(ids, codes, labels, strict=True)):
+        outer = int(np.prod(sizes[:i], dtype=np.int64))
+        inner = int(np.prod(sizes[i + 1 :], dtype=np.int64))
+        data[dim_id] = _index_column(dim_codes, inner, outer)
         same = list(dim_labels) == list(dim_codes)  # years: the label is the code
-        data[f"{dim_id}_label"] = (
-            data[dim_id] if same else pd.array(list(dim_labels), dtype="str").take(pos)
-        )
+        data[f"{dim_id}_label"] = data[dim_id] if same else _index_column(dim_labels, inner, outer)
     data["value"] = values
     if status is not None:
         data["status"] = status

@@ -6,13 +6,10 @@ dimension id), one ``<id>_label`` column per dimension, ``value`` (float, NaN fo
 
 Dataset metadata (label, source, updated, roles, dimension labels) is attached as a
 :class:`JsonStatMeta` in ``frame.attrs["jsonstat"]``; :func:`jsonstat_meta` reads it back.
-Where the time goes, and why it is small: text is parsed with orjson (several times faster than
-``json.loads``; both round every number correctly, so the floats are the same, which
-tests/unit/test_jsonstat_fast.py checks on the bundled files); a value list of plain numbers is
-converted in one C loop (``array("d", ...)``); and each code or label column is written as
-Arrow string buffers by ``bytes`` repetition and one ``cumsum`` over the row-major
-repeat/tile pattern of ``size`` (no per-cell Python object, no gather). See
-``bench/jsonstat_bench.py``: the reader stays within a few times ``json.loads`` of the text.
+Speed (``bench/jsonstat_bench.py``: within a few times ``json.loads`` of the text): text is
+parsed with orjson (both round numbers correctly: tests/unit/test_jsonstat_fast.py), plain
+numbers become floats in one C loop, and each code/label column is written straight as Arrow
+string buffers from the repeat/tile pattern of ``size`` (no per-cell Python object).
 """
 
 from __future__ import annotations
@@ -48,6 +45,17 @@ _DECIMAL = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
 class JsonStatError(ValueError):
     """The document is not a JSON-stat dataset (or PxWeb json) this reader understands."""
+
+
+class _BadCell(JsonStatError):
+    """A value cell (at cell index `position`) that is neither a number nor a marker."""
+
+    def __init__(self, position: int, cell: Any, where: str = "") -> None:
+        self.position, self.cell = position, cell
+        super().__init__(
+            f"value cell {position}{where}: {quote(cell)} is neither a number nor one of the "
+            f"publisher's missing-value markers ({', '.join(MISSING_MARKERS)})"
+        )
 
 
 @dataclass(frozen=True)
@@ -209,11 +217,7 @@ def _to_float(cells: list[Any], index: np.ndarray | None = None) -> np.ndarray:
         out, bad = _mixed_to_float(cells)
         if bad is None:
             return out
-    position = int(index[bad]) if index is not None else bad
-    raise JsonStatError(
-        f"value cell {position}: {quote(cells[bad])} is neither a number nor one of the "
-        f"publisher's missing-value markers ({', '.join(MISSING_MARKERS)})"
-    )
+    raise _BadCell(int(index[bad]) if index is not None else bad, cells[bad])
 
 
 def _plain_numbers(cells: list[Any]) -> np.ndarray | None:
@@ -352,14 +356,11 @@ def _read_jsonstat(obj: Any, name: str | None) -> pd.DataFrame:
         codes.append(c)
         labels.append(lab)
     n = int(np.prod(sizes, dtype=np.int64))
-    frame = _frame(
-        ids,
-        sizes,
-        codes,
-        labels,
-        _dense_values(ds.get("value", []), n),
-        _status(ds.get("status"), n),
-    )
+    try:
+        values = _dense_values(ds.get("value", []), n)
+    except _BadCell as bad:
+        raise JsonStatError(_where(ds, ids, sizes, codes, bad)) from None
+    frame = _frame(ids, sizes, codes, labels, values, _status(ds.get("status"), n))
     frame.attrs[META_KEY] = JsonStatMeta(
         label=ds.get("label"),
         source=ds.get("source"),
@@ -370,6 +371,20 @@ def _read_jsonstat(obj: Any, name: str | None) -> pd.DataFrame:
         units=_units(dims, role),
     )
     return frame
+
+
+def _where(
+    ds: Mapping, ids: Sequence[str], sizes: Sequence[int], codes: list, bad: _BadCell
+) -> str:
+    """`bad`'s message naming the table (PxWeb's table id, else the dataset's label) and the
+    cell by each variable's value code."""
+    px = ds.get("extension")
+    px = px.get("px") if isinstance(px, Mapping) else None
+    table = (px.get("tableid") if isinstance(px, Mapping) else None) or ds.get("label")
+    at = np.unravel_index(bad.position, sizes)
+    cell = ", ".join(f"{d}={quote(c[int(k)])}" for d, c, k in zip(ids, codes, at, strict=True))
+    message = str(_BadCell(bad.position, bad.cell, f" ({cell})"))
+    return f"table {quote(table)}: {message}" if table else message
 
 
 def _units(dims: Mapping, role: Mapping) -> dict[str, Any]:

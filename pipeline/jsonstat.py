@@ -15,6 +15,7 @@ string buffers from the repeat/tile pattern of ``size`` (no per-cell Python obje
 from __future__ import annotations
 
 import json
+import math
 import re
 from array import array
 from collections.abc import Mapping, Sequence
@@ -289,7 +290,7 @@ def _index_column(categories: Sequence[str], inner: int, outer: int) -> Any:
         positions = np.tile(np.repeat(np.arange(len(categories)), inner), outer)
         return pd.array(list(categories), dtype=_STR).take(positions)
     encoded = [c.encode("utf-8") for c in categories]
-    block = b"".join(code * inner for code in encoded)
+    block = b"".join([code * inner for code in encoded])
     lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
     n = len(encoded) * inner * outer
     offsets = np.zeros(n + 1, dtype=np.int64)
@@ -310,8 +311,7 @@ def _frame(
 ) -> pd.DataFrame:
     data: dict[str, Any] = {}
     for i, (dim_id, dim_codes, dim_labels) in enumerate(zip(ids, codes, labels, strict=True)):
-        outer = int(np.prod(sizes[:i], dtype=np.int64))
-        inner = int(np.prod(sizes[i + 1 :], dtype=np.int64))
+        outer, inner = math.prod(sizes[:i]), math.prod(sizes[i + 1 :])
         data[dim_id] = _index_column(dim_codes, inner, outer)
         same = list(dim_labels) == list(dim_codes)  # years: the label is the code
         data[f"{dim_id}_label"] = data[dim_id] if same else _index_column(dim_labels, inner, outer)
@@ -355,7 +355,7 @@ def _read_jsonstat(obj: Any, name: str | None) -> pd.DataFrame:
         c, lab = _category_codes(dim_id, dims[dim_id], size)
         codes.append(c)
         labels.append(lab)
-    n = int(np.prod(sizes, dtype=np.int64))
+    n = math.prod(sizes)
     try:
         values = _dense_values(ds.get("value", []), n)
     except _BadCell as bad:

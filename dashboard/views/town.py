@@ -150,11 +150,8 @@ def theme_rows(values: pd.DataFrame, pres: Presentation) -> list[tuple[str, pd.D
     indicators the region section shows (`region_industry`) are left to it."""
     if pres.region_industry is not None:
         values = values[~values.indicator_id.isin(pres.region_industry.indicator_ids)]
-    return [
-        (theme, values[values.theme == theme])
-        for theme in pres.theme_order
-        if (values.theme == theme).any()
-    ]
+    by_theme = dict(tuple(values.groupby("theme", sort=False)))
+    return [(theme, by_theme[theme]) for theme in pres.theme_order if theme in by_theme]
 
 
 def theme_sections(values: pd.DataFrame, lang: str, pres: Presentation) -> list[html.Section]:

@@ -282,7 +282,8 @@ def source_text(sources: pd.DataFrame, lang: str) -> str:
     parts = []
     dates = sources["updated"].tolist() if "updated" in sources else [None] * len(sources)
     # plain lists: a pandas row per source costs ~1 ms with text columns
-    for title, table, day in zip(sources.title.tolist(), sources.table_id.tolist(), dates):
+    titles, tables = sources.title.tolist(), sources.table_id.tolist()
+    for title, table, day in zip(titles, tables, dates, strict=True):
         updated = present(day)
         if updated:
             parts.append(

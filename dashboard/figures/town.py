@@ -5,7 +5,6 @@ made on every profile view."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-
 from typing import Any
 
 import pandas as pd

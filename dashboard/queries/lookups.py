@@ -106,7 +106,8 @@ def licence_text(sources: pd.DataFrame, lang: str) -> str:
     """'<publishers>, <licence>' of `sources` (rows of `provenance(lang)`; each licence once,
     after its publishers); Statistics Finland's CC BY 4.0 where there are no sources."""
     by_licence: dict[str, list[str]] = {}
-    for licence, publisher in zip(sources.licence.tolist(), sources.publisher.tolist()):
+    pairs = zip(sources.licence.tolist(), sources.publisher.tolist(), strict=True)
+    for licence, publisher in pairs:
         names = by_licence.setdefault(str(licence), [])
         names += [] if publisher in names else [str(publisher)]
     parts = [f"{', '.join(names)}, {licence}" for licence, names in by_licence.items()]

@@ -237,21 +237,23 @@ def current_values(code: str, lang: str, pres: Presentation) -> pd.DataFrame:
     )
 
 
-def _print_back(code: str, lang: str, pres: Presentation) -> html.Section:
-    return town_print.back(code, current_values(code, lang, pres), lang, pres, theme_cells)
-
-
 def _as_of(code: str, lang: str, pres: Presentation) -> html.Section:
     return coverage.coverage_section(lang, pres, "town-as-of", "theme-section as-of-section")
 
 
 def _rest(code: str, lang: str, pres: Presentation) -> list[Any]:
-    """What the profile sends after its first answer, in page order: the printed page 2 and
-    what lies below the first screens. One part, not one per section: the renderer takes
-    several large parts arriving together far more slowly than one (tens of seconds)."""
-    parts = (_print_back, rdi_sections, town_region.region_sections, embed_section, _as_of)
-    sections: list[Any] = []
-    for make in parts:
+    """What the profile sends after its first answer (the first screens: head, highlights,
+    headlines, charts), in page order: the theme tables, index and peers, ecosystem, the
+    printed page 2 and the sections further down. One part, not one per section: the renderer
+    takes several large parts arriving together far more slowly than one (tens of seconds)."""
+    values = current_values(code, lang, pres)
+    sections: list[Any] = [
+        *theme_sections(values, lang, pres),
+        index.town_section(code, lang, pres),
+        *ecosystem_sections(code, lang, pres),
+        town_print.back(code, values, lang, pres, theme_cells),
+    ]
+    for make in (rdi_sections, town_region.region_sections, embed_section, _as_of):
         made = make(code, lang, pres)
         sections += made if isinstance(made, list) else [made]
     return sections
@@ -291,9 +293,6 @@ def profile(code: str, lang: str, pres: Presentation) -> html.Div:
             ]
         ),
         _charts(code, name, values, population, lang, pres),
-        *theme_sections(values, lang, pres),
-        index.town_section(code, lang, pres),
-        *ecosystem_sections(code, lang, pres),
         *[later.placeholder(part) for part in LATER_PARTS],
         later.args_store(code=code, lang=lang),
         html.P(

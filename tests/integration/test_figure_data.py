@@ -58,7 +58,9 @@ def download(client, figure_id: str, page_layout, lang: str) -> tuple[go.Figure,
     raw = base64.b64decode(sent["content"]) if sent.get("base64") else sent["content"].encode()
     text = raw.decode("utf-8")
     assert text.startswith("\ufeff")  # Excel reads ä and ö
-    return graph.figure, pd.read_csv(io.StringIO(text[1:]), dtype={"Aluekoodi": str}), button.value
+    table = pd.read_csv(io.StringIO(text[1:]), dtype={"Aluekoodi": str})
+    drawn = graph.figure if isinstance(graph.figure, go.Figure) else go.Figure(graph.figure)
+    return drawn, table, button.value  # a plain figure dict read by plotly itself
 
 
 def test_every_figure_block_id_has_its_callback(dependencies):

@@ -9,7 +9,7 @@ import functools
 import dash
 import pytest
 
-from tests.helpers import routing_body
+from tests.helpers import routing_body, with_later_parts
 
 # Props of a component that a reader sees as text.
 TEXT_PROPS = ("children", "title", "placeholder", "label", "aria-label", "value", "alt")
@@ -50,7 +50,8 @@ def layout_of(client, dependencies):
         body = routing_body(dependencies, path, f"?lang={lang}")
         response = client.post("/_dash-update-component", json=body)
         assert response.status_code == 200, path
-        return response.get_json()["response"]["_pages_content"]["children"]
+        tree = response.get_json()["response"]["_pages_content"]["children"]
+        return with_later_parts(client, dependencies, tree)
 
     return layout_of
 

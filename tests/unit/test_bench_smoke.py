@@ -115,6 +115,8 @@ def test_the_echo_callback_answers_with_its_input_on_the_bench_app_only(dependen
 def test_cold_profile_bench_runs_on_three_towns(warehouse_path):
     from bench.cold import bench_cold
 
-    cold, warm = bench_cold(warehouse=warehouse_path, limit=3)
+    cold, later, warm = bench_cold(warehouse=warehouse_path, limit=3)
     assert len(cold.values["cold_s"]) == 3 and len(warm.values["warm_s"]) == 3
+    assert len(later.values["later_s"]) == 3  # one later part per profile
+    assert min(later.values["bytes"]) > 10_000  # the rest of a profile, not an empty answer
     assert min(cold.values["bytes"]) > 10_000  # a whole profile layout, not an error answer

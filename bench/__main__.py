@@ -1,6 +1,6 @@
 """`make bench`: run every benchmark, print the results table, write bench/results.json.
 
-    python -m bench [--only parse,build,growth,fetch,cold,latency,render] [--repeats N] [--quick]
+    python -m bench [--only parse,build,growth,fetch,cold,mixed,latency,render] [--repeats N] [--quick]
 
 Every timing is a median over repeated runs beside a reference measured in the same run. A
 benchmark that cannot run (a missing browser, say) is reported as "not run" with the reason; the
@@ -23,7 +23,7 @@ import psutil
 from bench.common import WAREHOUSE, Result, not_run
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
-BENCHES = ("parse", "build", "growth", "fetch", "cold", "latency", "render")
+BENCHES = ("parse", "build", "growth", "fetch", "cold", "mixed", "latency", "render")
 
 
 def _plan(repeats: int | None, quick: bool) -> dict[str, tuple[str, str, Callable[[], list]]]:
@@ -32,6 +32,7 @@ def _plan(repeats: int | None, quick: bool) -> dict[str, tuple[str, str, Callabl
     from bench.fetch import bench_fetch
     from bench.growth import bench_growth
     from bench.latency import Load, bench_latency
+    from bench.mixed import bench_mixed
     from bench.parse import bench_parse
     from bench.render import bench_render
 
@@ -56,6 +57,11 @@ def _plan(repeats: int | None, quick: bool) -> dict[str, tuple[str, str, Callabl
             "profile layout of every town, each once",
             "p95 <= 60 ms, <= 12x echo",
             lambda: bench_cold(limit=40 if quick else None),
+        ),
+        "mixed": (
+            "cold mixed load, 32 clients, 2 workers",
+            ">= 100 req/s, p95 <= 400 ms, 0 errors, <= 400 MB",
+            lambda: bench_mixed(15.0 if quick else 60.0),
         ),
         "latency": (
             "server latency and memory",

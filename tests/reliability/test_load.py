@@ -41,6 +41,7 @@ SECONDS = float(os.environ.get("INVESTIN_LOAD_SECONDS", "60"))
 MAX_REQUESTS_PER_CLIENT = 100_000
 MAX_WORKER_RSS_MB = 1024  # each worker, after the run
 LANGS = ("fi", "sv", "en")
+UPDATE = "/_dash-update-component"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 
@@ -257,8 +258,10 @@ class Load:
         self.kinds = {"page": 0, "callback": 0}
         self.lock = threading.Lock()
 
-    def request(self, session, base: str, method: str, url: str, body) -> None:
+    def request(self, session, base: str, method: str, url: str, body):
+        """The response (None after a network error), its latency and any error tallied."""
         started = time.monotonic()
+        response = None
         try:
             response = session.request(method, base + url, json=body, timeout=60)
             status = response.status_code
@@ -272,6 +275,19 @@ class Load:
             self.latencies.append(elapsed)
             if problem:
                 self.errors.append(problem)
+        return response if problem is None else None
+
+
+def later_requests(deps: list[dict], routing_answer) -> list[tuple[str, str, dict]]:
+    """The requests a browser sends right after a layout: the parts its page fills then."""
+    from bench.server import component_props, match_bodies
+
+    try:
+        tree = routing_answer.json()["response"]["_pages_content"]["children"]
+    except (AttributeError, KeyError, TypeError, ValueError):  # no answer, or not a layout
+        return []
+    props = component_props(tree)
+    return [("POST", UPDATE, body) for dep in deps for body in match_bodies(dep, props)]
 
 
 def run_clients(base: str, deps, templates, space: Space, load: Load) -> float:
@@ -288,7 +304,7 @@ def run_clients(base: str, deps, templates, space: Space, load: Load) -> float:
                 kind, url = "page", random_page(rng, space)
                 path, _, search = url.partition("?")
                 routing = routing_body(deps, path, f"?{search}" if search else "")
-                calls = [("GET", url, None), ("POST", "/_dash-update-component", routing)]
+                calls = [("GET", url, None), ("POST", UPDATE, routing)]
             else:
                 _name, body = rng.choice(templates)
                 kind, calls = (
@@ -296,7 +312,10 @@ def run_clients(base: str, deps, templates, space: Space, load: Load) -> float:
                     [("POST", "/_dash-update-component", vary(body, rng, space))],
                 )
             for method, url, body in calls:
-                load.request(session, base, method, url, body)
+                answer = load.request(session, base, method, url, body)
+            if kind == "page":  # the layout's later parts, as the browser asks for them
+                for method, url, body in later_requests(deps, answer):
+                    load.request(session, base, method, url, body)
             with load.lock:
                 load.kinds[kind] += 1
         session.close()

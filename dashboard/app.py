@@ -66,6 +66,7 @@ from dashboard.frontend import page_scripts, preload_links
 from dashboard.i18n import lang_of, t
 from dashboard.layout import error_page
 from dashboard.pagemeta import image as pagemeta_image
+from dashboard.staticzip import install as compress_bundles
 
 PACKAGE = Path(__file__).resolve().parent
 TITLE = "Seutu Invest In"
@@ -360,6 +361,7 @@ def _serve_fast(server: flask.Flask, answers: cache.Answers) -> None:
     """Compressed responses (flask-compress), the display boundaries, the link-preview
     pictures (`/og/…`) and the answer cache."""
     Compress(server)  # registered first, so its after_request runs after the answer cache's
+    compress_bundles(server)  # the bundles compressed once, before flask-compress sees them
     pagemeta_image.install(server)
 
     @server.get(geo.DISPLAY_PATH)

@@ -62,7 +62,7 @@ from dash._pages import PAGE_REGISTRY, _path_to_page
 from flask_compress import Compress
 
 from dashboard import api, cache, downloads, embeds, figure_data, geo, httpcache, pagemeta, queries
-from dashboard.frontend import page_scripts, preload_links
+from dashboard.frontend import page_parts
 from dashboard.i18n import lang_of, t
 from dashboard.layout import error_page
 from dashboard.pagemeta import image as pagemeta_image
@@ -295,11 +295,8 @@ def _interpolate_index(app: dash.Dash, **parts: str) -> str:
         request = flask.request
         title, metas = pagemeta.head_tags(request.path, request.url, request.url_root)
         parts.update(title=html_lib.escape(title), metas=f"{parts['metas']}\n        {metas}")
-        # the bundles the page needs, the rest on demand; dcc's chunks fetched ahead
-        page, _ = _path_to_page(request.path.strip("/"))
-        prefix = app.config.requests_pathname_prefix
-        parts["scripts"] = page_scripts(parts["scripts"], (page or {}).get("module"))
-        parts["css"] = f"{parts['css']}\n{preload_links(request.path, prefix)}"
+        # the bundles the page needs (the rest on demand), dcc's chunks fetched ahead
+        parts.update(page_parts(parts, request.path, app.config.requests_pathname_prefix))
     return dash._utils.interpolate_str(
         app.index_string,
         lang=lang,

@@ -20,6 +20,8 @@ import html
 import json
 import re
 
+from dash._pages import _path_to_page
+
 # window namespace -> (where its bundle is served, its component types, the page modules that
 # render one; a page missing here still works, it loads the bundle on demand).
 ON_DEMAND: dict[str, tuple[str, tuple[str, ...], frozenset[str]]] = {
@@ -33,6 +35,16 @@ NO_CHARTS = re.compile(r"/(data|about)/?$")
 DATA_ID = "investin-on-demand"
 SUITES = "/_dash-component-suites/"
 SCRIPT_TAG = re.compile(r'<script src="(?P<src>[^"]*)">\s*</script>\n?')
+
+
+def page_parts(parts: dict[str, str], path: str, prefix: str) -> dict[str, str]:
+    """Dash's index parts `scripts` and `css` for the page at `path`: `page_scripts` of the
+    page's module, `preload_links` after the style sheets."""
+    page, _ = _path_to_page(path.strip("/"))
+    return {
+        "scripts": page_scripts(parts["scripts"], (page or {}).get("module")),
+        "css": f"{parts['css']}\n{preload_links(path, prefix)}",
+    }
 
 
 def page_scripts(scripts: str, page_module: str | None) -> str:

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -174,19 +174,31 @@ def _id_key(ident: Any) -> str:
     return json.dumps(ident, sort_keys=True) if isinstance(ident, dict) else str(ident)
 
 
-def body_for(dep: dict[str, Any], props: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
-    """The body the renderer posts for ``dep`` given component ``props`` by id; None when an
-    input is not on the page or uses a pattern the page does not have."""
-    outputs = [{"id": i, "property": p} for i, p in split_output(dep["output"])]
+def _concrete(ident: Any, bound: dict[str, Any] | None) -> Any:
+    """A dependency's id with its MATCH keys set from `bound`; None for a pattern without
+    `bound` (or with another wildcard than MATCH)."""
+    if not (isinstance(ident, str) and ident.startswith("{")):
+        return ident
+    pattern = json.loads(ident)
+    if bound is None or any(v != ["MATCH"] for v in pattern.values() if isinstance(v, list)):
+        return None
+    return {k: bound[k] if v == ["MATCH"] else v for k, v in pattern.items()}
+
+
+def body_for(
+    dep: dict[str, Any], props: dict[str, dict[str, Any]], bound: dict[str, Any] | None = None
+) -> dict[str, Any] | None:
+    """The body the renderer posts for ``dep`` given component ``props`` by id (a MATCH
+    pattern's keys from ``bound``); None when an input is not on the page or uses a pattern
+    the page does not have."""
+    outputs = [{"id": _concrete(i, bound), "property": p} for i, p in split_output_raw(dep)]
 
     def item(spec: dict[str, Any]) -> dict[str, Any] | None:
-        ident = spec["id"]
-        if isinstance(ident, str) and ident.startswith("{"):
-            return None  # pattern-matching ids: not used by the pages benchmarked
-        entry = {"id": ident, "property": spec["property"]}
-        comp = props.get(_id_key(ident))
+        ident = _concrete(spec["id"], bound)
+        comp = None if ident is None else props.get(_id_key(ident))
         if comp is None:
             return None
+        entry = {"id": ident, "property": spec["property"]}
         if spec["property"] in comp:
             entry["value"] = comp[spec["property"]]
         return entry
@@ -200,9 +212,71 @@ def body_for(dep: dict[str, Any], props: dict[str, dict[str, Any]]) -> dict[str,
         "output": dep["output"],
         "outputs": outputs if dep["output"].startswith("..") else outputs[0],
         "inputs": inputs,
-        "changedPropIds": [f"{first['id']}.{first['property']}"],
+        "changedPropIds": [f"{_id_key(first['id'])}.{first['property']}"],
         "state": state,
     }
+
+
+def split_output_raw(dep: dict[str, Any]) -> list[tuple[str, str]]:
+    """``dep``'s outputs as (id text, prop): a pattern id stays JSON text with its wildcards."""
+    output = dep["output"]
+    parts = output[2:-2].split("...") if output.startswith("..") else [output]
+    return [(ident, prop) for ident, _, prop in (p.rpartition(".") for p in parts)]
+
+
+def match_bodies(dep: dict[str, Any], props: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """One body per component on the page that a MATCH callback's first input matches (the
+    renderer asks once for each), e.g. the parts a page fills after its first answer."""
+    first = dep.get("inputs", [{}])[0].get("id")
+    if not (isinstance(first, str) and first.startswith("{")):
+        return []
+    pattern = json.loads(first)
+    wild = {k for k, v in pattern.items() if v == ["MATCH"]}
+    bodies = []
+    for key in props:
+        ident = json.loads(key) if key.startswith("{") else None
+        if not isinstance(ident, dict) or set(ident) != set(pattern):
+            continue
+        if all(ident[k] == v for k, v in pattern.items() if k not in wild):
+            body = body_for(dep, props, {k: ident[k] for k in wild})
+            bodies += [body] if body is not None else []
+    return bodies
+
+
+def later_parts(
+    deps: list[dict[str, Any]], layout: Any, post: Callable[[dict[str, Any]], dict[str, Any]]
+) -> Any:
+    """`layout` (JSON form) with the parts its page fills after the first answer put in place:
+    each MATCH callback on ``children`` with an input on the page is asked, through
+    ``post(body) -> answer JSON``, as the renderer asks it right after drawing the layout."""
+    nodes = {}
+    for node in _nodes(layout):
+        ident = node["props"].get("id")
+        if isinstance(ident, dict):
+            nodes[_id_key(ident)] = node
+    props = component_props(layout)
+    for dep in deps:
+        if not dep["output"].endswith(".children") or dep.get("clientside_function"):
+            continue
+        for body in match_bodies(dep, props):
+            answer = post(body)["response"]
+            for key, filled in answer.items():
+                node = nodes.get(_id_key(_parse_id(key)))
+                if node is not None and "children" in filled:
+                    node["props"]["children"] = filled["children"]
+    return layout
+
+
+def _nodes(tree: Any) -> Iterator[dict[str, Any]]:
+    """Every component of a layout in JSON form."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict) and isinstance(node.get("props"), dict) and "type" in node:
+            yield node
+            stack.extend(v for v in node["props"].values() if isinstance(v, list | dict))
 
 
 def component_props(tree: Any) -> dict[str, dict[str, Any]]:
@@ -250,12 +324,13 @@ def page_requests(
     for dep in deps:
         if dep.get("clientside_function") or ROUTING_OUTPUT in dep["output"]:
             continue
-        body = body_for(dep, props)
-        if body is None:
-            continue
-        outs = ", ".join(f"{_id_key(i)}.{p}" for i, p in split_output(dep["output"])[:2])
-        more = "…" if len(split_output(dep["output"])) > 2 else ""
-        out.append(Request(f"{page.name}: callback → {outs}{more}", "POST", UPDATE, body))
+        for body in [body_for(dep, props)] + match_bodies(dep, props):
+            if body is None:
+                continue
+            outs = body["outputs"] if isinstance(body["outputs"], list) else [body["outputs"]]
+            named = ", ".join(f"{_id_key(o['id'])}.{o['property']}" for o in outs[:2])
+            more = "…" if len(outs) > 2 else ""
+            out.append(Request(f"{page.name}: callback → {named}{more}", "POST", UPDATE, body))
     return out
 
 

@@ -96,9 +96,10 @@ def dropdown_control(
 
 def town_picker(picker_id: str, lang: str, **props: Any) -> dcc.Dropdown:
     """The dropdown of every municipality by name (value: its code) that opens a town."""
+    towns = queries.municipalities(lang)
     options = [
-        {"label": row.name, "value": row.area_code}
-        for row in queries.municipalities(lang).itertuples(index=False)
+        {"label": name, "value": code}
+        for name, code in zip(towns.name.tolist(), towns.area_code.tolist(), strict=True)
     ]
     labels = dropdown_labels(lang)
     return dcc.Dropdown(
@@ -279,20 +280,17 @@ def present(value: Any) -> str | None:
 def source_text(sources: pd.DataFrame, lang: str) -> str:
     """'<title> (<table id>, updated <updated>); …' or the 'source unknown' text."""
     parts = []
-    for row in sources.itertuples(index=False):
-        updated = present(getattr(row, "updated", None))
+    dates = sources["updated"].tolist() if "updated" in sources else [None] * len(sources)
+    # plain lists: a pandas row per source costs ~1 ms with text columns
+    titles, tables = sources.title.tolist(), sources.table_id.tolist()
+    for title, table, day in zip(titles, tables, dates, strict=True):
+        updated = present(day)
         if updated:
             parts.append(
-                t(
-                    "common.source_item",
-                    lang,
-                    title=row.title,
-                    table=row.table_id,
-                    updated=updated[:10],
-                )
+                t("common.source_item", lang, title=title, table=table, updated=updated[:10])
             )
         else:
-            parts.append(t("common.source_item_undated", lang, title=row.title, table=row.table_id))
+            parts.append(t("common.source_item_undated", lang, title=title, table=table))
     return "; ".join(parts) if parts else t("common.source_unknown", lang)
 
 
@@ -348,9 +346,17 @@ def data_action(figure_id: str, sources: pd.DataFrame, lang: str) -> html.Div:
     )
 
 
+def _title_and_height(figure: go.Figure | Mapping[str, Any]) -> tuple[str, int | None]:
+    """The title text and height of a `go.Figure` or of a figure as a plain dict."""
+    if isinstance(figure, Mapping):
+        layout = figure.get("layout") or {}
+        return (layout.get("title") or {}).get("text") or "", layout.get("height")
+    return figure.layout.title.text or "", figure.layout.height
+
+
 def figure_block(
     figure_id: str,
-    figure: go.Figure,
+    figure: go.Figure | Mapping[str, Any],
     summary: str,
     sources: pd.DataFrame,
     lang: str,
@@ -360,7 +366,7 @@ def figure_block(
 ) -> html.Figure:
     """A graph with its title as aria-label, a visually-hidden text summary and the source line
     (inside a Div with id `sources_id` when given, for a callback that changes the sources)."""
-    title = figure.layout.title.text or ""
+    title, height = _title_and_height(figure)
     summary_id = f"{figure_id}-summary"
     return html.Figure(
         [
@@ -370,7 +376,7 @@ def figure_block(
                 config={"displaylogo": False, "responsive": True, **(config or {})},
                 # an explicit height: a responsive graph otherwise takes 100 % of an auto-height
                 # parent and collapses inside grids (the phone stylesheet overrides it)
-                style={"height": f"{figure.layout.height or 380}px"},
+                style={"height": f"{height or 380}px"},
                 className="graph",
             ),
             html.Figcaption(

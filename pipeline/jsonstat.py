@@ -6,22 +6,26 @@ dimension id), one ``<id>_label`` column per dimension, ``value`` (float, NaN fo
 
 Dataset metadata (label, source, updated, roles, dimension labels) is attached as a
 :class:`JsonStatMeta` in ``frame.attrs["jsonstat"]``; :func:`jsonstat_meta` reads it back.
-The index columns are built with ``np.repeat``/``np.tile`` over ``size`` (no per-cell Python loop)
-and each column is its dimension's few categories taken by position (a string array's `take`,
-not one Python string object per cell), which keeps the reader within a few times the cost of
-``json.loads`` itself (see ``bench/jsonstat_bench.py``).
+Speed (``bench/jsonstat_bench.py``: within a few times ``json.loads`` of the text): text is
+parsed with orjson (both round numbers correctly: tests/unit/test_jsonstat_fast.py), plain
+numbers become floats in one C loop, and each code/label column is written straight as Arrow
+string buffers from the repeat/tile pattern of ``size`` (no per-cell Python object).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
+from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import orjson
 import pandas as pd
+import pyarrow as pa
 
 __all__ = [
     "MISSING_MARKERS",
@@ -42,6 +46,17 @@ _DECIMAL = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
 class JsonStatError(ValueError):
     """The document is not a JSON-stat dataset (or PxWeb json) this reader understands."""
+
+
+class _BadCell(JsonStatError):
+    """A value cell (at cell index `position`) that is neither a number nor a marker."""
+
+    def __init__(self, position: int, cell: Any, where: str = "") -> None:
+        self.position, self.cell = position, cell
+        super().__init__(
+            f"value cell {position}{where}: {quote(cell)} is neither a number nor one of the "
+            f"publisher's missing-value markers ({', '.join(MISSING_MARKERS)})"
+        )
 
 
 @dataclass(frozen=True)
@@ -75,8 +90,14 @@ def jsonstat_meta(frame: pd.DataFrame) -> JsonStatMeta:
 
 
 def _load(obj: Any) -> Any:
+    """JSON text → objects. orjson refuses what the stdlib accepts or reports in its own way
+    (NaN literals, numbers beyond a double, lone surrogates, a byte-order mark): such text goes
+    to ``json.loads``, so it reads, or fails, exactly as it did before orjson."""
     if isinstance(obj, bytes | bytearray | str):
-        return json.loads(obj)
+        try:
+            return orjson.loads(obj)
+        except orjson.JSONDecodeError:
+            return json.loads(obj)
     return obj
 
 
@@ -183,6 +204,9 @@ def _to_float(cells: list[Any], index: np.ndarray | None = None) -> np.ndarray:
     Any other cell (text such as "NA" or "NaN", a NaN literal, true/false) is an error naming
     the cell's position (`index[i]` for sparse values) and its content.
     """
+    plain = _plain_numbers(cells)
+    if plain is not None:
+        return plain
     kinds = set(map(type, cells))
     if kinds <= {int, float, type(None)}:
         out = np.array(cells, dtype=float)
@@ -194,11 +218,25 @@ def _to_float(cells: list[Any], index: np.ndarray | None = None) -> np.ndarray:
         out, bad = _mixed_to_float(cells)
         if bad is None:
             return out
-    position = int(index[bad]) if index is not None else bad
-    raise JsonStatError(
-        f"value cell {position}: {quote(cells[bad])} is neither a number nor one of the "
-        f"publisher's missing-value markers ({', '.join(MISSING_MARKERS)})"
-    )
+    raise _BadCell(int(index[bad]) if index is not None else bad, cells[bad])
+
+
+def _plain_numbers(cells: list[Any]) -> np.ndarray | None:
+    """The common case in one C loop: every cell an int or a float that is not NaN. None when
+    any cell is something else (null, text, a NaN float, a bool), for `_to_float` to sort out.
+
+    ``array("d")`` refuses None and text but takes a bool as 0/1, so the cells equal to 0 or 1
+    (few, and found by numpy) are looked at for a bool."""
+    try:
+        out = np.frombuffer(array("d", cells), dtype=np.float64)
+    except (TypeError, OverflowError):
+        return None
+    if np.isnan(out).any():
+        return None
+    zero_or_one = np.flatnonzero((out == 0.0) | (out == 1.0))
+    if zero_or_one.size and bool in set(map(type, map(cells.__getitem__, zero_or_one.tolist()))):
+        return None
+    return out
 
 
 def _mixed_to_float(cells: list[Any]) -> tuple[np.ndarray, int | None]:
@@ -239,14 +277,28 @@ def _status(raw: Any, n: int) -> np.ndarray | None:
     return out
 
 
-def _index_columns(ids: Sequence[str], sizes: Sequence[int]) -> dict[str, np.ndarray]:
-    """Positions of each dimension's category for every cell in row-major order."""
-    cols: dict[str, np.ndarray] = {}
-    for i, dim_id in enumerate(ids):
-        outer = int(np.prod(sizes[:i], dtype=np.int64))
-        inner = int(np.prod(sizes[i + 1 :], dtype=np.int64))
-        cols[dim_id] = np.tile(np.repeat(np.arange(sizes[i]), inner), outer)
-    return cols
+_STR = pd.api.types.pandas_dtype("str")  # the frame's code/label dtype (Arrow-backed strings)
+
+
+def _index_column(categories: Sequence[str], inner: int, outer: int) -> Any:
+    """One dimension's column for every cell in row-major order: each category repeated
+    `inner` times (the cells of the later dimensions), that block repeated `outer` times (the
+    cells of the earlier ones). Written straight into Arrow's large_string buffers, the same
+    array ``pd.array(categories, dtype="str").take(positions)`` gives, at memcpy cost. Codes
+    that are not text (an index list of numbers or nulls) take pandas' own conversion."""
+    if getattr(_STR, "storage", None) != "pyarrow" or set(map(type, categories)) - {str}:
+        positions = np.tile(np.repeat(np.arange(len(categories)), inner), outer)
+        return pd.array(list(categories), dtype=_STR).take(positions)
+    encoded = [c.encode("utf-8") for c in categories]
+    block = b"".join([code * inner for code in encoded])
+    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+    n = len(encoded) * inner * outer
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.tile(np.repeat(lengths, inner), outer), out=offsets[1:])
+    strings = pa.LargeStringArray.from_buffers(
+        n, pa.py_buffer(offsets), pa.py_buffer(block * outer)
+    )
+    return pd.arrays.ArrowStringArray(pa.chunked_array([strings]), dtype=_STR)
 
 
 def _frame(
@@ -257,15 +309,12 @@ def _frame(
     values: np.ndarray,
     status: np.ndarray | None,
 ) -> pd.DataFrame:
-    positions = _index_columns(ids, sizes)
     data: dict[str, Any] = {}
-    for dim_id, dim_codes, dim_labels in zip(ids, codes, labels, strict=True):
-        pos = positions[dim_id]
-        data[dim_id] = pd.array(list(dim_codes), dtype="str").take(pos)
+    for i, (dim_id, dim_codes, dim_labels) in enumerate(zip(ids, codes, labels, strict=True)):
+        outer, inner = math.prod(sizes[:i]), math.prod(sizes[i + 1 :])
+        data[dim_id] = _index_column(dim_codes, inner, outer)
         same = list(dim_labels) == list(dim_codes)  # years: the label is the code
-        data[f"{dim_id}_label"] = (
-            data[dim_id] if same else pd.array(list(dim_labels), dtype="str").take(pos)
-        )
+        data[f"{dim_id}_label"] = data[dim_id] if same else _index_column(dim_labels, inner, outer)
     data["value"] = values
     if status is not None:
         data["status"] = status
@@ -306,15 +355,12 @@ def _read_jsonstat(obj: Any, name: str | None) -> pd.DataFrame:
         c, lab = _category_codes(dim_id, dims[dim_id], size)
         codes.append(c)
         labels.append(lab)
-    n = int(np.prod(sizes, dtype=np.int64))
-    frame = _frame(
-        ids,
-        sizes,
-        codes,
-        labels,
-        _dense_values(ds.get("value", []), n),
-        _status(ds.get("status"), n),
-    )
+    n = math.prod(sizes)
+    try:
+        values = _dense_values(ds.get("value", []), n)
+    except _BadCell as bad:
+        raise JsonStatError(_where(ds, ids, sizes, codes, bad)) from None
+    frame = _frame(ids, sizes, codes, labels, values, _status(ds.get("status"), n))
     frame.attrs[META_KEY] = JsonStatMeta(
         label=ds.get("label"),
         source=ds.get("source"),
@@ -325,6 +371,20 @@ def _read_jsonstat(obj: Any, name: str | None) -> pd.DataFrame:
         units=_units(dims, role),
     )
     return frame
+
+
+def _where(
+    ds: Mapping, ids: Sequence[str], sizes: Sequence[int], codes: list, bad: _BadCell
+) -> str:
+    """`bad`'s message naming the table (PxWeb's table id, else the dataset's label) and the
+    cell by each variable's value code."""
+    px = ds.get("extension")
+    px = px.get("px") if isinstance(px, Mapping) else None
+    table = (px.get("tableid") if isinstance(px, Mapping) else None) or ds.get("label")
+    at = np.unravel_index(bad.position, sizes)
+    cell = ", ".join(f"{d}={quote(c[int(k)])}" for d, c, k in zip(ids, codes, at, strict=True))
+    message = str(_BadCell(bad.position, bad.cell, f" ({cell})"))
+    return f"table {quote(table)}: {message}" if table else message
 
 
 def _units(dims: Mapping, role: Mapping) -> dict[str, Any]:

@@ -62,14 +62,16 @@ def dependencies(client) -> list[dict]:
 def render(client, dependencies):
     """`render(path, search)`: the page content as the routing callback answers it (the way
     the browser asks for a page), as JSON text with readable non-ASCII characters."""
-    from tests.helpers import routing_body
+    from tests.helpers import routing_body, with_later_parts
 
     def render(path: str, search: str = "") -> str:
         response = client.post(
             "/_dash-update-component", json=routing_body(dependencies, path, search)
         )
         assert response.status_code == 200, response.get_data(as_text=True)[:500]
-        return json.dumps(response.get_json(), ensure_ascii=False)
+        answer = response.get_json()
+        with_later_parts(client, dependencies, answer["response"]["_pages_content"]["children"])
+        return json.dumps(answer, ensure_ascii=False)
 
     return render
 

@@ -45,6 +45,20 @@ def routing_body(deps: list[dict], path: str, search: str) -> dict:
     }
 
 
+def with_later_parts(client, deps: list[dict], layout):
+    """A page's layout (JSON form, from the routing callback) with the parts the page fills
+    after its first answer put in place, each asked of `client` (a Flask test client) as the
+    browser asks it."""
+    from bench.server import later_parts
+
+    def post(body: dict) -> dict:
+        answer = client.post("/_dash-update-component", json=body)
+        assert answer.status_code in (200, 204), answer.get_data(as_text=True)[:500]
+        return answer.get_json() if answer.status_code == 200 else {"response": {}}
+
+    return later_parts(deps, layout, post)
+
+
 def checksums(folder: Path, *, hidden: bool = False) -> dict[str, str]:
     """sha256 of every file under `folder` (hidden temporary files only when `hidden`)."""
     return {

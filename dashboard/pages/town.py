@@ -10,12 +10,12 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 import dash
-from dash import Input, Output, State
+from dash import MATCH, Input, Output, State
 
 from dashboard import pagemeta, queries
 from dashboard.i18n import lang_of
 from dashboard.layout import href
-from dashboard.views import index, town, town_embed
+from dashboard.views import index, later, town, town_embed
 from dashboard.views.common import presentation
 
 dash.register_page(
@@ -48,6 +48,21 @@ dash.register_page(
     description=pagemeta.description("town_picker"),
     layout=picker_layout,
 )
+
+
+@dash.callback(
+    Output({"type": later.LATER, "part": MATCH}, "children"),
+    Input({"type": later.LATER, "part": MATCH}, "id"),
+    State(later.ARGS, "data"),
+)
+def fill_later(component_id, args):
+    """One later part of the profile (`town.LATER_PARTS`), asked for as soon as the page is
+    drawn."""
+    part = later.part_of(component_id)
+    code = args.get("code") if isinstance(args, dict) else None
+    if part not in town.LATER_PARTS or not queries.is_municipality(code):
+        return dash.no_update
+    return town.later_part(part, code, lang_of(args.get("lang")), presentation())
 
 
 dash.clientside_callback(

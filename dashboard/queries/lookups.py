@@ -106,19 +106,24 @@ def licence_text(sources: pd.DataFrame, lang: str) -> str:
     """'<publishers>, <licence>' of `sources` (rows of `provenance(lang)`; each licence once,
     after its publishers); Statistics Finland's CC BY 4.0 where there are no sources."""
     by_licence: dict[str, list[str]] = {}
-    for row in sources.itertuples(index=False):
-        names = by_licence.setdefault(str(row.licence), [])
-        names += [] if row.publisher in names else [str(row.publisher)]
+    pairs = zip(sources.licence.tolist(), sources.publisher.tolist(), strict=True)
+    for licence, publisher in pairs:
+        names = by_licence.setdefault(str(licence), [])
+        names += [] if publisher in names else [str(publisher)]
     parts = [f"{', '.join(names)}, {licence}" for licence, names in by_licence.items()]
     return "; ".join(parts) or t("common.licence_default", lang)
 
 
 def sources_for(indicator_ids: Iterable[str], lang: str) -> pd.DataFrame:
     """Provenance rows of the sources the given indicators use (core.indicators.sources)."""
-    ids = list(dict.fromkeys(indicator_ids))
+    return _sources_for(tuple(dict.fromkeys(indicator_ids)), lang).copy()
+
+
+@memoised(512)
+def _sources_for(ids: tuple[str, ...], lang: str) -> pd.DataFrame:
     if not ids:
         return provenance(lang).iloc[0:0]
-    frame = run("indicator_sources", indicators=ids)
+    frame = run("indicator_sources", indicators=list(ids))
     wanted = {s.strip() for text in frame.sources.dropna() for s in text.split(",")}
     prov = provenance(lang)
     return prov[prov.source_id.isin(wanted)].reset_index(drop=True)

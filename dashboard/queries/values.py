@@ -64,8 +64,12 @@ def trend_values(
 
 
 def monthly_comparison(indicator_id: str, code: str, group_codes: Sequence[str]) -> pd.DataFrame:
-    """A monthly series for a municipality and groups, long: area_code, month, value."""
-    return run("monthly_comparison", indicator=indicator_id, area=code, groups=list(group_codes))
+    """A monthly series for a municipality and groups, long: area_code, month, value (the
+    groups' complete months only), by area code and month."""
+    town = run("monthly_series", indicator=indicator_id, area=code)
+    groups = run("group_monthly_series", indicator=indicator_id, groups=list(group_codes))
+    frame = pd.concat([town, groups], ignore_index=True)
+    return frame.sort_values(["area_code", "month"], kind="stable", ignore_index=True)
 
 
 def population_history(code: str) -> pd.DataFrame:

@@ -9,6 +9,7 @@ Every figure names its year; a change names both years; a figure that is not cur
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -18,7 +19,7 @@ from dashboard import queries
 from dashboard.highlights import town_highlights
 from dashboard.i18n import fmt_number, fmt_period, fmt_signed, fmt_value, t
 from dashboard.layout import definition_link, href, message, shell, town_picker
-from dashboard.views import coverage, index, town_charts, town_print, town_region
+from dashboard.views import coverage, index, later, town_charts, town_print, town_region
 from dashboard.views.common import THEME_COLUMNS, comparisons
 from dashboard.views.town_charts import period
 from dashboard.views.town_ecosystem import ecosystem_sections
@@ -149,11 +150,8 @@ def theme_rows(values: pd.DataFrame, pres: Presentation) -> list[tuple[str, pd.D
     indicators the region section shows (`region_industry`) are left to it."""
     if pres.region_industry is not None:
         values = values[~values.indicator_id.isin(pres.region_industry.indicator_ids)]
-    return [
-        (theme, values[values.theme == theme])
-        for theme in pres.theme_order
-        if (values.theme == theme).any()
-    ]
+    by_theme = dict(tuple(values.groupby("theme", sort=False)))
+    return [(theme, by_theme[theme]) for theme in pres.theme_order if theme in by_theme]
 
 
 def theme_sections(values: pd.DataFrame, lang: str, pres: Presentation) -> list[html.Section]:
@@ -231,14 +229,50 @@ def _charts(code: str, name: str, values, population, lang: str, pres: Presentat
     )
 
 
-def profile(code: str, lang: str, pres: Presentation) -> html.Div:
-    """The whole profile page of municipality `code`."""
-    info = queries.areas(lang).set_index("area_code")
-    name = info.name[code]
+def current_values(code: str, lang: str, pres: Presentation) -> pd.DataFrame:
+    """The town's values with how current each is (`coverage.with_currency`)."""
     cutoff = coverage.build_cutoff(pres)
-    values = coverage.with_currency(
+    return coverage.with_currency(
         queries.town_values(code, lang), queries.indicator_coverage(), cutoff
     )
+
+
+def _print_back(code: str, lang: str, pres: Presentation) -> html.Section:
+    return town_print.back(code, current_values(code, lang, pres), lang, pres, theme_cells)
+
+
+def _as_of(code: str, lang: str, pres: Presentation) -> html.Section:
+    return coverage.coverage_section(lang, pres, "town-as-of", "theme-section as-of-section")
+
+
+def _rest(code: str, lang: str, pres: Presentation) -> list[Any]:
+    """What the profile sends after its first answer, in page order: the printed page 2 and
+    what lies below the first screens. One part, not one per section: the renderer takes
+    several large parts arriving together far more slowly than one (tens of seconds)."""
+    parts = (_print_back, rdi_sections, town_region.region_sections, embed_section, _as_of)
+    sections: list[Any] = []
+    for make in parts:
+        made = make(code, lang, pres)
+        sections += made if isinstance(made, list) else [made]
+    return sections
+
+
+# The parts of the profile sent after its first answer (`views.later`); each takes
+# (code, lang, presentation).
+LATER_PARTS: dict[str, Callable[[str, str, Presentation], Any]] = {"rest": _rest}
+
+
+def later_part(part: str, code: str, lang: str, pres: Presentation) -> Any:
+    """The content of one part of `code`'s profile (KeyError for an unknown part)."""
+    return LATER_PARTS[part](code, lang, pres)
+
+
+def profile(code: str, lang: str, pres: Presentation) -> html.Div:
+    """The profile page of municipality `code` as first sent: the parts of `LATER_PARTS` are
+    placeholders the page fills right after (`expanded_profile` has them in place)."""
+    info = queries.areas(lang).set_index("area_code")
+    name = info.name[code]
+    values = current_values(code, lang, pres)
     population = queries.population_history(code)
     headlines = headline_rows(values, pres)
     sources = queries.sources_for(values.indicator_id, lang)
@@ -260,17 +294,21 @@ def profile(code: str, lang: str, pres: Presentation) -> html.Div:
         *theme_sections(values, lang, pres),
         index.town_section(code, lang, pres),
         *ecosystem_sections(code, lang, pres),
-        town_print.back(code, values, lang, pres, theme_cells),
-        *rdi_sections(code, lang, pres),
-        *town_region.region_sections(code, lang, pres),
-        embed_section(code, lang, pres),
-        coverage.coverage_section(lang, pres, "town-as-of", "theme-section as-of-section"),
+        *[later.placeholder(part) for part in LATER_PARTS],
+        later.args_store(code=code, lang=lang),
         html.P(
             [t("common.source", lang), ": ", tables, f". {queries.licence_text(sources, lang)}."],
             className="source-line",
         ),
     ]
     return shell("town", lang, sections)
+
+
+def expanded_profile(code: str, lang: str, pres: Presentation) -> html.Div:
+    """The whole profile with every later part in place (as the browser ends up with it)."""
+    return later.expanded(
+        profile(code, lang, pres), lambda part: later_part(part, code, lang, pres)
+    )
 
 
 def picker(lang: str) -> html.Div:

@@ -15,9 +15,12 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
+from dash._utils import to_json
 
+from dashboard.views import town as town_view
+from dashboard.views.common import presentation as page_presentation
 from pipeline import DEFAULT_PRESENTATION
-from tests.helpers import queries_on, routing_body
+from tests.helpers import queries_on, routing_body, with_later_parts
 
 SPAN_SQL = """
 WITH m AS (SELECT indicator_id, min(year) AS first, max(year) AS last
@@ -86,7 +89,8 @@ def layout(client, dependencies):
             "/_dash-update-component", json=routing_body(dependencies, path, search)
         )
         assert answer.status_code == 200
-        return answer.get_json()["response"]["_pages_content"]["children"]
+        tree = answer.get_json()["response"]["_pages_content"]["children"]
+        return with_later_parts(client, dependencies, tree)
 
     return layout
 
@@ -153,8 +157,10 @@ def test_a_stale_indicator_is_marked_on_the_profile(layout, warehouse_path, tmp_
             ).fetchall()
         )
     with queries_on(copy):
-        # another query string than the other tests' (the server keeps answers by request)
-        tree = layout("/town/140", "?lang=en&as_of=moved")
+        # the page built in process: the server keeps answers by request, and the copy has
+        # the session warehouse's build id
+        page = town_view.expanded_profile("140", "en", page_presentation())
+        tree = json.loads(to_json(page))
     marked = {
         h["props"]["data-indicator"]
         for h in _find(tree, lambda p: p.get("className") == "headline stale")

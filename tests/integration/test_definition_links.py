@@ -35,7 +35,9 @@ def test_every_indicator_row_of_the_profile_links_to_its_definition(dashboard_ap
     from dashboard.views import town
     from dashboard.views.common import presentation
 
-    page = town.profile("564", lang, presentation())  # Oulu: a town with region-level rows too
+    page = town.expanded_profile(
+        "564", lang, presentation()
+    )  # Oulu: a town with region-level rows too
     known = anchors(lang)
     rows = [c for c in walk(page) if isinstance(c, html.Th) and getattr(c, "scope", None) == "row"]
     indicator_rows = [r for r in rows if any(isinstance(x, html.A) for x in walk(r))]

@@ -101,7 +101,7 @@ def test_the_town_population_csv_is_each_line_point(client, dependencies):
     from dashboard.views import town
     from dashboard.views.common import presentation
 
-    page = town.profile("091", "en", presentation())
+    page = town.expanded_profile("091", "en", presentation())
     figure, table, _ = download(client, "town-population", page, "en")
     points = [  # plotly's own decoding of the figure the browser held
         (trace.name, x, y) for trace in figure.data for x, y in zip(trace.x, trace.y, strict=True)
@@ -118,7 +118,7 @@ def test_every_profile_figure_has_the_action_and_rows(client, dependencies, code
     from dashboard.views import town
     from dashboard.views.common import presentation
 
-    page = town.profile(code, "sv", presentation())
+    page = town.expanded_profile(code, "sv", presentation())
     graphs = [c for c in walk(page) if isinstance(c, dcc.Graph)]
     assert {g.id for g in graphs} >= {"town-population", "town-region-lq", "town-region-rates"}
     for graph in graphs:

@@ -171,7 +171,7 @@ def test_profile_region_section_names_the_region_never_the_town(dashboard_app, l
     assert "tyokay 115i" in text and "aly 11yq" in text
     town_name = {"fi": "Raahe", "sv": "Brahestad", "en": "Raahe"}[lang]
     assert town_name in text  # the town is named only as lying in the region
-    page_graphs = {g.id for g in _graphs(town.profile("678", lang, pres), [])}
+    page_graphs = {g.id for g in _graphs(town.expanded_profile("678", lang, pres), [])}
     assert {"town-jobs", "town-region-lq", "town-region-rates"} <= page_graphs
 
 

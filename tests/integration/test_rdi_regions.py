@@ -216,5 +216,5 @@ def test_the_profile_lists_its_rdi_section(views) -> None:
     from dashboard.views import town
 
     _, _, pres = views
-    page = town.profile("678", "en", pres)
+    page = town.expanded_profile("678", "en", pres)
     assert "Research, development and innovation: the region's figures" in _texts(page)

@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from bench.server import body_for, component_props, routing_body
+from bench.server import body_for, component_props, match_bodies, routing_body
 
 BASELINE = Path(__file__).with_name("baseline.json")
 # Columns that hold the moment or the machine of a build, not a figure.
@@ -142,14 +142,22 @@ def answer_digests(client, keep: Path | None = None) -> dict[str, str]:
             for dep in deps:
                 if dep.get("clientside_function") or "_pages_content" in dep["output"]:
                     continue
-                body = body_for(dep, props)
-                if body is None:
-                    continue
-                answer = client.post(UPDATE, json=body)
-                key = f"callback {dep['output']} @ {path}{search}"
-                out[key] = f"{answer.status_code}:{_json_sha(answer.data)}"
-                _keep(keep, key, answer.data)
+                for body in [body_for(dep, props), *match_bodies(dep, props)]:
+                    if body is None:
+                        continue
+                    answer = client.post(UPDATE, json=body)
+                    key = f"callback {_output_key(dep, body)} @ {path}{search}"
+                    out[key] = f"{answer.status_code}:{_json_sha(answer.data)}"
+                    _keep(keep, key, answer.data)
     return out
+
+
+def _output_key(dep: dict, body: dict) -> str:
+    """The callback's output as the key names it: a MATCH callback by the concrete id asked."""
+    if "MATCH" not in dep["output"]:
+        return dep["output"]
+    output = body["outputs"]
+    return f"{json.dumps(output['id'], sort_keys=True)}.{output['property']}"
 
 
 def _keep(folder: Path | None, key: str, data: bytes) -> None:

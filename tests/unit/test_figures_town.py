@@ -21,14 +21,16 @@ def test_population_history_and_dashed_projection():
         names={"actual": "A", "projection": "P"},
         subtitle="Savonlinna",
     )
-    assert fig.layout.title.text == "Väkiluku"
-    assert fig.layout.title.subtitle.text == "Savonlinna"
-    actual, projection = fig.data
-    assert actual.x[0] == 1972 and actual.x[-1] == 2025  # 2025 from 11re by sex
-    assert projection.line.dash == "dash" and projection.x[0] == 2025  # joins the last actual
-    assert list(projection.x) == sorted(projection.x)  # the 2024 projection base is left out
-    assert projection.x[-1] == 2040
-    assert fig.layout.separators == ",\u202f"
+    assert fig["layout"]["title"]["text"] == "Väkiluku"
+    assert fig["layout"]["title"]["subtitle"]["text"] == "Savonlinna"
+    actual, projection = fig["data"]
+    assert actual["x"][0] == 1972 and actual["x"][-1] == 2025  # 2025 from 11re by sex
+    ours = history[(history.kind == "actual") & (history.year == 2025)].value.item()
+    assert actual["y"][-1] == ours
+    assert projection["line"]["dash"] == "dash" and projection["x"][0] == 2025  # joins
+    assert projection["x"] == sorted(projection["x"])  # the 2024 projection base is left out
+    assert projection["x"][-1] == 2040
+    assert fig["layout"]["separators"] == ",\u202f"
 
 
 def test_monthly_lines_put_the_town_first_in_the_palette():
@@ -43,13 +45,17 @@ def test_monthly_lines_put_the_town_first_in_the_palette():
         colours={"SSS": "#000000"},
         dotted="SSS",
     )
-    assert [trace.name for trace in fig.data] == ["Savonlinna", "Network", "Whole country"]
-    assert fig.data[0].line.color == figures.SUBJECT
-    assert [trace.line.dash for trace in fig.data] == ["solid", "dash", "dot"]
-    assert fig.data[1].line.color == figures.PALETTE[1]  # no colour given: the next in order
-    assert fig.data[2].line.color == "#000000"
-    assert {trace.line.color for trace in fig.data} <= set(figures.PALETTE)
-    assert fig.layout.separators == ".,"
+    data = fig["data"]
+    assert [trace["name"] for trace in data] == ["Savonlinna", "Network", "Whole country"]
+    assert data[0]["line"]["color"] == figures.SUBJECT
+    assert [trace["line"]["dash"] for trace in data] == ["solid", "dash", "dot"]
+    assert data[1]["line"]["color"] == figures.PALETTE[1]  # no colour given: the next in order
+    assert data[2]["line"]["color"] == "#000000"
+    assert {trace["line"]["color"] for trace in data} <= set(figures.PALETTE)
+    assert fig["layout"]["separators"] == ".,"
+    town = frame[frame.area_code == "740"].sort_values("month")
+    assert data[0]["x"][0] == town.month.iloc[0].strftime("%Y-%m-%dT00:00:00")
+    assert data[0]["y"] == town.value.tolist() and len(data[0]["x"]) == len(town)
 
 
 def test_structure_bars_against_the_country():
@@ -64,10 +70,12 @@ def test_structure_bars_against_the_country():
         series={"value": "Savonlinna", "value_SSS": "Finland"},
         colours={"value_SSS": "#222222"},
     )
-    assert len(fig.data) == 2 and len(fig.data[0].y) == 3
-    assert fig.data[0].marker.color == figures.SUBJECT
-    assert fig.data[1].marker.color == "#222222"
-    assert fig.layout.xaxis.range[1] > max(shares.value.max(), shares.value_SSS.max())
+    data = fig["data"]
+    assert len(data) == 2 and len(data[0]["y"]) == 3
+    assert data[0]["marker"]["color"] == figures.SUBJECT
+    assert data[1]["marker"]["color"] == "#222222"
+    assert data[1]["x"] == shares.value_SSS.tolist()
+    assert fig["layout"]["xaxis"]["range"][1] > max(shares.value.max(), shares.value_SSS.max())
 
 
 def test_empty_history_gives_an_empty_titled_figure():
@@ -75,4 +83,4 @@ def test_empty_history_gives_an_empty_titled_figure():
     fig = figures.population_figure(
         empty, "en", title="Population", names={"actual": "a", "projection": "p"}
     )
-    assert fig.layout.title.text == "Population" and len(fig.data) == 0
+    assert fig["layout"]["title"]["text"] == "Population" and len(fig["data"]) == 0

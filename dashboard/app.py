@@ -62,9 +62,11 @@ from dash._pages import PAGE_REGISTRY, _path_to_page
 from flask_compress import Compress
 
 from dashboard import api, cache, downloads, embeds, figure_data, geo, httpcache, pagemeta, queries
+from dashboard.frontend import page_parts
 from dashboard.i18n import lang_of, t
 from dashboard.layout import error_page
 from dashboard.pagemeta import image as pagemeta_image
+from dashboard.staticzip import install as compress_bundles
 
 PACKAGE = Path(__file__).resolve().parent
 TITLE = "Seutu Invest In"
@@ -293,6 +295,8 @@ def _interpolate_index(app: dash.Dash, **parts: str) -> str:
         request = flask.request
         title, metas = pagemeta.head_tags(request.path, request.url, request.url_root)
         parts.update(title=html_lib.escape(title), metas=f"{parts['metas']}\n        {metas}")
+        # the bundles the page needs (the rest on demand), dcc's chunks fetched ahead
+        parts.update(page_parts(parts, request.path, app.config.requests_pathname_prefix))
     return dash._utils.interpolate_str(
         app.index_string,
         lang=lang,
@@ -354,6 +358,7 @@ def _serve_fast(server: flask.Flask, answers: cache.Answers) -> None:
     """Compressed responses (flask-compress), the display boundaries, the link-preview
     pictures (`/og/…`) and the answer cache."""
     Compress(server)  # registered first, so its after_request runs after the answer cache's
+    compress_bundles(server)  # the bundles compressed once, before flask-compress sees them
     pagemeta_image.install(server)
 
     @server.get(geo.DISPLAY_PATH)

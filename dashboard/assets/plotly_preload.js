@@ -3,7 +3,8 @@
 // load the dashboard's own partial bundle (assets/vendor/plotly-entry.js), a third of the full one.
 // dcc.Graph waits on `Promise.resolve(window.Plotly || <load plotly.js>)`: until plotly.js has
 // run, window.Plotly is a promise of it, so the graph waits for this load instead of starting a
-// second one. plotly.js replaces window.Plotly with itself when it runs.
+// second one. plotly.js replaces window.Plotly with itself when it runs. Charts below the
+// viewport are drawn after the first ones (assets/plot_later.js).
 (function () {
   const BUNDLE = "plotly-4.1.1-investin.min.js"; // assets/vendor/plotly-entry.js: the traces we draw
   const path = window.location.pathname;
@@ -21,6 +22,7 @@
     script.async = true;
     script.onload = script.onerror = function () {
       if (window.Plotly && window.Plotly !== pending) {
+        if (window.investinPlotLater) window.investinPlotLater.install(window.Plotly);
         resolve(window.Plotly);
       } else if (next) {
         load(next, null, resolve, reject); // the partial bundle failed: Dash's full plotly.js

@@ -93,12 +93,16 @@ ALLOWED: dict[str, set[str]] = {
     "dashboard.embeds": {"dashboard.i18n", "dashboard.queries", "pipeline.content"},
     # every page's title, description and link-preview picture (PNG, /og/…)
     "dashboard.pagemeta": {"dashboard.embeds", "dashboard.i18n", "dashboard.queries"},
+    # what each page's HTML loads: component bundles on demand, dcc chunks ahead
+    "dashboard.frontend": set(),
+    "dashboard.staticzip": set(),  # the front-end bundles compressed once, cached long
     "dashboard.app": {
         "dashboard.api",
         "dashboard.cache",
         "dashboard.downloads",
         "dashboard.embeds",
         "dashboard.figure_data",
+        "dashboard.frontend",
         "dashboard.geo",
         "dashboard.httpcache",
         "dashboard.i18n",
@@ -106,6 +110,7 @@ ALLOWED: dict[str, set[str]] = {
         "dashboard.pagemeta",
         "dashboard.queries",
         "dashboard.rediscache",
+        "dashboard.staticzip",
     },
     "dashboard.wsgi": {"dashboard.app", "dashboard.geo", "dashboard.queries"},
 }

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard.cache import memoised
 from dashboard.i18n import lang_of
 from dashboard.queries.lookups import areas, indicators, is_municipality, municipality_codes
 from dashboard.queries.lookups import network_towns as _network_towns
@@ -245,6 +246,14 @@ def network_cards(indicator_ids: Sequence[str], lang: str) -> pd.DataFrame:
 
 
 def town_values(code: str, lang: str) -> pd.DataFrame:
+    """Every indicator's latest value for one municipality with its catalogue metadata (see
+    `_town_values`); a copy of the one made per town and language, which a profile's parts
+    each read."""
+    return _town_values(code, lang).copy()
+
+
+@memoised(64)
+def _town_values(code: str, lang: str) -> pd.DataFrame:
     """Every indicator's latest value for one municipality with its catalogue metadata.
 
     Region-level indicators (no municipal values) take the municipality's region's value and

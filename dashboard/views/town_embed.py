@@ -75,7 +75,8 @@ def card_state(
 def _indicator_options(code: str, lang: str) -> list[dict[str, str]]:
     """The indicators that have a figure for the town (its own or its region's)."""
     values = queries.town_values(code, lang).drop_duplicates("indicator_id")
-    return [{"label": r.label, "value": r.indicator_id} for r in values.itertuples(index=False)]
+    pairs = zip(values.label.tolist(), values.indicator_id.tolist(), strict=True)
+    return [{"label": label, "value": indicator} for label, indicator in pairs]
 
 
 def _choice(label: str, control: Any) -> html.Fieldset:

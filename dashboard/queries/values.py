@@ -258,20 +258,41 @@ def _town_values(code: str, lang: str) -> pd.DataFrame:
 
     Region-level indicators (no municipal values) take the municipality's region's value and
     are marked `level = 'region'`. Columns: latest_values' columns + label, description, unit,
-    decimals, direction, theme, level.
+    decimals, direction, theme, level; rows in the catalogue's order.
     """
-    values = latest_values([code]).assign(level="municipality")
+    own = _rows_by_town(lang).get(code)
+    if own is None:
+        own = _with_meta(latest_values([code]).assign(level="municipality"), lang)
     region = areas(lang).set_index("area_code").region_code.get(code)
-    if region:
-        regional = group_latest_values(region)
-        regional = regional[~regional.indicator_id.isin(values.indicator_id)]
-        values = pd.concat(
-            [values, regional.assign(area_code=code, level="region")], ignore_index=True
-        )
+    if not region:
+        return own.drop(columns="order").reset_index(drop=True)
+    regional = _region_rows(region, lang)
+    regional = regional[~regional.indicator_id.isin(own.indicator_id)].assign(area_code=code)
+    out = pd.concat([own, regional], ignore_index=True)
+    return out.sort_values("order", kind="stable").drop(columns="order").reset_index(drop=True)
+
+
+def _with_meta(values: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """`values` joined with the catalogue's metadata in `lang`, with the catalogue `order`."""
     meta = indicators(lang)
     order = {ind: i for i, ind in enumerate(meta.indicator_id)}
     out = values.merge(meta, on="indicator_id", how="inner")
-    return out.sort_values("indicator_id", key=lambda s: s.map(order)).reset_index(drop=True)
+    out["order"] = out.indicator_id.map(order)
+    return out.sort_values("order", kind="stable")
+
+
+@memoised(4)
+def _rows_by_town(lang: str) -> dict[str, pd.DataFrame]:
+    """Every municipality's own latest values with metadata, by area code: one join per
+    language instead of one per profile (the pages treat the frames as read-only)."""
+    every = _with_meta(_latest(None, None).assign(level="municipality"), lang)
+    return {code: rows for code, rows in every.groupby("area_code", sort=False)}
+
+
+@memoised(64)
+def _region_rows(region: str, lang: str) -> pd.DataFrame:
+    """A region's latest values with metadata, marked `level = 'region'`."""
+    return _with_meta(group_latest_values(region).assign(level="region"), lang)
 
 
 def area_figures(area_codes: Sequence[str], indicator_ids: Sequence[str]) -> pd.DataFrame:

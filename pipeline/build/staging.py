@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -143,7 +144,9 @@ def _raw_for_duckdb(raw: pd.DataFrame) -> pd.DataFrame:
     frame = raw.copy()
     for column in frame.columns:
         if frame[column].dtype == object:
-            frame[column] = frame[column].map(lambda v: None if v is None else str(v))
+            cells = frame[column].to_numpy()
+            text = np.where(np.equal(cells, None), None, cells.astype(str).astype(object))
+            frame[column] = pd.Series(text, index=frame.index, dtype="str")
     return frame
 
 

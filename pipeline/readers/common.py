@@ -159,18 +159,25 @@ def numbers(raw: pd.DataFrame, column: str, file: str, rows: pd.Series | None = 
     missing; any other cell that is not a number ("NA", "NaN", "null") is an error naming the
     file, its row (header = row 1, or `rows`' number for the cell), the column and the value."""
     cells = raw[column]
-    text = cells.map(lambda c: c.strip() if isinstance(c, str) else c)
-    missing = cells.isna() | text.isin(["", *MISSING_MARKERS])
-    values = pd.to_numeric(text.where(~missing), errors="coerce")
-    bad = values.isna() & ~missing
-    if bad.any():
-        at = int(np.flatnonzero(bad.to_numpy())[0])
-        row = at + 2 if rows is None else rows.iloc[at]
-        raise ReaderError(
-            f"{file}: row {row}, column {quote(column)}: {quote(cells.iloc[at])} is neither a "
-            f"number nor one of the publisher's missing-value markers ({', '.join(MISSING_MARKERS)})"
-        )
-    return values.astype("float64")
+    # most cells are numbers (or numeric text): parse the column at once, then look again,
+    # stripped, only at the cells that did not parse (markers, empty text or errors)
+    values = pd.to_numeric(cells, errors="coerce").to_numpy("float64", na_value=np.nan, copy=True)
+    again = np.flatnonzero(np.isnan(values) & cells.notna().to_numpy())
+    if len(again):
+        text = cells.iloc[again].map(lambda c: c.strip() if isinstance(c, str) else c)
+        missing = text.isin(["", *MISSING_MARKERS]).to_numpy()
+        parsed = pd.to_numeric(text.where(~missing), errors="coerce").to_numpy("float64")
+        bad = np.isnan(parsed) & ~missing
+        if bad.any():
+            at = int(again[np.argmax(bad)])
+            row = at + 2 if rows is None else rows.iloc[at]
+            raise ReaderError(
+                f"{file}: row {row}, column {quote(column)}: {quote(cells.iloc[at])} is neither "
+                "a number nor one of the publisher's missing-value markers "
+                f"({', '.join(MISSING_MARKERS)})"
+            )
+        values[again] = parsed
+    return pd.Series(values, index=cells.index, name=cells.name)
 
 
 def staging(frame: pd.DataFrame, extra: list[str] | None = None) -> pd.DataFrame:

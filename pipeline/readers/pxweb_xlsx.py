@@ -49,34 +49,50 @@ def read_pxweb_xlsx(path: Path) -> pd.DataFrame:
     # cells; an empty cell comes back as "" and is made None, as openpyxl gives it
     with open(path, "rb") as handle:
         sheet = CalamineWorkbook.from_filelike(handle).get_sheet_by_index(0)
-        rows = [
-            tuple(None if cell == "" else cell for cell in row)
-            for row in sheet.to_python(skip_empty_area=False)
-        ]
+        grid = _grid(sheet.to_python(skip_empty_area=False))
     name = Path(path).name
-    header_at = next((i for i, r in enumerate(rows[:10]) if _is_header(r)), None)
+    header_at = next((i for i, r in enumerate(grid[:10]) if _is_header(tuple(r))), None)
     if header_at is None:
         raise ReaderError(f"{name}: no header row (empty stub cells, then measure labels)")
-    header = rows[header_at]
+    header = grid[header_at]
     n_stubs = next(i for i, cell in enumerate(header) if cell is not None)
-    stubs = _stub_names(rows[0][0] if rows and rows[0] else None, n_stubs, name)
+    stubs = _stub_names(grid[0, 0] if grid.size else None, n_stubs, name)
     measures = [str(cell).strip() for cell in header[n_stubs:] if cell is not None]
-    body, filled = [], [None] * n_stubs
-    for number, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
-        cells = list(row[: n_stubs + len(measures)])
-        if all(c is None for c in cells):
-            _check_footer(rows[number:], n_stubs, name, number + 1)
-            break
-        for i in range(n_stubs):
-            if cells[i] is None:
-                if filled[i] is None:
-                    raise ReaderError(f"{name}: row {number}: stub column {stubs[i]!r} is empty")
-                cells[i] = filled[i]
-            filled[i] = cells[i]
-        body.append([*cells, number])
-    if not body:
+    first = header_at + 2  # the sheet row (1-based) of the table's first row
+    cells = grid[header_at + 1 :, : n_stubs + len(measures)]
+    empty = np.equal(cells, None).all(axis=1)
+    if empty.any():
+        end = int(np.argmax(empty))
+        _check_footer(grid[header_at + 2 + end :], name, first + end + 1)
+        cells = cells[:end]
+    if not len(cells):
         raise ReaderError(f"{name}: the table has no rows below the header (row {header_at + 1})")
+    for i in range(n_stubs):
+        cells[:, i] = _filled_down(cells[:, i], stubs[i], name, first)
+    numbers = np.arange(first, first + len(cells), dtype=object)
+    body = np.concatenate([cells, numbers[:, None]], axis=1).tolist()
     return pd.DataFrame(body, columns=[*stubs, *measures, ROW])
+
+
+def _grid(rows: list[list]) -> np.ndarray:
+    """The sheet's cells as a 2-D object array, empty cells ("") as None."""
+    widths = {len(r) for r in rows}
+    if len(widths) == 1 and min(widths):
+        grid = np.array(rows, dtype=object)
+    else:
+        grid = np.full((len(rows), max(widths, default=0)), None, dtype=object)
+        for i, row in enumerate(rows):
+            grid[i, : len(row)] = row
+    grid[np.equal(grid, "")] = None
+    return grid
+
+
+def _filled_down(column: np.ndarray, stub: str, name: str, first: int) -> np.ndarray:
+    """A stub column with each empty cell taking the value above; an empty first cell fails."""
+    given = ~np.equal(column, None)
+    if not given[0]:
+        raise ReaderError(f"{name}: row {first}: stub column {stub!r} is empty")
+    return column[np.maximum.accumulate(np.where(given, np.arange(len(column)), 0))]
 
 
 def _is_header(row: tuple) -> bool:
@@ -97,14 +113,15 @@ def _stub_names(title: object, n_stubs: int, name: str) -> list[str]:
     return names[:n_stubs]
 
 
-def _check_footer(rest: list[tuple], n_stubs: int, name: str, first_row: int) -> None:
+def _check_footer(rest: np.ndarray, name: str, first_row: int) -> None:
     """After the table's end only footer notes (text in the first column) may follow."""
-    for number, row in enumerate(rest, start=first_row):
-        if any(c is not None for c in row[1:]):
-            raise ReaderError(
-                f"{name}: row {number}: table cells after the empty row that ends the table "
-                f"({quote(row, 200)}); the footer holds notes in the first column only"
-            )
+    cells = ~np.equal(rest[:, 1:], None).all(axis=1)
+    if cells.any():
+        at = int(np.argmax(cells))
+        raise ReaderError(
+            f"{name}: row {first_row + at}: table cells after the empty row that ends the table "
+            f"({quote(tuple(rest[at]), 200)}); the footer holds notes in the first column only"
+        )
 
 
 # --------------------------------------------------------------------------- staging
@@ -136,17 +153,25 @@ def tidy_pxweb_xlsx(
         )
     used = {label for _, chosen, _ in plans.values() for label in chosen}
     subset = base["category"].isin(used).to_numpy()
+    cube = _Cube(base[subset])
     measures = {
-        selector: _by_category(
-            base[subset], numbers(raw.loc[keep], selector, file, raw.loc[keep, ROW])[subset]
-        )
+        selector: cube.values(numbers(raw.loc[keep], selector, file, raw.loc[keep, ROW])[subset])
         for selector in dict.fromkeys(selector for selector, _, _ in plans.values())
     }
-    parts = [
-        _annual(measures[selector], variable, chosen, kept)
+    parts = {
+        variable: _annual(cube, measures[selector], variable, chosen, kept)
         for variable, (selector, chosen, kept) in plans.items()
-    ]
-    return staging(pd.concat(parts, ignore_index=True))
+    }
+    keys = np.concatenate([at for at, _, _ in parts.values()])
+    frame = cube.keys.take(keys).reset_index(drop=True)
+    return staging(
+        frame.assign(
+            month=pd.NaT,
+            variable=np.repeat(list(parts), [len(at) for at, _, _ in parts.values()]),
+            value=np.concatenate([value for _, value, _ in parts.values()]),
+            source_row=pd.array(np.concatenate([r for _, _, r in parts.values()]), dtype="Int64"),
+        )
+    )
 
 
 def _cells(raw: pd.DataFrame, cols: Mapping[str, str], name_to_code, file: str):
@@ -209,7 +234,8 @@ def _area_codes(raw: pd.DataFrame, column: str, index: Mapping[str, str], file: 
 
 
 def _quarters(raw: pd.DataFrame, column: str, file: str) -> pd.DataFrame:
-    parsed = raw[column].astype(str).str.strip().str.extract(_QUARTER)
+    positions, uniques = pd.factorize(raw[column].astype(str).str.strip())
+    parsed = pd.Series(uniques).str.extract(_QUARTER).take(positions).set_axis(raw.index)
     bad = parsed["year"].isna()
     if bad.any():
         row = raw.loc[bad].iloc[0]
@@ -243,45 +269,58 @@ def _filter(variable: str, wanted: Mapping[str, object], cols, labels: set[str],
     return chosen, kept
 
 
-def _by_category(base: pd.DataFrame, values: pd.Series) -> dict[str, tuple]:
-    """A measure's cells per category label as (area/year keys, the four quarters' values,
-    which cells the file has, their sheet rows): each variable sums a few of them."""
-    cells = base.assign(value=values, present=1.0)
-    out = {}
-    for label, rows in cells.groupby("category", sort=False):
-        wide = rows.pivot(index=["area_code", "year"], columns="quarter")
-        wide = wide.reindex(columns=pd.MultiIndex.from_product([wide.columns.levels[0], QUARTERS]))
-        out[label] = (
-            wide.index,
-            wide["value"].to_numpy("float64"),
-            wide["present"].fillna(0).to_numpy("float64") > 0,
-            wide["row"].to_numpy("float64"),
+class _Cube:
+    """The cells of a measure as an array (area/year key × category label × quarter), so that
+    each variable sums a few labels and quarters of it; also which cells the file has and
+    their sheet rows. Keys are sorted by area code, then year."""
+
+    def __init__(self, base: pd.DataFrame):
+        key_codes = []
+        for column in ("area_code", "year"):
+            codes, uniques = pd.factorize(base[column], sort=True)
+            key_codes.append((codes, uniques))
+        (area, areas), (year, years) = key_codes
+        combined, self.key_of = np.unique(area * len(years) + year, return_inverse=True)
+        self.keys = pd.DataFrame(
+            {
+                "area_code": areas.take(combined // len(years)),
+                "year": years.take(combined % len(years)),
+            }
         )
-    return out
+        self.category_of, labels = pd.factorize(base["category"])
+        self.labels = {label: n for n, label in enumerate(labels)}
+        self.quarter_of = base["quarter"].to_numpy("int64") - 1
+        shape = (len(self.keys), len(labels), len(QUARTERS))
+        self.present = np.zeros(shape, dtype=bool)
+        self.present[self.key_of, self.category_of, self.quarter_of] = True
+        self.rows = self.values(base["row"])
+
+    def values(self, cells: pd.Series) -> np.ndarray:
+        out = np.full(self.present.shape, np.nan)
+        out[self.key_of, self.category_of, self.quarter_of] = cells.to_numpy("float64")
+        return out
 
 
-def _annual(cells: dict[str, tuple], variable: str, chosen: list[str], kept: list[int]):
-    keys = cells[chosen[0]][0]
+def _annual(cube: _Cube, cells: np.ndarray, variable: str, chosen: list[str], kept: list[int]):
+    """(key positions, annual values, sheet rows) of one variable: the sum over its labels and
+    kept quarters where the file has every kept quarter (the sheet row of a single cell)."""
+    first = cube.labels[chosen[0]]
+    have_key = cube.present[:, first, :].any(axis=1)  # the keys the first label has
     columns = [q - 1 for q in kept]
-    value = np.zeros(len(keys))
-    complete = np.ones(len(keys), dtype=bool)
-    gaps = np.zeros(len(keys), dtype=bool)
+    n_keys = int(have_key.sum())
+    value = np.zeros(n_keys)
+    complete = np.ones(n_keys, dtype=bool)
+    gaps = np.zeros(n_keys, dtype=bool)
     for label in chosen:
-        index, values, present, rows = cells[label]
-        if not index.equals(keys):
+        at = cube.labels[label]
+        if not np.array_equal(cube.present[:, at, :].any(axis=1), have_key):
             raise ReaderError(f"variable {variable}: {label!r} has other areas or years")
-        part, have = values[:, columns], present[:, columns]
+        part = cells[have_key, at][:, columns]
+        have = cube.present[have_key, at][:, columns]
         complete &= have.all(axis=1)  # a year in progress is left out
         gaps |= (have & np.isnan(part)).any(axis=1)  # a sum over a cell not published is missing
         value += np.nansum(part, axis=1)
     single = len(chosen) == 1 and len(columns) == 1
-    out = keys.to_frame(index=False).assign(
-        month=pd.NaT,
-        variable=variable,
-        value=np.where(gaps, np.nan, value),
-        source_row=pd.array(
-            cells[chosen[0]][3][:, columns[0]] if single else np.full(len(keys), np.nan),
-            dtype="Int64",
-        ),
-    )
-    return out[complete][["area_code", "year", "month", "variable", "value", "source_row"]]
+    rows = cube.rows[have_key, first, columns[0]] if single else np.full(n_keys, np.nan)
+    value = np.where(gaps, np.nan, value)
+    return np.flatnonzero(have_key)[complete], value[complete], rows[complete]

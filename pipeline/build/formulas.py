@@ -126,6 +126,28 @@ def _scatter(keys: pd.DataFrame, cells, values: pd.Series) -> pd.DataFrame:
 # --------------------------------------------------------------------------- lag and at_year
 
 
+class RowsByVariable(Mapping[str, pd.DataFrame]):
+    """The stacked rows of each variable (as a group-by would give them), selected the first
+    time a variable is asked for: only the variables of lags, totals and fills ever are."""
+
+    def __init__(self, stacked: pd.DataFrame):
+        self._stacked = stacked
+        self._codes, names = pd.factorize(stacked["variable"])
+        self._position = {name: n for n, name in enumerate(names)}
+        self._rows: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._rows:
+            self._rows[name] = self._stacked[self._codes == self._position[name]]
+        return self._rows[name]
+
+    def __iter__(self):
+        return iter(self._position)
+
+    def __len__(self) -> int:
+        return len(self._position)
+
+
 def variable_rows(by_variable: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:
     """The rows of one variable that have a value: `area_code, year, month, value`."""
     rows = by_variable.get(name)
@@ -146,8 +168,11 @@ def add_period_columns(
     wide: pd.DataFrame, by_variable: Mapping[str, pd.DataFrame], exprs: Iterable[str | None]
 ) -> pd.DataFrame:
     """`wide` with a column for each lag(x, n) and at_year(x, y) in `exprs`, looked up from the
-    same area's other periods (`by_variable` maps a variable to its stacked rows)."""
+    same area's other periods (`by_variable` maps a variable to its stacked rows). Each column
+    is looked up on the key columns only and all are added at once (a merge of the whole wide
+    frame per column would copy every column each time)."""
     text = " ".join(e for e in exprs if e)
+    added = {}
     for name, lag in {(m[0], int(m[1])) for m in LAG.findall(text)}:
         rows = variable_rows(by_variable, name).copy()
         if rows["month"].notna().any():
@@ -158,7 +183,7 @@ def add_period_columns(
         column = f"{name}__lag_{lag}"
         rows = rows.rename(columns={"value": column})
         on = KEYS if rows["month"].notna().any() else ["area_code", "year"]
-        wide = wide.merge(rows[[*on, column]], on=on, how="left", validate="many_to_one")
+        added[column] = _looked_up(wide[on], rows[[*on, column]], on)
     for name, year in {(m[0], int(m[1])) for m in AT_YEAR.findall(text)}:
         rows = variable_rows(by_variable, name)
         rows = rows[rows["year"] == year]
@@ -168,29 +193,43 @@ def add_period_columns(
             parts = pd.DataFrame({"year": year, "month": rows["month"].dt.month, "day": 1})
             rows = rows.assign(month=pd.to_datetime(parts))
         rows = rows.rename(columns={"value": column})[[*on, column]]
-        wide = wide.merge(rows, on=on, how="left", validate="many_to_one")
+        added[column] = _looked_up(wide[on], rows, on)
     for name in set(LEVEL_TOTAL.findall(text)):
-        wide = _add_level_total(wide, variable_rows(by_variable, name), name)
-    return wide
+        added[f"{name}__level_total"] = _level_total(wide, variable_rows(by_variable, name), name)
+    if not added:
+        return wide
+    return pd.concat([wide.reset_index(drop=True), pd.DataFrame(added)], axis=1)
+
+
+def _looked_up(keys: pd.DataFrame, rows: pd.DataFrame, on: list[str]) -> pd.Series:
+    """The one value column of `rows` for each row of `keys` (matched on `on`; NaN where none)."""
+    (column,) = [c for c in rows.columns if c not in on]
+    return keys.merge(rows, on=on, how="left", validate="many_to_one")[column]
 
 
 def area_level(codes: pd.Series) -> pd.Series:
     """The level of each area code: municipality (three digits), region (MKxx), sub-region
     (SKxxx), country (SSS) or the code's letters."""
-    text = codes.astype(str)
-    return text.str.extract(r"^([A-Z]*)", expand=False).replace({"": "municipality"})
+    positions, text = pd.factorize(codes.astype(str))  # each distinct code once
+    levels = pd.Series(text).str.extract(r"^([A-Z]*)", expand=False).replace({"": "municipality"})
+    return levels.take(positions).set_axis(codes.index)
 
 
-def _add_level_total(wide: pd.DataFrame, rows: pd.DataFrame, name: str) -> pd.DataFrame:
-    """`wide` with `<name>__level_total`: the sum of the variable over the areas of each row's
-    level in the row's period (areas without a value add nothing)."""
+def _level_total(wide: pd.DataFrame, rows: pd.DataFrame, name: str) -> pd.Series:
+    """Per row of `wide`, `<name>__level_total`: the sum of the variable over the areas of the
+    row's level in the row's period (areas without a value add nothing)."""
     column = f"{name}__level_total"
     rows = rows.assign(_level=area_level(rows["area_code"]), month=pd.to_datetime(rows["month"]))
     totals = rows.groupby(["_level", "year", "month"], dropna=False, as_index=False)["value"].sum()
     totals = totals.rename(columns={"value": column})
-    keyed = wide.assign(_level=area_level(wide["area_code"]), month=pd.to_datetime(wide["month"]))
-    merged = keyed.merge(totals, on=["_level", "year", "month"], how="left", validate="many_to_one")
-    return merged.drop(columns="_level")
+    keyed = pd.DataFrame(
+        {
+            "_level": area_level(wide["area_code"]),
+            "year": wide["year"],
+            "month": pd.to_datetime(wide["month"]),
+        }
+    )
+    return _looked_up(keyed, totals, ["_level", "year", "month"])
 
 
 # --------------------------------------------------------------------------- evaluation

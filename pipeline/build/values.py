@@ -40,7 +40,7 @@ class SourceFrames:
     stacked: pd.DataFrame
     wide: pd.DataFrame  # period columns and every named variable included
     order: pd.DataFrame  # per wide cell, the position of the source that gave it
-    by_variable: dict[str, pd.DataFrame]
+    by_variable: Mapping[str, pd.DataFrame]
     nulls: dict[str, pd.DataFrame]  # per variable, the keys of rows published without a value
     arrays: dict[str, np.ma.MaskedArray]  # "<indicator>:<column>" → evaluated over `wide`
 
@@ -80,7 +80,7 @@ def source_frames(
     stacked = formulas.stack_sources(
         [(staging.get(s), m) for s, m in zip(source_ids, monthly, strict=True)]
     )
-    by_variable = {v: rows for v, rows in stacked.groupby("variable", sort=False)}
+    by_variable = formulas.RowsByVariable(stacked)
     if stacked.empty:
         return SourceFrames(source_ids, stacked, pd.DataFrame(), pd.DataFrame(), {}, {}, {})
     wide, order = formulas.pivot_wide(stacked[stacked["value"].notna()], ("value", "_order"))

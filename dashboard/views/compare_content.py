@@ -3,6 +3,7 @@ table of gaps to a peer group. `group_medians` and `gap_row` are pure over small
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import dash_ag_grid as dag
@@ -204,7 +205,7 @@ def markdown_link(label: str, url: str) -> str:
     return f"[{text}]({url})"
 
 
-def gap_row(row: Any, meta: pd.Series, lang: str) -> dict[str, Any]:
+def gap_row(row: Any, meta: Mapping[str, Any], lang: str) -> dict[str, Any]:
     """One grid row from a `queries.peer_gaps` row and its indicator's catalogue `meta`
     (label, unit, decimals): the gap, its share of the peer value, better or worse, the rank."""
     decimals = int(meta["decimals"] or 0)
@@ -237,9 +238,11 @@ def _gap_rows(areas: tuple[str, ...], peer: str, lang: str) -> tuple[dict[str, A
     gaps = queries.peer_gaps(list(areas), peer, lang)
     if gaps.empty:
         return ()
-    catalogue = queries.indicators(lang).set_index("indicator_id")
+    # {indicator: {label, unit, decimals}}: a Series looked up per row cost ~0.25 ms each
+    fields = ["label", "unit", "decimals"]
+    catalogue = queries.indicators(lang).set_index("indicator_id")[fields].to_dict("index")
     return tuple(
-        gap_row(row, catalogue.loc[row.indicator_id], lang) for row in gaps.itertuples(index=False)
+        gap_row(row, catalogue[row.indicator_id], lang) for row in gaps.itertuples(index=False)
     )
 
 

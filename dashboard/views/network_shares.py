@@ -107,18 +107,25 @@ def shares_table(frame: pd.DataFrame, lang: str, pres: Presentation) -> html.Div
 
 
 def section(lang: str, pres: Presentation) -> list:
-    """The definition line, then the over-time figure and table ([] without measures)."""
+    """The definition line, then the over-time figure and table ([] without measures). The same
+    for every state of the page, so it is made once per language and warehouse."""
+    return list(_section(lang, queries.Same(pres)))
+
+
+@queries.memoised(8)
+def _section(lang: str, same: queries.Same) -> tuple:
+    pres = same.value
     definition = html.P(t("network_shares.university_cities_definition", lang), className="hint")
     frame = shares(lang, pres)
     if frame.empty:
-        return [definition]
+        return (definition,)
     colours = figures.COMPARISON.by_code(pres.role_codes)
     figure = figures.share_trend_figure(
         frame, lang, title=t("network_shares.figure_title", lang), colours=colours
     )
     indicators = [m["indicator"] for m in measures(lang, pres)]
     sources = queries.sources_for(indicators, lang)
-    return [
+    return (
         definition,
         html.H2(t("network_shares.title", lang)),
         html.P(t("network_shares.lead", lang), className="hint"),
@@ -130,4 +137,4 @@ def section(lang: str, pres: Presentation) -> list:
             lang,
         ),
         shares_table(frame, lang, pres),
-    ]
+    )

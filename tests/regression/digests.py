@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from bench.server import body_for, component_props, match_bodies, routing_body
+from bench.server import body_for, component_props, later_parts, match_bodies, routing_body
 
 BASELINE = Path(__file__).with_name("baseline.json")
 # Columns that hold the moment or the machine of a build, not a figure.
@@ -138,6 +138,8 @@ def answer_digests(client, keep: Path | None = None) -> dict[str, str]:
             out[f"layout {path}{search}"] = _json_sha(layout.data)
             _keep(keep, f"layout {path}{search}", layout.data)
             tree = layout.get_json()["response"]["_pages_content"]["children"]
+            # with the parts the page fills right after, whose callbacks are pinned too
+            tree = later_parts(deps, tree, lambda body: client.post(UPDATE, json=body).get_json())
             props = component_props(tree)
             for dep in deps:
                 if dep.get("clientside_function") or "_pages_content" in dep["output"]:

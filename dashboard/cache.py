@@ -180,15 +180,21 @@ def _layout_key(args: tuple, kwargs: dict) -> tuple | None:
 
 
 def cached_layout(layout: Callable) -> Callable:
-    """A page layout memoised per path variables and query (the last `LAYOUT_CACHE_SIZE`)."""
+    """A page layout memoised per site root, path variables and query (the last
+    `LAYOUT_CACHE_SIZE`): a layout may write the site's own address (the printed profile's
+    link and QR code, the snippet generator's code), so one made for another root, or outside a
+    request, is never given out."""
 
     @memoised(LAYOUT_CACHE_SIZE)
-    def by_key(key: tuple):
+    def by_key(root: str, key: tuple):
         return layout(**{k: list(v) if isinstance(v, tuple) else v for k, v in key})
 
     def call(*args: Any, **kwargs: Any):
         key = _layout_key(args, kwargs)
-        return layout(*args, **kwargs) if key is None else by_key(key)
+        if key is None:
+            return layout(*args, **kwargs)
+        root = flask.request.url_root if flask.has_request_context() else ""
+        return by_key(root, key)
 
     return call
 

@@ -68,6 +68,24 @@ def test_layouts_are_memoised_by_their_string_arguments():
     assert len(calls) == 3
 
 
+def test_a_layout_made_for_one_site_root_is_not_given_to_another():
+    """A layout that writes the site's address (the printed profile's link, the snippet code)
+    is kept per root: one made outside a request or for another host is never reused."""
+    import flask
+
+    def layout(**query):
+        return flask.request.url_root if flask.has_request_context() else "no request"
+
+    cached = cache.cached_layout(layout)
+    app = flask.Flask(__name__)
+    assert cached(lang="en") == "no request"
+    with app.test_request_context("/", base_url="http://localhost/"):
+        assert cached(lang="en") == "http://localhost/"
+    with app.test_request_context("/", base_url="https://invest.example.fi/"):
+        assert cached(lang="en") == "https://invest.example.fi/"
+    assert cached(lang="en") == "no request"
+
+
 def test_answers_are_shared_by_the_workers_of_one_server(tmp_path, monkeypatch):
     monkeypatch.setattr(cache.SharedFiles, "ROOT", tmp_path)
     first = cache.Answers(cache.SharedFiles("ns", os.getpid()))

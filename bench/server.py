@@ -249,12 +249,8 @@ def later_parts(
     """`layout` (JSON form) with the parts its page fills after the first answer put in place:
     each MATCH callback on ``children`` with an input on the page is asked, through
     ``post(body) -> answer JSON``, as the renderer asks it right after drawing the layout."""
-    nodes = {}
-    for node in _nodes(layout):
-        ident = node["props"].get("id")
-        if isinstance(ident, dict):
-            nodes[_id_key(ident)] = node
-    props = component_props(layout)
+    nodes = {_id_key(n["props"]["id"]): n for n in _nodes(layout) if "id" in n["props"]}
+    props = {key: node["props"] for key, node in nodes.items()}
     for dep in deps:
         if not dep["output"].endswith(".children") or dep.get("clientside_function"):
             continue
@@ -268,20 +264,7 @@ def later_parts(
 
 
 def _nodes(tree: Any) -> Iterator[dict[str, Any]]:
-    """Every component of a layout in JSON form."""
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, dict) and isinstance(node.get("props"), dict) and "type" in node:
-            yield node
-            stack.extend(v for v in node["props"].values() if isinstance(v, list | dict))
-
-
-def component_props(tree: Any) -> dict[str, dict[str, Any]]:
-    """Props of every component with an id in a Dash layout (JSON form)."""
-    found: dict[str, dict[str, Any]] = {}
+    """Every component of a layout in JSON form (also inside plain dicts and lists)."""
     stack = [tree]
     while stack:
         node = stack.pop()
@@ -290,12 +273,19 @@ def component_props(tree: Any) -> dict[str, dict[str, Any]]:
         elif isinstance(node, dict):
             props = node.get("props")
             if isinstance(props, dict) and "type" in node:
-                if "id" in props:
-                    found[_id_key(props["id"])] = props
+                yield node
                 stack.extend(v for v in props.values() if isinstance(v, list | dict))
             else:
                 stack.extend(v for v in node.values() if isinstance(v, list | dict))
-    return found
+
+
+def component_props(tree: Any) -> dict[str, dict[str, Any]]:
+    """Props of every component with an id in a Dash layout (JSON form)."""
+    return {
+        _id_key(node["props"]["id"]): node["props"]
+        for node in _nodes(tree)
+        if "id" in node["props"]
+    }
 
 
 def routing_body(deps: list[dict[str, Any]], pathname: str, search: str) -> dict[str, Any]:

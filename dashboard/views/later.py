@@ -1,10 +1,10 @@
 """Parts of a page sent after its first answer: what is below the first screen or only printed.
 
 A page's first answer (the routing callback's layout) holds what a reader sees first; each part
-named here is an empty placeholder `{"type": LATER, "part": <name>}` that the page's `fill`
-callback fills right after the layout is drawn, one request per part, so the browser draws the
-page before the slow parts are made and asks for them in parallel. The page's arguments (the
-town and the language) travel in a `dcc.Store` beside the placeholders.
+is an empty placeholder `{"type": LATER, "part": <name>}` that the page's MATCH callback fills
+right after the layout is drawn (one request per placeholder), so the browser draws the page
+before the slow parts are made. The page's arguments (the town and the language) travel in a
+`dcc.Store` beside the placeholders.
 
 `expanded(tree, fill)` puts the parts in place in a component tree: the whole page as the
 browser ends up with it (tests and the printed profile read it so).
@@ -21,9 +21,9 @@ LATER = "later"
 ARGS = "later-args"
 
 
-def placeholder(part: str, class_name: str = "") -> html.Div:
-    """The empty box a part arrives in (`class_name` keeps room or hides it until then)."""
-    return html.Div(id={"type": LATER, "part": part}, className=f"later {class_name}".strip())
+def placeholder(part: str) -> html.Div:
+    """The empty box a part arrives in."""
+    return html.Div(id={"type": LATER, "part": part}, className="later")
 
 
 def args_store(**args: str) -> dcc.Store:

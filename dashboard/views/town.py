@@ -237,26 +237,22 @@ def current_values(code: str, lang: str, pres: Presentation) -> pd.DataFrame:
     )
 
 
-def _as_of(code: str, lang: str, pres: Presentation) -> html.Section:
-    return coverage.coverage_section(lang, pres, "town-as-of", "theme-section as-of-section")
-
-
 def _rest(code: str, lang: str, pres: Presentation) -> list[Any]:
     """What the profile sends after its first answer (the first screens: head, highlights,
     headlines, charts), in page order: the theme tables, index and peers, ecosystem, the
     printed page 2 and the sections further down. One part, not one per section: the renderer
     takes several large parts arriving together far more slowly than one (tens of seconds)."""
     values = current_values(code, lang, pres)
-    sections: list[Any] = [
+    return [
         *theme_sections(values, lang, pres),
         index.town_section(code, lang, pres),
         *ecosystem_sections(code, lang, pres),
         town_print.back(code, values, lang, pres, theme_cells),
+        *rdi_sections(code, lang, pres),
+        *town_region.region_sections(code, lang, pres),
+        embed_section(code, lang, pres),
+        coverage.coverage_section(lang, pres, "town-as-of", "theme-section as-of-section"),
     ]
-    for make in (rdi_sections, town_region.region_sections, embed_section, _as_of):
-        made = make(code, lang, pres)
-        sections += made if isinstance(made, list) else [made]
-    return sections
 
 
 # The parts of the profile sent after its first answer (`views.later`); each takes

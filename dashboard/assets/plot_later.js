@@ -117,5 +117,6 @@
     });
   }
 
-  window.investinPlotLater = { install: install, drawAll: drawAll };
+  // `waiting()`: how many charts are not drawn yet (tests wait for none before measuring them)
+  window.investinPlotLater = { install: install, drawAll: drawAll, waiting: () => waiting.size };
 })();

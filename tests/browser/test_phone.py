@@ -11,6 +11,8 @@ drew; nothing here calls the dashboard's code.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests.browser.test_pages import assert_no_error, open_page
@@ -116,6 +118,14 @@ return out;
 """
 
 
+SETTLED_JS = """
+const later = window.investinPlotLater;
+if (later && later.waiting()) return false;
+return [...document.querySelectorAll('.js-plotly-plot')]
+  .every(g => g._fullLayout && g._phoneHooked && !g._phoneFitting);
+"""
+
+
 def emulate(driver, width: int) -> None:
     driver.execute_cdp_cmd(
         "Emulation.setDeviceMetricsOverride",
@@ -138,11 +148,13 @@ def open_on_phone(driver, url: str, width: int, lang: str) -> None:
 
     emulate(driver, width)
     text = open_page(driver, url)
-    # assets/phone.js refits figures to the screen after they are drawn: until it is done
-    refitting = (
-        "return [...document.querySelectorAll('.js-plotly-plot')].some(g => g._phoneFitting)"
-    )
-    WebDriverWait(driver, 10).until(lambda d: not d.execute_script(refitting))
+    # Charts below the screen are drawn when the browser is idle (assets/plot_later.js) and
+    # assets/phone.js refits each figure after it is drawn: every chart is drawn now, and the
+    # checks wait until each one is drawn, hooked and refitted, twice in a row.
+    driver.execute_script("window.investinPlotLater && window.investinPlotLater.drawAll()")
+    for _ in range(2):
+        WebDriverWait(driver, 10).until(lambda d: d.execute_script(SETTLED_JS))
+        time.sleep(0.2)
     assert_no_error(driver, text, lang)
     screen = driver.execute_script("return window.visualViewport.width")
     assert abs(screen - width) < 1, f"the emulated screen is {screen} px, not {width}"

@@ -61,7 +61,18 @@ from dash import dcc, html
 from dash._pages import PAGE_REGISTRY, _path_to_page
 from flask_compress import Compress
 
-from dashboard import api, cache, downloads, embeds, figure_data, geo, httpcache, pagemeta, queries
+from dashboard import (
+    answer_json,
+    api,
+    cache,
+    downloads,
+    embeds,
+    figure_data,
+    geo,
+    httpcache,
+    pagemeta,
+    queries,
+)
 from dashboard.frontend import page_parts
 from dashboard.i18n import lang_of, t
 from dashboard.layout import error_page
@@ -131,6 +142,7 @@ def create_app(
     them instead (`dashboard.rediscache`).
     """
     queries.configure(warehouse_path)
+    answer_json.install()
     app = dash.Dash(
         __name__,
         use_pages=True,

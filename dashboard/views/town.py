@@ -19,6 +19,7 @@ from dashboard import queries
 from dashboard.highlights import town_highlights
 from dashboard.i18n import fmt_number, fmt_period, fmt_signed, fmt_value, t
 from dashboard.layout import definition_link, href, message, shell, town_picker
+from dashboard.plain_html import element
 from dashboard.views import coverage, index, later, town_charts, town_print, town_region
 from dashboard.views.common import THEME_COLUMNS, comparisons
 from dashboard.views.town_charts import period
@@ -137,9 +138,9 @@ def _theme_table(rows: pd.DataFrame, lang: str, pres: Presentation) -> html.Div:
         label = [definition_link(row.label, row.indicator_id, lang)]
         if row.level == "region":
             label += [" ", html.Span(f"({t('town.region_value', lang)})", className="unit")]
-        cells = [html.Th(label, scope="row", title=row.description)]
-        cells += [html.Td(text, className="num") for text in theme_cells(record, lang, pres)]
-        body.append(html.Tr(cells))
+        cells = [element("Th", label, scope="row", title=row.description)]
+        cells += [element("Td", text, className="num") for text in theme_cells(record, lang, pres)]
+        body.append(element("Tr", cells))
     return html.Div(
         html.Table([head, html.Tbody(body)], className="values"), className="table-wrap"
     )

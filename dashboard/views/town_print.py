@@ -26,6 +26,7 @@ from dash import html
 from dashboard import queries, services
 from dashboard.i18n import fmt_date, fmt_number, t
 from dashboard.layout import href, present
+from dashboard.plain_html import element
 from dashboard.views.common import THEME_COLUMNS
 from pipeline.presentation import Presentation
 
@@ -156,16 +157,18 @@ def indicator_table(
     body = []
     for theme, rows in print_rows(values, pres):
         body.append(
-            html.Tr(
-                html.Th(t(f"common.theme_{theme}", lang), colSpan=len(THEME_COLUMNS)),
+            element(
+                "Tr",
+                element("Th", t(f"common.theme_{theme}", lang), colSpan=len(THEME_COLUMNS)),
                 className="theme-row",
             )
         )
         for record in rows.to_dict("records"):
-            tds = [html.Td(text, className="num") for text in cells(record, lang, pres)]
+            tds = [element("Td", text, className="num") for text in cells(record, lang, pres)]
             body.append(
-                html.Tr(
-                    [html.Th(_label(record, region, lang), scope="row"), *tds],
+                element(
+                    "Tr",
+                    [element("Th", _label(record, region, lang), scope="row"), *tds],
                     **{"data-indicator": record["indicator_id"]},
                 )
             )

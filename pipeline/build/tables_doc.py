@@ -114,12 +114,13 @@ def render(columns: pd.DataFrame, descriptions: dict | None = None) -> str:
     descriptions = descriptions or yaml.safe_load(DESCRIPTIONS.read_text(encoding="utf-8"))
     _check_described(columns, descriptions)
     schemas = _schemas()
-    views = {p.stem for p in (MODELS / "core").glob("*.sql")}
+    models = {p.stem for p in (MODELS / "core").glob("*.sql")}
     lines = [HEADER]
     for table, rows in columns.groupby("table", sort=False):
+        kind = "View" if rows.kind.iloc[0] == "VIEW" else "Table"
         origin = (
-            f"View (`pipeline/models/core/{table}.sql`)"
-            if table in views
+            f"{kind} (`pipeline/models/core/{table}.sql`)"
+            if table in models
             else "Table (`pipeline/build/registry.py`)"
         )
         keys = _keys(schemas.get(table, []))

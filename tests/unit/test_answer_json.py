@@ -97,9 +97,7 @@ def test_the_app_writes_its_answers_with_it(dashboard_app):
 
 @pytest.mark.parametrize("code", ["140", "287", "091", "832"])
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
-def test_a_profile_and_its_later_part_are_written_as_plotly_writes_them(
-    dashboard_app, code, lang
-):
+def test_a_profile_and_its_later_part_are_written_as_plotly_writes_them(dashboard_app, code, lang):
     from dashboard.views import town
     from dashboard.views.common import presentation
 

@@ -174,3 +174,10 @@ def test_stored_indices_and_peer_groups(q):
     assert list(q.stored_peers("140", 1).area_code) == ["684"]
     assert q.is_peer_group("peers:140") and q.peer_group_code("peers:140") == "140"
     assert not q.is_peer_group("peers:999") and q.peer_group_code(None) is None
+
+
+def test_each_process_queries_on_one_thread(q):
+    from dashboard.queries import runner
+
+    threads = runner.connection().execute("SELECT current_setting('threads')").fetchone()[0]
+    assert int(threads) == runner.QUERY_THREADS == 1

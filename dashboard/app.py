@@ -61,18 +61,8 @@ from dash import dcc, html
 from dash._pages import PAGE_REGISTRY, _path_to_page
 from flask_compress import Compress
 
-from dashboard import (
-    answer_json,
-    api,
-    cache,
-    downloads,
-    embeds,
-    figure_data,
-    geo,
-    httpcache,
-    pagemeta,
-    queries,
-)
+from dashboard import api, cache, downloads, embeds, figure_data, geo, httpcache, pagemeta, queries
+from dashboard.answer_json import install as write_answers_in_one_pass
 from dashboard.frontend import page_parts
 from dashboard.i18n import lang_of, t
 from dashboard.layout import error_page
@@ -142,7 +132,6 @@ def create_app(
     them instead (`dashboard.rediscache`).
     """
     queries.configure(warehouse_path)
-    answer_json.install()
     app = dash.Dash(
         __name__,
         use_pages=True,
@@ -368,7 +357,8 @@ def _wrap_page_layouts() -> None:
 
 def _serve_fast(server: flask.Flask, answers: cache.Answers) -> None:
     """Compressed responses (flask-compress), the display boundaries, the link-preview
-    pictures (`/og/…`) and the answer cache."""
+    pictures (`/og/…`), the answer cache and answers written in one pass."""
+    write_answers_in_one_pass()
     Compress(server)  # registered first, so its after_request runs after the answer cache's
     compress_bundles(server)  # the bundles compressed once, before flask-compress sees them
     pagemeta_image.install(server)

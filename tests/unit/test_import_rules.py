@@ -68,6 +68,7 @@ ALLOWED: dict[str, set[str]] = {
         "dashboard.highlights",
         "dashboard.i18n",
         "dashboard.layout",
+        "dashboard.plain_html",
         "dashboard.queries",
         "dashboard.services",
         "pipeline.catalogue",
@@ -96,7 +97,10 @@ ALLOWED: dict[str, set[str]] = {
     # what each page's HTML loads: component bundles on demand, dcc chunks ahead
     "dashboard.frontend": set(),
     "dashboard.staticzip": set(),  # the front-end bundles compressed once, cached long
+    "dashboard.answer_json": set(),  # Dash's answers written in one orjson pass
+    "dashboard.plain_html": set(),  # long tables' cells as the JSON Dash writes
     "dashboard.app": {
+        "dashboard.answer_json",
         "dashboard.api",
         "dashboard.cache",
         "dashboard.downloads",

@@ -22,7 +22,10 @@ from pipeline.presentation import Presentation, load_presentation
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
-QUERY_THREADS = 1
+# Fixed settings of each process's connection (text written here, never built from input).
+# One thread per query: the server runs a worker process per core, and a query's extra threads
+# only compete with the other workers (more requests/s under load).
+CONNECTION_SETTINGS = "SET threads = 1"
 _lock = threading.Lock()
 _state: dict[str, Any] = {"path": None, "con": None, "pid": None}
 
@@ -63,9 +66,7 @@ def connection() -> duckdb.DuckDBPyConnection:
             raise QueryError("dashboard.queries.configure(path) has not been called")
         if _state["con"] is None or _state["pid"] != os.getpid():
             _state["con"] = duckdb.connect(str(_state["path"]), read_only=True)
-            # One thread per query: the server runs a worker process per core, and a query's
-            # extra threads only compete with the other workers (more requests/s under load).
-            _state["con"].execute(f"SET threads = {QUERY_THREADS}")
+            _state["con"].execute(CONNECTION_SETTINGS)
             _state["pid"] = os.getpid()
         return _state["con"]
 

@@ -180,4 +180,4 @@ def test_each_process_queries_on_one_thread(q):
     from dashboard.queries import runner
 
     threads = runner.connection().execute("SELECT current_setting('threads')").fetchone()[0]
-    assert int(threads) == runner.QUERY_THREADS == 1
+    assert int(threads) == 1 and runner.CONNECTION_SETTINGS == "SET threads = 1"

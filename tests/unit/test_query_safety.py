@@ -53,7 +53,18 @@ def test_only_the_runner_executes_sql_and_only_named_query_text():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         calls = _sql_calls(tree)
         if path == Path(runner.__file__).resolve():
-            assert [ast.unparse(c.args[0]) for c in calls] == ["sql_text(name)"]
+            # besides the named queries, only its fixed connection settings (a literal)
+            assert [ast.unparse(c.args[0]) for c in calls] == [
+                "CONNECTION_SETTINGS",
+                "sql_text(name)",
+            ]
+            settings = [
+                node.value
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Assign)
+                and [ast.unparse(t) for t in node.targets] == ["CONNECTION_SETTINGS"]
+            ]
+            assert len(settings) == 1 and isinstance(settings[0], ast.Constant)
         else:
             assert not calls, f"{path.name} runs SQL itself: {ast.unparse(calls[0])}"
 

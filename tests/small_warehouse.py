@@ -196,7 +196,7 @@ def build_small_warehouse(path: Path) -> Path:
             [(i, g, y, m, v, None, 2, 2, None, None, None, "computed", "src", True)
              for i, g, y, m, v in GROUPS],
         )  # fmt: skip
-        for model in sorted((MODELS / "core").glob("*.sql")):  # the build's own views, in order
+        for model in sorted((MODELS / "core").glob("*.sql")):  # the build's own models, in order
             con.execute(model.read_text(encoding="utf-8"))
         _insert(con, "index_values", INDEX_VALUES)
         _insert(

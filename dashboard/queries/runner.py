@@ -22,7 +22,8 @@ from pipeline.presentation import Presentation, load_presentation
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
-# Fixed settings of each process's connection (text written here, never built from input).
+# Fixed settings of each process's database (every connection to the warehouse in the process
+# shares them; text written here, never built from input).
 # One thread per query: the server runs a worker process per core, and a query's extra threads
 # only compete with the other workers (more requests/s under load).
 CONNECTION_SETTINGS = "SET threads = 1"

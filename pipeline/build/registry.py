@@ -128,7 +128,7 @@ class CoreTables:
             write_frame(con, table, self.frame(table))
         names = list(TABLES)
         models = sorted((MODELS / "core").glob("*.sql"))
-        if not models:  # an install without its package data: fail, never build without views
+        if not models:  # an install without its package data: fail, never build without the models
             raise RuntimeError(f"no SQL models under {MODELS / 'core'}")
         for sql_file in models:
             con.execute(sql_file.read_text(encoding="utf-8"))

@@ -18,6 +18,11 @@ def walk(component):
             yield from walk(child)
 
 
+def tag(node) -> str:
+    """A component's or a plain element's (`dashboard.plain_html`) tag, e.g. "Th"."""
+    return node["type"] if isinstance(node, dict) else type(node).__name__
+
+
 def anchors(lang: str) -> set[str]:
     from dashboard.views import indicators
 
@@ -39,7 +44,7 @@ def test_every_indicator_row_of_the_profile_links_to_its_definition(dashboard_ap
         "564", lang, presentation()
     )  # Oulu: a town with region-level rows too
     known = anchors(lang)
-    rows = [c for c in walk(page) if isinstance(c, html.Th) and getattr(c, "scope", None) == "row"]
+    rows = [c for c in walk(page) if tag(c) == "Th" and getattr(c, "scope", None) == "row"]
     indicator_rows = [r for r in rows if any(isinstance(x, html.A) for x in walk(r))]
     assert len(indicator_rows) >= 30  # the theme tables and the R&D&I table
     links = [

@@ -26,34 +26,47 @@ def plotly_text(value) -> str:
     return plotly_to_json(value, engine="orjson")
 
 
+# One value of each kind, each written on its own (plotly's first path: orjson as it is) and
+# beside a component (plotly's second path: its cleaning of the whole answer).
 TRICKY = {
-    "numpy numbers": {"i": np.int64(7), "f": np.float32(0.5), "b": np.bool_(True)},
-    "arrays": [np.arange(6.0)[::2], np.array([[1, 2], [3, 4]]), np.array(["a", "b"])],
+    "numpy int": np.int64(7),
+    "numpy float32": np.float32(0.1),
+    "numpy float16": np.float16(0.1),
+    "numpy bool": np.bool_(True),
+    "strided array": np.arange(6.0)[::2],
+    "2-d array": np.array([[1, 2], [3, 4]]),
+    "float32 array": np.array([0.1, 0.2], dtype=np.float32),
+    "text array": np.array(["a", "b"]),
     "object array": np.array([1, "x", None], dtype=object),
-    "datetimes": [
-        np.array(["2024-01-01", "2024-06-30"], dtype="datetime64[D]"),
-        np.datetime64("2024-02-29"),
-        pd.Timestamp("2025-12-31 23:59"),
-        datetime.date(2026, 1, 1),
-        datetime.datetime(2026, 3, 1, 12, 30),
-    ],
-    "pandas": [
-        pd.Series([1.5, np.nan, 3.0]),
-        pd.Series(pd.to_datetime(["2020-01-01", "2021-01-01"])),
-        pd.DatetimeIndex(["2022-05-01"]),
-        pd.NaT,
-        pd.NA,
-    ],
-    "numbers": [float("nan"), float("inf"), -0.0, decimal.Decimal("1.25"), 10**18],
+    "datetime64 array": np.array(["2024-01-01", "2024-06-30"], dtype="datetime64[D]"),
+    "datetime64": np.datetime64("2024-02-29"),
+    "timestamp": pd.Timestamp("2025-12-31 23:59"),
+    "timestamp with zone": pd.Timestamp("2025-06-01 12:00", tz="Europe/Helsinki"),
+    "date": datetime.date(2026, 1, 1),
+    "datetime": datetime.datetime(2026, 3, 1, 12, 30),
+    "float series": pd.Series([1.5, np.nan, 3.0]),
+    "datetime series": pd.Series(pd.to_datetime(["2020-01-01", "2021-01-01"])),
+    "datetime index": pd.DatetimeIndex(["2022-05-01"]),
+    "NaT": pd.NaT,
+    "NA": pd.NA,
+    "nan": float("nan"),
+    "inf": float("inf"),
+    "negative zero": -0.0,
+    "decimal": decimal.Decimal("1.25"),
+    "big int": 10**18,
     "keys": {1: "one", 2.5: "two and a half", None: "none"},
     "html": "</script><!-- & ' \" <b>åäö</b> \u2028 \u2029",
     "tuple": (1, (2, 3), []),
 }
 
 
+@pytest.mark.parametrize("beside", ["alone", "beside a component"])
 @pytest.mark.parametrize("name", sorted(TRICKY))
-def test_a_value_of_each_kind_is_written_as_plotly_writes_it(name):
-    assert answer_json.to_json(TRICKY[name]) == plotly_text(TRICKY[name])
+def test_a_value_of_each_kind_is_written_as_plotly_writes_it(name, beside):
+    value = {"v": TRICKY[name]}
+    if beside != "alone":
+        value["c"] = html.P("x")
+    assert answer_json.to_json(value) == plotly_text(value)
 
 
 def test_components_with_figures_inside_are_written_as_plotly_writes_them():

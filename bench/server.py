@@ -156,12 +156,14 @@ def dependencies(session: requests.Session, base: str) -> list[dict[str, Any]]:
 
 def split_output(output: str) -> list[tuple[Any, str]]:
     """``"..a.children...b.data.."`` / ``"a.children"`` -> ``[(id, prop), ...]``."""
+    return [(_parse_id(ident), prop) for ident, prop in _output_parts(output)]
+
+
+def _output_parts(output: str) -> list[tuple[str, str]]:
+    """A dependency's output text as (id text, prop): a pattern id stays JSON text with its
+    wildcards."""
     parts = output[2:-2].split("...") if output.startswith("..") else [output]
-    out = []
-    for part in parts:
-        ident, _, prop = part.rpartition(".")
-        out.append((_parse_id(ident), prop))
-    return out
+    return [(ident, prop) for ident, _, prop in (p.rpartition(".") for p in parts)]
 
 
 def _parse_id(ident: str) -> Any:
@@ -191,7 +193,7 @@ def body_for(
     """The body the renderer posts for ``dep`` given component ``props`` by id (a MATCH
     pattern's keys from ``bound``); None when an input is not on the page or uses a pattern
     the page does not have."""
-    outputs = [{"id": _concrete(i, bound), "property": p} for i, p in split_output_raw(dep)]
+    outputs = [{"id": _concrete(i, bound), "property": p} for i, p in _output_parts(dep["output"])]
 
     def item(spec: dict[str, Any]) -> dict[str, Any] | None:
         ident = _concrete(spec["id"], bound)
@@ -215,13 +217,6 @@ def body_for(
         "changedPropIds": [f"{_id_key(first['id'])}.{first['property']}"],
         "state": state,
     }
-
-
-def split_output_raw(dep: dict[str, Any]) -> list[tuple[str, str]]:
-    """``dep``'s outputs as (id text, prop): a pattern id stays JSON text with its wildcards."""
-    output = dep["output"]
-    parts = output[2:-2].split("...") if output.startswith("..") else [output]
-    return [(ident, prop) for ident, _, prop in (p.rpartition(".") for p in parts)]
 
 
 def match_bodies(dep: dict[str, Any], props: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:

@@ -68,6 +68,12 @@ def comparisons(pres: Presentation) -> tuple[Comparison, ...]:
 # --------------------------------------------------------------------------- query values
 
 
+def by_theme(rows: pd.DataFrame, theme_order: Sequence[str]) -> list[tuple[str, pd.DataFrame]]:
+    """(theme, its rows in their order) in `theme_order`, themes without rows left out."""
+    grouped = dict(tuple(rows.groupby("theme", sort=False)))
+    return [(theme, grouped[theme]) for theme in theme_order if theme in grouped]
+
+
 def first(value: Any) -> str | None:
     """The first item of a comma-separated (or repeated) query value."""
     items, _more = query_codes(value, limit=1)

@@ -21,7 +21,7 @@ from dashboard.i18n import fmt_number, fmt_period, fmt_signed, fmt_value, t
 from dashboard.layout import definition_link, href, message, shell, town_picker
 from dashboard.plain_html import element
 from dashboard.views import coverage, index, later, town_charts, town_print, town_region
-from dashboard.views.common import THEME_COLUMNS, comparisons
+from dashboard.views.common import THEME_COLUMNS, by_theme, comparisons
 from dashboard.views.town_charts import period
 from dashboard.views.town_ecosystem import ecosystem_sections
 from dashboard.views.town_embed import EMBED_SECTION, embed_section
@@ -151,8 +151,7 @@ def theme_rows(values: pd.DataFrame, pres: Presentation) -> list[tuple[str, pd.D
     indicators the region section shows (`region_industry`) are left to it."""
     if pres.region_industry is not None:
         values = values[~values.indicator_id.isin(pres.region_industry.indicator_ids)]
-    by_theme = dict(tuple(values.groupby("theme", sort=False)))
-    return [(theme, by_theme[theme]) for theme in pres.theme_order if theme in by_theme]
+    return by_theme(values, pres.theme_order)
 
 
 def theme_sections(values: pd.DataFrame, lang: str, pres: Presentation) -> list[html.Section]:

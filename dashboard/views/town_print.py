@@ -27,7 +27,7 @@ from dashboard import queries, services
 from dashboard.i18n import fmt_date, fmt_number, t
 from dashboard.layout import href, present
 from dashboard.plain_html import element
-from dashboard.views.common import THEME_COLUMNS
+from dashboard.views.common import THEME_COLUMNS, by_theme
 from pipeline.presentation import Presentation
 
 # QR module size and quiet zone of the SVG (print.css sets its printed size).
@@ -120,11 +120,7 @@ def print_rows(values: pd.DataFrame, pres: Presentation) -> list[tuple[str, pd.D
     order = {ind: n for n, ind in enumerate(pres.print_profile.indicators)}
     rows = values[values.indicator_id.isin(order)]
     rows = rows.assign(_order=rows.indicator_id.map(order)).sort_values("_order")
-    return [
-        (theme, rows[rows.theme == theme].drop(columns="_order"))
-        for theme in pres.theme_order
-        if (rows.theme == theme).any()
-    ]
+    return by_theme(rows.drop(columns="_order"), pres.theme_order)
 
 
 def _label(record: dict[str, Any], region: str, lang: str) -> list:
